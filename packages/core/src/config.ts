@@ -1,0 +1,132 @@
+import { z } from 'zod';
+
+/**
+ * The run configuration: presets < config file < flags are merged into one object and
+ * validated here. Field names are the config file's; the CLI maps flags onto them.
+ */
+export const TASK_NAMES = ['fashion-captions', 'fashion-noisy-labels', 'idx'] as const;
+export const BACKEND_NAMES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export const IMAGE_TOWERS = ['mlp', 'flexivit'] as const;
+
+const fraction = z.number().min(0).max(1);
+
+export const noiseRatesSchema = z
+  .object({
+    clean: fraction.default(0.4),
+    duplicate: fraction.default(0.1),
+    mismatched: fraction.default(0.3),
+    junk: fraction.default(0.2),
+  })
+  .strict()
+  .refine((r) => Math.abs(r.clean + r.duplicate + r.mismatched + r.junk - 1) < 1e-6, {
+    message: 'the four noise rates must add up to 1',
+  });
+
+export const runConfigSchema = z
+  .object({
+    task: z.enum(TASK_NAMES).default('fashion-captions'),
+    data: z
+      .object({
+        /** IDX image file (task `idx`). */
+        images: z.string().optional(),
+        /** IDX label file (task `idx`). */
+        labels: z.string().optional(),
+        /** Class names, in label order (task `idx`). */
+        classes: z.array(z.string().min(1)).optional(),
+        noise: noiseRatesSchema.default({ clean: 0.4, duplicate: 0.1, mismatched: 0.3, junk: 0.2 }),
+        /** Fraction of training labels flipped to another class (task `fashion-noisy-labels`). */
+        labelNoise: fraction.default(0.4),
+        /** Where decoded datasets and reference models are cached. */
+        cacheDir: z.string().default('.cache/sieve'),
+      })
+      .strict()
+      .default({
+        noise: { clean: 0.4, duplicate: 0.1, mismatched: 0.3, junk: 0.2 },
+        labelNoise: 0.4,
+        cacheDir: '.cache/sieve',
+      }),
+    selector: z.string().min(1).default('uniform'),
+    /** The selector's own options (e.g. `{ "mode": "greedy", "score": "learnability" }`). */
+    selectorOptions: z.record(z.string(), z.unknown()).default({}),
+    /** Extra selector plugins to load: package names or paths to modules exporting a ContainerModule. */
+    plugins: z.array(z.string()).default([]),
+    steps: z.number().int().positive(),
+    batchSize: z.number().int().positive(),
+    filterRatio: z.number().gt(0).lt(1),
+    chunks: z.number().int().positive(),
+    seed: z.number().int().min(0),
+    evalEvery: z.number().int().positive(),
+    out: z.string().min(1),
+    backend: z.enum(BACKEND_NAMES).default('auto'),
+    model: z
+      .object({
+        imageTower: z.enum(IMAGE_TOWERS).default('mlp'),
+        embeddingDim: z.number().int().positive().default(64),
+        hiddenDim: z.number().int().positive().default(256),
+        textEmbeddingDim: z.number().int().positive().default(64),
+        /** FlexiViT patch sizes: fine (training and evaluation) and coarse (cheap scoring). */
+        patchSize: z.number().int().positive().default(7),
+        coarsePatchSize: z.number().int().positive().default(14),
+        vitDim: z.number().int().positive().default(64),
+        vitDepth: z.number().int().positive().default(2),
+        vitHeads: z.number().int().positive().default(4),
+      })
+      .strict()
+      .default({
+        imageTower: 'mlp',
+        embeddingDim: 64,
+        hiddenDim: 256,
+        textEmbeddingDim: 64,
+        patchSize: 7,
+        coarsePatchSize: 14,
+        vitDim: 64,
+        vitDepth: 2,
+        vitHeads: 4,
+      }),
+    optimizer: z
+      .object({
+        learningRate: z.number().positive().default(2e-3),
+        warmupSteps: z.number().int().min(0).default(50),
+        /** The cosine decay ends at this fraction of the peak learning rate. */
+        finalLearningRateFraction: fraction.default(0.05),
+      })
+      .strict()
+      .default({ learningRate: 2e-3, warmupSteps: 50, finalLearningRateFraction: 0.05 }),
+    reference: z
+      .object({
+        steps: z.number().int().positive().default(400),
+        batchSize: z.number().int().positive().default(128),
+        learningRate: z.number().positive().default(2e-3),
+      })
+      .strict()
+      .default({ steps: 400, batchSize: 128, learningRate: 2e-3 }),
+    evaluation: z
+      .object({
+        /** Evaluate on the first N test images (all 10,000 when unset). */
+        testLimit: z.number().int().positive().optional(),
+      })
+      .strict()
+      .default({}),
+    energy: z
+      .object({
+        enabled: z.boolean().default(true),
+        sampleIntervalMs: z.number().int().positive().default(100),
+        /** Watts per busy core for the `estimate` source; from the CPU's model when unset. */
+        wattsPerCore: z.number().positive().optional(),
+        /** Grid carbon intensity in g CO2e per kWh, for an emissions estimate. */
+        carbonIntensity: z.number().min(0).optional(),
+      })
+      .strict()
+      .default({ enabled: true, sampleIntervalMs: 100 }),
+    /** `auto`: the ink dashboard when stdout is a TTY and CI is unset. */
+    dashboard: z.union([z.boolean(), z.literal('auto')]).default('auto'),
+  })
+  .strict();
+
+export type RunConfig = z.infer<typeof runConfigSchema>;
+export type RunConfigInput = z.input<typeof runConfigSchema>;
+
+/** N = b / (1 - f), rounded to the nearest whole candidate. */
+export function superBatchSizeOf(batchSize: number, filterRatio: number): number {
+  return Math.round(batchSize / (1 - filterRatio));
+}

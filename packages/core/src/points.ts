@@ -1,0 +1,87 @@
+import type { PerPhase } from './types';
+
+export interface EnergySourceUse {
+  name: string;
+  measured: boolean;
+}
+
+/** Energy at a benchmark point; all joules are null when no meter ran. */
+export interface PointEnergy {
+  joulesTotal: number | null;
+  joulesSinceLastPoint: number | null;
+  joulesByPhase: PerPhase<number> | null;
+  joulesByPhaseSinceLastPoint: PerPhase<number> | null;
+  joulesByDevice: Record<string, number> | null;
+  /** `measured` when every source was a sensor, `estimated` otherwise. */
+  kind: 'measured' | 'estimated' | null;
+  sources: EnergySourceUse[];
+  /** Emissions from `energy.carbonIntensity` (g CO2e / kWh), if set. */
+  gramsCo2e: number | null;
+}
+
+/** The make-up of what was chosen since the last point, against the pool. */
+export interface SelectionReport {
+  /** Fraction of each noise tag among the examples trained on since the last point. */
+  makeUp: Record<string, number>;
+  /** Fraction of each noise tag in the training pool. */
+  poolMakeUp: Record<string, number>;
+  /** Mean learnability (learner minus reference) of chosen examples, when it was computed. */
+  meanLearnabilityChosen: number | null;
+  /** Mean learnability over the whole super-batches, when it was computed. */
+  meanLearnabilitySuperBatch: number | null;
+  /** Mean milliseconds per selection (scoring excluded) since the last point. */
+  selectionMilliseconds: number;
+  /** Mean milliseconds per step spent computing scores since the last point. */
+  scoringMilliseconds: number;
+  /** Selector-specific diagnostics averaged since the last point. */
+  diagnostics: Record<string, number>;
+}
+
+/** One line of `points.jsonl`. */
+export interface BenchmarkPoint {
+  step: number;
+  examplesTrained: number;
+  examplesScored: number;
+  wallSeconds: number;
+  /** Mean training loss since the last point. */
+  trainLoss: number | null;
+  /** Contrastive task: zero-shot 10-way accuracy on the test set; classification: null. */
+  zeroShotAccuracy: number | null;
+  /** Contrastive task: zero-shot accuracy over class x attribute concepts. */
+  attributeZeroShotAccuracy: number | null;
+  /** Classification task: test accuracy. */
+  testAccuracy: number | null;
+  /** The headline metric: mean of the two zero-shot accuracies, or test accuracy. */
+  score: number;
+  flopsByPhase: PerPhase<number>;
+  flopsTotal: number;
+  /** Total without the one-off reference phases. */
+  flopsTotalWithoutReference: number;
+  secondsByPhase: PerPhase<number>;
+  energy: PointEnergy;
+  selection: SelectionReport;
+  tensorCount: number;
+  heapUsedBytes: number;
+}
+
+/** `summary.json` of a run. */
+export interface RunSummary {
+  runId: string;
+  status: 'completed' | 'stopped';
+  task: string;
+  selector: string;
+  backend: string;
+  seed: number;
+  steps: number;
+  stepsPerSecond: number;
+  wallSeconds: number;
+  peakRssBytes: number;
+  finalPoint: BenchmarkPoint | null;
+  bestScore: number | null;
+  bestScoreStep: number | null;
+  flopsByPhase: PerPhase<number>;
+  secondsByPhase: PerPhase<number>;
+  energy: PointEnergy;
+  reference: { cacheKey: string; reusedFromCache: boolean };
+  config: unknown;
+}

@@ -1,0 +1,83 @@
+import type { Rng } from './rng';
+import type { ModelRole, Resolution, TaskKind } from './types';
+
+/**
+ * Losses of one model over the N candidates of a super-batch.
+ * - `pairwise` (contrastive task): `values[i * size + j]` is L_ij, the sigmoid loss of
+ *   image i against text j (i = j the positive pair), row-major N x N.
+ * - `per-example` (classification): `values[i]` is example i's loss. Its score matrix is
+ *   diagonal, so joint selection reduces to independent selection.
+ */
+export type LossMatrix =
+  | { kind: 'pairwise'; size: number; values: Float32Array }
+  | { kind: 'per-example'; size: number; values: Float32Array };
+
+export interface LossRequest {
+  /** Resolution of the learner's image tower when scoring; the reference always runs fine. */
+  resolution?: Resolution;
+}
+
+/**
+ * What a selector may ask about the current super-batch. Each quantity is computed
+ * lazily, once per step, and its FLOPs, time and energy are charged to the scoring phase.
+ */
+export interface ScoringContext {
+  readonly task: TaskKind;
+  /** 1-based learner step this selection is for. */
+  readonly step: number;
+  /** N, the number of candidates. */
+  readonly superBatchSize: number;
+  /** b, the number of indices the selector must return. */
+  readonly batchSize: number;
+  /** Seeded for this step: the same seed and step give the same stream. */
+  readonly rng: Rng;
+  losses(model: ModelRole, request?: LossRequest): Promise<LossMatrix>;
+  /**
+   * Ground-truth noise tag names of the candidates (`clean`, `duplicate`, ...).
+   * Only for selectors whose factory sets `seesNoiseTags` (benchmark oracles); throws for others.
+   */
+  noiseTags(): readonly string[];
+}
+
+export interface Selection {
+  /** b distinct indices into the super-batch, each in [0, N). */
+  indices: Int32Array;
+  /** Resolution to train each chosen example at (same order as `indices`); default all `fine`. */
+  trainingResolutions?: Resolution[];
+  /** Numbers to average and report at the next benchmark point, e.g. `{ coarseFineSpearman: 0.8 }`. */
+  diagnostics?: Record<string, number>;
+}
+
+export interface Selector {
+  readonly name: string;
+  select(context: ScoringContext): Promise<Selection>;
+}
+
+/** Everything a selector is configured with; `options` holds the selector's own settings. */
+export interface SelectorSettings {
+  task: TaskKind;
+  batchSize: number;
+  superBatchSize: number;
+  chunks: number;
+  seed: number;
+  options: Record<string, unknown>;
+}
+
+/**
+ * A selector plugin binds one of these to `SELECTOR_FACTORY`. `create` validates the
+ * settings and throws `UserInputError` (naming the field) for bad ones, before training starts.
+ */
+export interface SelectorFactory {
+  /** The `--selector` value. */
+  readonly name: string;
+  /** One line for `--help`. */
+  readonly summary: string;
+  /** A benchmark reference, not a selector for users (marked so in help and reports). */
+  readonly benchmarkOnly?: boolean;
+  /** May call `context.noiseTags()`. Only benchmark oracles should. */
+  readonly seesNoiseTags?: boolean;
+  create(settings: SelectorSettings): Selector;
+}
+
+/** The inversify token every selector plugin binds its factory to (multi-bound). */
+export const SELECTOR_FACTORY = Symbol.for('sieve.SelectorFactory');
