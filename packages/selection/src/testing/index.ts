@@ -1,0 +1,4 @@
+// Test support for selector plugins: a fixed scoring context and contract checks.
+export * from './scoring-context-fixture';
+export * from './selection-problems';
+export * from './live-tensors';

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '@sieve/core';
+import { fixedScoringContext, randomPairwiseLosses, randomPerExampleLosses } from './scoring-context-fixture';
+
+describe('fixedScoringContext', () => {
+  it('serves copies of the given losses, infers N and the task, and records each request', async () => {
+    const learner = randomPairwiseLosses(new Rng(1), 4);
+    const coarseLearner = randomPairwiseLosses(new Rng(2), 4);
+    const reference = randomPairwiseLosses(new Rng(3), 4);
+    const context = fixedScoringContext({ batchSize: 2, learner, coarseLearner, reference });
+    expect(context.superBatchSize).toBe(4);
+    expect(context.task).toBe('contrastive');
+
+    const fine = await context.losses('learner');
+    expect(fine.values).toEqual(learner.values);
+    fine.values[0] = -1;
+    expect((await context.losses('learner')).values[0]).toBe(learner.values[0]);
+    expect((await context.losses('learner', { resolution: 'coarse' })).values).toEqual(coarseLearner.values);
+    // The reference always runs fine.
+    expect((await context.losses('reference', { resolution: 'coarse' })).values).toEqual(reference.values);
+    expect(context.lossRequests).toEqual([
+      { model: 'learner', resolution: 'fine' },
+      { model: 'learner', resolution: 'fine' },
+      { model: 'learner', resolution: 'coarse' },
+      { model: 'reference', resolution: 'fine' },
+    ]);
+  });
+
+  it('treats per-example losses as classification and refuses losses it was not given', async () => {
+    const context = fixedScoringContext({ batchSize: 1, learner: randomPerExampleLosses(new Rng(1), 3) });
+    expect(context.task).toBe('classification');
+    expect(context.superBatchSize).toBe(3);
+    await expect(context.losses('reference')).rejects.toThrow('no reference losses');
+  });
+
+  it('seeds rng from the seed and step, like the engine', () => {
+    const draw = (seed: number, step: number) =>
+      fixedScoringContext({ batchSize: 1, superBatchSize: 2, seed, step }).rng.nextFloat();
+    expect(draw(5, 3)).toBe(draw(5, 3));
+    expect(draw(5, 3)).not.toBe(draw(5, 4));
+    expect(draw(5, 3)).not.toBe(draw(6, 3));
+  });
+
+  it('answers noise tags only when allowed', () => {
+    const noiseTags = ['clean', 'junk'];
+    expect(() => fixedScoringContext({ batchSize: 1, noiseTags }).noiseTags()).toThrow('seesNoiseTags');
+    const allowed = fixedScoringContext({ batchSize: 1, noiseTags, seesNoiseTags: true });
+    expect(allowed.superBatchSize).toBe(2);
+    expect(allowed.noiseTags()).toEqual(noiseTags);
+    expect(allowed.noiseTagRequests).toBe(1);
+  });
+
+  it('draws random losses inside the asked range', () => {
+    const losses = randomPairwiseLosses(new Rng(9), 10, 1, 2);
+    expect(losses.values.length).toBe(100);
+    expect(Math.min(...losses.values)).toBeGreaterThanOrEqual(1);
+    expect(Math.max(...losses.values)).toBeLessThan(2);
+  });
+});

@@ -1,0 +1,87 @@
+import { Rng, type LossMatrix, type LossRequest, type ModelRole, type Resolution, type ScoringContext, type TaskKind } from '@sieve/core';
+
+export interface FixedScoringContextInput {
+  /** b. */
+  batchSize: number;
+  /** N; taken from the loss matrices or the tags when unset. */
+  superBatchSize?: number;
+  /** Defaults to `contrastive` for pairwise losses, `classification` for per-example ones. */
+  task?: TaskKind;
+  step?: number;
+  /** Seeds `rng` (derived with the step), as the engine seeds it per step. */
+  seed?: number;
+  learner?: LossMatrix;
+  /** Returned for learner requests at `coarse` resolution; `learner` when unset. */
+  coarseLearner?: LossMatrix;
+  reference?: LossMatrix;
+  noiseTags?: readonly string[];
+  /** Whether `noiseTags()` answers; like the engine, it throws for selectors that may not see tags. */
+  seesNoiseTags?: boolean;
+}
+
+export interface LossRequestRecord {
+  model: ModelRole;
+  resolution: Resolution;
+}
+
+/** A scoring context that serves fixed loss matrices and records what it was asked for. */
+export interface FixedScoringContext extends ScoringContext {
+  readonly lossRequests: readonly LossRequestRecord[];
+  readonly noiseTagRequests: number;
+}
+
+/**
+ * A `ScoringContext` built from given matrices, for testing selectors without models or
+ * tensors. Each call to `losses` returns a fresh copy, so a selector that writes into the
+ * matrix it was given cannot change what the next call sees.
+ */
+export function fixedScoringContext(input: FixedScoringContextInput): FixedScoringContext {
+  const superBatchSize =
+    input.superBatchSize ?? input.learner?.size ?? input.reference?.size ?? input.noiseTags?.length;
+  if (superBatchSize === undefined) throw new Error('fixedScoringContext: give superBatchSize, losses or tags');
+  const task = input.task ?? ((input.learner ?? input.reference)?.kind === 'per-example' ? 'classification' : 'contrastive');
+  const step = input.step ?? 1;
+  const lossRequests: LossRequestRecord[] = [];
+  let noiseTagRequests = 0;
+  return {
+    task,
+    step,
+    superBatchSize,
+    batchSize: input.batchSize,
+    rng: Rng.derive(input.seed ?? 0, step),
+    get lossRequests() {
+      return lossRequests;
+    },
+    get noiseTagRequests() {
+      return noiseTagRequests;
+    },
+    async losses(model: ModelRole, request?: LossRequest): Promise<LossMatrix> {
+      const resolution = model === 'learner' ? (request?.resolution ?? 'fine') : 'fine';
+      lossRequests.push({ model, resolution });
+      const matrix =
+        model === 'reference' ? input.reference : resolution === 'coarse' ? (input.coarseLearner ?? input.learner) : input.learner;
+      if (!matrix) throw new Error(`fixedScoringContext: no ${model} losses were given`);
+      return { ...matrix, values: matrix.values.slice() };
+    },
+    noiseTags(): readonly string[] {
+      noiseTagRequests++;
+      if (!input.seesNoiseTags) throw new Error('this selector may not read noise tags (its factory does not set seesNoiseTags)');
+      if (!input.noiseTags) throw new Error('fixedScoringContext: no noise tags were given');
+      return input.noiseTags;
+    },
+  };
+}
+
+/** An N x N pairwise loss matrix with entries in [low, high), from a seeded stream. */
+export function randomPairwiseLosses(rng: Rng, size: number, low = 0, high = 5): LossMatrix {
+  const values = new Float32Array(size * size);
+  for (let i = 0; i < values.length; i++) values[i] = low + (high - low) * rng.nextFloat();
+  return { kind: 'pairwise', size, values };
+}
+
+/** N per-example losses in [low, high), from a seeded stream. */
+export function randomPerExampleLosses(rng: Rng, size: number, low = 0, high = 5): LossMatrix {
+  const values = new Float32Array(size);
+  for (let i = 0; i < size; i++) values[i] = low + (high - low) * rng.nextFloat();
+  return { kind: 'per-example', size, values };
+}
