@@ -1,0 +1,22 @@
+import type { RunConfig } from '@sieve/core';
+import type { Dataset } from '@sieve/data';
+import type { ModelSpec } from '@sieve/models';
+
+/** The model's shape: the run's `model` settings plus what the dataset fixes. */
+export function modelSpecOf(config: RunConfig, dataset: Dataset): ModelSpec {
+  return {
+    imageSide: dataset.imageSide,
+    imageTower: config.model.imageTower,
+    embeddingDim: config.model.embeddingDim,
+    hiddenDim: config.model.hiddenDim,
+    textEmbeddingDim: config.model.textEmbeddingDim,
+    patchSize: config.model.patchSize,
+    coarsePatchSize: config.model.coarsePatchSize,
+    vitDim: config.model.vitDim,
+    vitDepth: config.model.vitDepth,
+    vitHeads: config.model.vitHeads,
+    vocabularySize: dataset.kind === 'contrastive' ? dataset.vocabulary.length : 0,
+    maxTokens: dataset.kind === 'contrastive' ? dataset.maxTokens : 0,
+    classCount: dataset.classNames.length,
+  };
+}

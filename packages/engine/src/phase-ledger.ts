@@ -1,0 +1,79 @@
+import { performance } from 'node:perf_hooks';
+import { PHASES, perPhase, type EnergyMeter, type Phase, type PerPhase, type WindowMeasurement } from '@sieve/core';
+
+/**
+ * Accounts FLOPs, wall seconds and (when a meter runs) joules per phase. The engine wraps
+ * each phase's work in `measure`, which also opens and closes the meter's window for it.
+ */
+export class PhaseLedger {
+  readonly flops: PerPhase<number> = perPhase(() => 0);
+  readonly seconds: PerPhase<number> = perPhase(() => 0);
+  readonly joules: PerPhase<number> = perPhase(() => 0);
+  readonly joulesByDevice: Record<string, number> = {};
+  private measuredEverywhere = true;
+  private coverageWeighted = 0;
+  private coveredSeconds = 0;
+
+  constructor(private readonly meter: EnergyMeter | null) {}
+
+  addFlops(phase: Phase, flops: number): void {
+    this.flops[phase] += flops;
+  }
+
+  measure<T>(phase: Phase, work: () => T): T {
+    this.meter?.beginWindow(phase);
+    const start = performance.now();
+    try {
+      return work();
+    } finally {
+      this.seconds[phase] += (performance.now() - start) / 1000;
+      if (this.meter) this.record(phase, this.meter.endWindow(phase));
+    }
+  }
+
+  async measureAsync<T>(phase: Phase, work: () => Promise<T>): Promise<T> {
+    this.meter?.beginWindow(phase);
+    const start = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.seconds[phase] += (performance.now() - start) / 1000;
+      if (this.meter) this.record(phase, this.meter.endWindow(phase));
+    }
+  }
+
+  get hasEnergy(): boolean {
+    return this.meter !== null;
+  }
+
+  get allMeasured(): boolean {
+    return this.measuredEverywhere;
+  }
+
+  /** Seconds-weighted coverage of every closed window, in [0, 1]. */
+  get coverage(): number {
+    return this.coveredSeconds > 0 ? this.coverageWeighted / this.coveredSeconds : 1;
+  }
+
+  totalFlops(): number {
+    return PHASES.reduce((sum, phase) => sum + this.flops[phase], 0);
+  }
+
+  totalJoules(): number {
+    return PHASES.reduce((sum, phase) => sum + this.joules[phase], 0);
+  }
+
+  snapshot(): { flops: PerPhase<number>; seconds: PerPhase<number>; joules: PerPhase<number> } {
+    return { flops: { ...this.flops }, seconds: { ...this.seconds }, joules: { ...this.joules } };
+  }
+
+  private record(phase: Phase, window: WindowMeasurement): void {
+    this.joules[phase] += window.joules;
+    for (const [device, joules] of Object.entries(window.joulesByDevice)) {
+      this.joulesByDevice[device] = (this.joulesByDevice[device] ?? 0) + joules;
+    }
+    if (!window.measured) this.measuredEverywhere = false;
+    this.coverageWeighted += window.coverage * window.seconds;
+    this.coveredSeconds += window.seconds;
+  }
+}

@@ -1,0 +1,309 @@
+import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { mkdir, readFile, rm, rename, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import { Rng, type RunConfig } from '@sieve/core';
+import { learningRateAt } from '@sieve/tensor';
+import {
+  createClassifierModel,
+  createContrastiveModel,
+  type ModelSpec,
+} from '@sieve/models';
+import type { ClassificationDataset, ContrastiveDataset, Dataset } from '@sieve/data';
+import { gatherRows, gatherValues } from './batch';
+import type { PhaseLedger } from './phase-ledger';
+
+/** What the learner's scoring needs from the frozen reference model, computed once. */
+export type ReferenceScores =
+  | {
+      kind: 'contrastive';
+      /** Pool image and caption embeddings, poolCount x dim each (L2-normalised). */
+      imageEmbeddings: Float32Array;
+      textEmbeddings: Float32Array;
+      dim: number;
+      temperature: number;
+      bias: number;
+    }
+  | {
+      kind: 'classification';
+      /** Reference loss of every pool example against its (possibly flipped) label. */
+      exampleLosses: Float32Array;
+    };
+
+export interface ReferenceResult {
+  scores: ReferenceScores;
+  cacheKey: string;
+  reusedFromCache: boolean;
+  /** One-off costs, reported in every run (also when reused from the cache). */
+  trainingFlops: number;
+  embeddingFlops: number;
+  trainingSeconds: number;
+  embeddingSeconds: number;
+}
+
+interface CacheMeta {
+  version: number;
+  trainingFlops: number;
+  embeddingFlops: number;
+  trainingSeconds: number;
+  embeddingSeconds: number;
+  temperature?: number;
+  bias?: number;
+  dim?: number;
+}
+
+const CACHE_VERSION = 1;
+const EMBEDDING_CHUNK = 2048;
+
+/** Everything that determines the reference model and its pool scores. */
+export function referenceCacheKey(config: RunConfig, spec: ModelSpec, dataset: Dataset): string {
+  const determinants = {
+    version: CACHE_VERSION,
+    task: config.task,
+    data: { ...config.data, cacheDir: undefined },
+    model: spec,
+    reference: config.reference,
+    seed: config.seed,
+    pool: dataset.pool.count,
+    referenceCount: dataset.reference.count,
+    dataFingerprint: fingerprint(dataset),
+  };
+  return createHash('sha256').update(JSON.stringify(determinants)).digest('hex').slice(0, 16);
+}
+
+/**
+ * Trains the reference model on the curated split (or reuses it from the cache) and computes
+ * what scoring needs for the whole pool once: embeddings (contrastive) or losses (classification).
+ */
+export async function prepareReference(
+  config: RunConfig,
+  spec: ModelSpec,
+  dataset: Dataset,
+  ledger: PhaseLedger,
+  log: (message: string) => void,
+): Promise<ReferenceResult> {
+  const cacheKey = referenceCacheKey(config, spec, dataset);
+  const dir = join(config.data.cacheDir, 'reference', cacheKey);
+  const cached = await readCache(dir, dataset);
+  if (cached) {
+    log(`reference model ${cacheKey} reused from ${dir}`);
+    // The one-off FLOPs still count towards the totals that include the reference.
+    ledger.addFlops('reference-training', cached.trainingFlops);
+    ledger.addFlops('reference-embedding', cached.embeddingFlops);
+    return { ...cached, cacheKey, reusedFromCache: true };
+  }
+  log(`training reference model ${cacheKey} on ${dataset.reference.count} curated examples`);
+  const result =
+    dataset.kind === 'contrastive'
+      ? await trainContrastiveReference(config, spec, dataset, dir, ledger)
+      : await trainClassifierReference(config, spec, dataset, dir, ledger);
+  ledger.addFlops('reference-training', result.trainingFlops);
+  ledger.addFlops('reference-embedding', result.embeddingFlops);
+  return { ...result, cacheKey, reusedFromCache: false };
+}
+
+async function trainContrastiveReference(
+  config: RunConfig,
+  spec: ModelSpec,
+  dataset: ContrastiveDataset,
+  dir: string,
+  ledger: PhaseLedger,
+): Promise<Omit<ReferenceResult, 'cacheKey' | 'reusedFromCache'>> {
+  const model = createContrastiveModel(spec, config.seed + 1_000_003);
+  const { reference, pool } = dataset;
+  const batchSize = Math.min(config.reference.batchSize, reference.count);
+  const pixels = dataset.imageSide * dataset.imageSide;
+  const images = new Float32Array(batchSize * pixels);
+  const tokens = new Int32Array(batchSize * dataset.maxTokens);
+  const trainingStart = performance.now();
+  ledger.measure('reference-training', () => {
+  for (let step = 1; step <= config.reference.steps; step++) {
+    const indices = Rng.derive(config.seed, 0x5eed, step).sampleWithoutReplacement(reference.count, batchSize);
+    gatherRows(reference.images, pixels, indices, images);
+    gatherRows(reference.tokens, dataset.maxTokens, indices, tokens);
+    const learningRate = learningRateAt(step, {
+      peak: config.reference.learningRate,
+      warmupSteps: Math.min(config.optimizer.warmupSteps, config.reference.steps),
+      totalSteps: config.reference.steps,
+      finalFraction: config.optimizer.finalLearningRateFraction,
+    });
+    model.trainStep({ images, tokens, count: batchSize }, learningRate);
+  }
+  });
+  const trainingSeconds = (performance.now() - trainingStart) / 1000;
+  const trainingFlops = model.flops.trainStep(batchSize) * config.reference.steps;
+
+  const embeddingStart = performance.now();
+  const dim = spec.embeddingDim;
+  const imageEmbeddings = new Float32Array(pool.count * dim);
+  const textEmbeddings = new Float32Array(pool.count * dim);
+  ledger.measure('reference-embedding', () => {
+  for (let start = 0; start < pool.count; start += EMBEDDING_CHUNK) {
+    const count = Math.min(EMBEDDING_CHUNK, pool.count - start);
+    imageEmbeddings.set(
+      model.embedImages(pool.images.subarray(start * pixels, (start + count) * pixels), count),
+      start * dim,
+    );
+    textEmbeddings.set(
+      model.embedTexts(pool.tokens.subarray(start * dataset.maxTokens, (start + count) * dataset.maxTokens), count),
+      start * dim,
+    );
+  }
+  });
+  const embeddingSeconds = (performance.now() - embeddingStart) / 1000;
+  const embeddingFlops = model.flops.embedImages(pool.count) + model.flops.embedTexts(pool.count);
+  const meta: CacheMeta = {
+    version: CACHE_VERSION,
+    trainingFlops,
+    embeddingFlops,
+    trainingSeconds,
+    embeddingSeconds,
+    temperature: model.temperature(),
+    bias: model.bias(),
+    dim,
+  };
+  await writeCache(dir, meta, { 'image-embeddings.bin': imageEmbeddings, 'text-embeddings.bin': textEmbeddings }, (d) =>
+    model.save(d),
+  );
+  model.dispose();
+  return {
+    scores: { kind: 'contrastive', imageEmbeddings, textEmbeddings, dim, temperature: meta.temperature!, bias: meta.bias! },
+    trainingFlops,
+    embeddingFlops,
+    trainingSeconds,
+    embeddingSeconds,
+  };
+}
+
+async function trainClassifierReference(
+  config: RunConfig,
+  spec: ModelSpec,
+  dataset: ClassificationDataset,
+  dir: string,
+  ledger: PhaseLedger,
+): Promise<Omit<ReferenceResult, 'cacheKey' | 'reusedFromCache'>> {
+  const model = createClassifierModel(spec, config.seed + 1_000_003);
+  const { reference, pool } = dataset;
+  const batchSize = Math.min(config.reference.batchSize, reference.count);
+  const pixels = dataset.imageSide * dataset.imageSide;
+  const images = new Float32Array(batchSize * pixels);
+  const labels = new Int32Array(batchSize);
+  const trainingStart = performance.now();
+  ledger.measure('reference-training', () => {
+  for (let step = 1; step <= config.reference.steps; step++) {
+    const indices = Rng.derive(config.seed, 0x5eed, step).sampleWithoutReplacement(reference.count, batchSize);
+    gatherRows(reference.images, pixels, indices, images);
+    gatherValues(reference.labels, indices, labels);
+    const learningRate = learningRateAt(step, {
+      peak: config.reference.learningRate,
+      warmupSteps: Math.min(config.optimizer.warmupSteps, config.reference.steps),
+      totalSteps: config.reference.steps,
+      finalFraction: config.optimizer.finalLearningRateFraction,
+    });
+    model.trainStep({ images, labels, count: batchSize }, learningRate);
+  }
+  });
+  const trainingSeconds = (performance.now() - trainingStart) / 1000;
+  const trainingFlops = model.flops.trainStep(batchSize) * config.reference.steps;
+
+  const embeddingStart = performance.now();
+  const exampleLosses = new Float32Array(pool.count);
+  ledger.measure('reference-embedding', () => {
+  for (let start = 0; start < pool.count; start += EMBEDDING_CHUNK) {
+    const count = Math.min(EMBEDDING_CHUNK, pool.count - start);
+    exampleLosses.set(
+      model.exampleLosses(pool.images.subarray(start * pixels, (start + count) * pixels), pool.labels.subarray(start, start + count), count),
+      start,
+    );
+  }
+  });
+  const embeddingSeconds = (performance.now() - embeddingStart) / 1000;
+  const embeddingFlops = model.flops.forward(pool.count);
+  const meta: CacheMeta = { version: CACHE_VERSION, trainingFlops, embeddingFlops, trainingSeconds, embeddingSeconds };
+  await writeCache(dir, meta, { 'example-losses.bin': exampleLosses }, (d) => model.save(d));
+  model.dispose();
+  return {
+    scores: { kind: 'classification', exampleLosses },
+    trainingFlops,
+    embeddingFlops,
+    trainingSeconds,
+    embeddingSeconds,
+  };
+}
+
+/** Writes into a temporary folder and renames it into place, so a killed run leaves no half cache. */
+async function writeCache(
+  dir: string,
+  meta: CacheMeta,
+  arrays: Record<string, Float32Array>,
+  saveModel: (dir: string) => Promise<void>,
+): Promise<void> {
+  const staging = `${dir}.tmp-${process.pid}`;
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { recursive: true });
+  await saveModel(join(staging, 'model'));
+  for (const [name, values] of Object.entries(arrays)) {
+    await writeFile(join(staging, name), Buffer.from(values.buffer, values.byteOffset, values.byteLength));
+  }
+  await writeFileAtomic(join(staging, 'meta.json'), JSON.stringify(meta, null, 2));
+  await rm(dir, { recursive: true, force: true });
+  await rename(staging, dir);
+}
+
+async function readCache(
+  dir: string,
+  dataset: Dataset,
+): Promise<Omit<ReferenceResult, 'cacheKey' | 'reusedFromCache'> | null> {
+  const metaPath = join(dir, 'meta.json');
+  if (!existsSync(metaPath)) return null;
+  try {
+    const meta = JSON.parse(await readFile(metaPath, 'utf8')) as CacheMeta;
+    if (meta.version !== CACHE_VERSION) return null;
+    const common = {
+      trainingFlops: meta.trainingFlops,
+      embeddingFlops: meta.embeddingFlops,
+      trainingSeconds: meta.trainingSeconds,
+      embeddingSeconds: meta.embeddingSeconds,
+    };
+    if (dataset.kind === 'contrastive') {
+      const dim = meta.dim!;
+      const imageEmbeddings = await readFloats(join(dir, 'image-embeddings.bin'), dataset.pool.count * dim);
+      const textEmbeddings = await readFloats(join(dir, 'text-embeddings.bin'), dataset.pool.count * dim);
+      if (!imageEmbeddings || !textEmbeddings) return null;
+      return {
+        ...common,
+        scores: { kind: 'contrastive', imageEmbeddings, textEmbeddings, dim, temperature: meta.temperature!, bias: meta.bias! },
+      };
+    }
+    const exampleLosses = await readFloats(join(dir, 'example-losses.bin'), dataset.pool.count);
+    if (!exampleLosses) return null;
+    return { ...common, scores: { kind: 'classification', exampleLosses } };
+  } catch {
+    return null; // a damaged cache is rebuilt
+  }
+}
+
+async function readFloats(path: string, expectedLength: number): Promise<Float32Array | null> {
+  const bytes = await readFile(path);
+  if (bytes.byteLength !== expectedLength * 4) return null;
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  return new Float32Array(copy.buffer);
+}
+
+/** A cheap content hash of the pool so that a changed dataset never reuses a stale reference. */
+function fingerprint(dataset: Dataset): string {
+  const hash = createHash('sha256');
+  const sample = (values: ArrayLike<number>, stride: number) => {
+    const picked: number[] = [];
+    for (let i = 0; i < values.length; i += stride) picked.push(values[i]);
+    hash.update(JSON.stringify(picked));
+  };
+  sample(dataset.pool.images, 997);
+  sample(dataset.pool.labels, 7);
+  if (dataset.kind === 'contrastive') sample(dataset.pool.tokens, 13);
+  return hash.digest('hex').slice(0, 16);
+}
+

@@ -1,0 +1,144 @@
+import { performance } from 'node:perf_hooks';
+import {
+  UserInputError,
+  type LossMatrix,
+  type LossRequest,
+  type ModelRole,
+  type Resolution,
+  type Rng,
+  type ScoringContext,
+  type TaskKind,
+} from '@sieve/core';
+import { pairwiseSigmoidLossFromEmbeddings } from '@sieve/tensor';
+import type { ClassifierModel, ContrastiveModel } from '@sieve/models';
+import type { ReferenceScores } from './reference-model';
+import { gatherRows, gatherValues } from './batch';
+import type { PhaseLedger } from './phase-ledger';
+
+/** The super-batch a scoring context describes, already gathered from the pool. */
+export interface SuperBatch {
+  /** Pool index of each candidate. */
+  poolIndices: Int32Array;
+  images: Float32Array;
+  /** Contrastive task: caption tokens; classification: empty. */
+  tokens: Int32Array;
+  /** Classification task: (possibly flipped) labels; contrastive: empty. */
+  labels: Int32Array;
+  /** Ground-truth noise tag of each candidate (never shown to ordinary selectors). */
+  tagNames: readonly string[];
+  tags: Uint8Array;
+}
+
+export interface ScoringContextOptions {
+  task: TaskKind;
+  step: number;
+  batchSize: number;
+  rng: Rng;
+  superBatch: SuperBatch;
+  learner: ContrastiveModel | ClassifierModel;
+  reference: ReferenceScores;
+  ledger: PhaseLedger;
+  seesNoiseTags: boolean;
+  selectorName: string;
+}
+
+/**
+ * Computes, lazily and once per step, the losses a selector asks for, and charges their FLOPs,
+ * time and energy to the scoring phase.
+ */
+export class LazyScoringContext implements ScoringContext {
+  readonly task: TaskKind;
+  readonly step: number;
+  readonly superBatchSize: number;
+  readonly batchSize: number;
+  readonly rng: Rng;
+  /** Milliseconds spent computing losses for this step. */
+  scoringMilliseconds = 0;
+  private readonly computed = new Map<string, LossMatrix>();
+
+  constructor(private readonly options: ScoringContextOptions) {
+    this.task = options.task;
+    this.step = options.step;
+    this.superBatchSize = options.superBatch.poolIndices.length;
+    this.batchSize = options.batchSize;
+    this.rng = options.rng;
+  }
+
+  async losses(model: ModelRole, request: LossRequest = {}): Promise<LossMatrix> {
+    const resolution: Resolution = model === 'reference' ? 'fine' : (request.resolution ?? 'fine');
+    const key = `${model}:${resolution}`;
+    const known = this.computed.get(key);
+    if (known) return known;
+    const start = performance.now();
+    const matrix = this.options.ledger.measure('scoring', () =>
+      model === 'learner' ? this.learnerLosses(resolution) : this.referenceLosses(),
+    );
+    this.scoringMilliseconds += performance.now() - start;
+    this.computed.set(key, matrix);
+    return matrix;
+  }
+
+  noiseTags(): readonly string[] {
+    if (!this.options.seesNoiseTags) {
+      throw new UserInputError(
+        '--selector',
+        `selector "${this.options.selectorName}" asked for ground-truth noise tags; only benchmark oracles may see them.`,
+      );
+    }
+    const { tags, tagNames } = this.options.superBatch;
+    return Array.from(tags, (tag) => tagNames[tag]);
+  }
+
+  /** Losses computed so far this step, by `model:resolution` (for diagnostics). */
+  computedLosses(): ReadonlyMap<string, LossMatrix> {
+    return this.computed;
+  }
+
+  private learnerLosses(resolution: Resolution): LossMatrix {
+    const { learner, superBatch, ledger } = this.options;
+    const n = this.superBatchSize;
+    if (learner.kind === 'contrastive') {
+      const values = learner.pairwiseLosses(superBatch.images, superBatch.tokens, n, resolution);
+      const dim = embeddingDimOf(this.options.reference);
+      ledger.addFlops(
+        'scoring',
+        learner.flops.embedImages(n, resolution) + learner.flops.embedTexts(n) + learner.flops.pairwiseLosses(n, n, dim),
+      );
+      return { kind: 'pairwise', size: n, values };
+    }
+    const values = learner.exampleLosses(superBatch.images, superBatch.labels, n, resolution);
+    ledger.addFlops('scoring', learner.flops.forward(n, resolution));
+    return { kind: 'per-example', size: n, values };
+  }
+
+  private referenceLosses(): LossMatrix {
+    const { reference, superBatch, ledger, learner } = this.options;
+    const n = this.superBatchSize;
+    if (reference.kind === 'contrastive') {
+      const dim = reference.dim;
+      const x = gatherRows(reference.imageEmbeddings, dim, superBatch.poolIndices, new Float32Array(n * dim));
+      const y = gatherRows(reference.textEmbeddings, dim, superBatch.poolIndices, new Float32Array(n * dim));
+      const values = pairwiseSigmoidLossFromEmbeddings(x, y, n, n, dim, reference.temperature, reference.bias);
+      if (learner.kind === 'contrastive') ledger.addFlops('scoring', learner.flops.pairwiseLosses(n, n, dim));
+      return { kind: 'pairwise', size: n, values };
+    }
+    const values = gatherValues(reference.exampleLosses, superBatch.poolIndices, new Float32Array(n));
+    return { kind: 'per-example', size: n, values };
+  }
+}
+
+function embeddingDimOf(reference: ReferenceScores): number {
+  return reference.kind === 'contrastive' ? reference.dim : 0;
+}
+
+/** Per-candidate learnability (learner minus reference loss of the positive pair / the example). */
+export function diagonalLearnability(learner: LossMatrix, reference: LossMatrix): Float64Array {
+  const n = learner.size;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const l = learner.kind === 'pairwise' ? learner.values[i * n + i] : learner.values[i];
+    const r = reference.kind === 'pairwise' ? reference.values[i * n + i] : reference.values[i];
+    out[i] = l - r;
+  }
+  return out;
+}

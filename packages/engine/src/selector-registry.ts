@@ -1,0 +1,94 @@
+import 'reflect-metadata';
+import { Container, ContainerModule } from 'inversify';
+import { pathToFileURL } from 'node:url';
+import { isAbsolute, resolve } from 'node:path';
+import { SELECTOR_FACTORY, UserInputError, type SelectorFactory } from '@sieve/core';
+
+/** The selector plugins that ship with Sieve, loaded by package name like any user plugin. */
+export const BUILT_IN_SELECTOR_PLUGINS = [
+  '@sieve/selector-jest',
+  '@sieve/selector-flexi-jest',
+  '@sieve/selector-learnability',
+  '@sieve/selector-hard-negative',
+  '@sieve/selector-easy-reference',
+  '@sieve/selector-uniform',
+  '@sieve/selector-oracle-clean',
+] as const;
+
+export interface SelectorRegistry {
+  factories: SelectorFactory[];
+  get(name: string): SelectorFactory;
+  /** Built-in plugins that could not be imported, with the reason (a partial checkout, say). */
+  missing: { plugin: string; reason: string }[];
+}
+
+/**
+ * Loads every built-in selector plugin plus the user's (package names, or paths to a module
+ * whose default export is an inversify `ContainerModule`), and collects the factories they bind
+ * to `SELECTOR_FACTORY`.
+ */
+export async function loadSelectorRegistry(userPlugins: readonly string[] = []): Promise<SelectorRegistry> {
+  const container = new Container();
+  const missing: { plugin: string; reason: string }[] = [];
+  for (const plugin of BUILT_IN_SELECTOR_PLUGINS) {
+    try {
+      container.load(moduleFrom(await import(plugin), plugin));
+    } catch (error) {
+      missing.push({ plugin, reason: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  for (const plugin of userPlugins) {
+    let imported: unknown;
+    try {
+      imported = await import(specifierOf(plugin));
+    } catch (error) {
+      throw new UserInputError(
+        'plugins',
+        `cannot load selector plugin "${plugin}": ${error instanceof Error ? error.message : String(error)}. ` +
+          'Give an installed package name or a path to a module whose default export is an inversify ContainerModule.',
+      );
+    }
+    container.load(moduleFrom(imported, plugin));
+  }
+  const factories = container.isBound(SELECTOR_FACTORY) ? container.getAll<SelectorFactory>(SELECTOR_FACTORY) : [];
+  const byName = new Map<string, SelectorFactory>();
+  for (const factory of factories) {
+    if (byName.has(factory.name)) {
+      throw new UserInputError('plugins', `two plugins register a selector named "${factory.name}"; rename one of them.`);
+    }
+    byName.set(factory.name, factory);
+  }
+  return {
+    factories: [...byName.values()],
+    missing,
+    get(name: string): SelectorFactory {
+      const factory = byName.get(name);
+      if (!factory) {
+        const valid = [...byName.keys()].join(', ') || '(none loaded)';
+        throw new UserInputError('--selector', `unknown selector "${name}". Valid selectors: ${valid}.`);
+      }
+      return factory;
+    },
+  };
+}
+
+function specifierOf(plugin: string): string {
+  const looksLikePath = plugin.startsWith('.') || isAbsolute(plugin);
+  return looksLikePath ? pathToFileURL(resolve(plugin)).href : plugin;
+}
+
+function moduleFrom(imported: unknown, plugin: string): ContainerModule {
+  const candidates = [
+    (imported as { default?: unknown }).default,
+    (imported as { selectorModule?: unknown }).selectorModule,
+  ];
+  for (const candidate of candidates) {
+    // Duck-typed so that a plugin built against its own copy of inversify still loads.
+    if (candidate instanceof ContainerModule) return candidate;
+    if (candidate && typeof (candidate as { load?: unknown }).load === 'function') return candidate as ContainerModule;
+  }
+  throw new UserInputError(
+    'plugins',
+    `"${plugin}" does not export an inversify ContainerModule as its default export (or as \`selectorModule\`).`,
+  );
+}

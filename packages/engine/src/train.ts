@@ -1,0 +1,325 @@
+/**
+ * The training loop, top to bottom: reference model, then for every step a super-batch,
+ * a selection, a learner step; a benchmark point at a fixed interval; a summary at the end.
+ */
+import { performance } from 'node:perf_hooks';
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  ONE_OFF_PHASES,
+  PHASES,
+  Rng,
+  superBatchSizeOf,
+  UserInputError,
+  type BenchmarkPoint,
+  type EnergyMeter,
+  type PointEnergy,
+  type Resolution,
+  type RunConfig,
+  type RunEvents,
+  type RunSummary,
+  type Selector,
+  type SelectorFactory,
+} from '@sieve/core';
+import type { Dataset } from '@sieve/data';
+import { learningRateAt } from '@sieve/tensor';
+import { createClassifierModel, createContrastiveModel, type ClassifierModel, type ContrastiveModel } from '@sieve/models';
+import { evaluateClassifier, evaluateContrastive } from './evaluate';
+import { gatherRows, gatherValues } from './batch';
+import { modelSpecOf } from './model-spec';
+import { PhaseLedger } from './phase-ledger';
+import { prepareReference } from './reference-model';
+import { RunFiles } from './run-files';
+import { LazyScoringContext, diagonalLearnability, type SuperBatch } from './scoring-context';
+import { SelectionTally } from './selection-tally';
+
+export interface TrainingInputs {
+  config: RunConfig;
+  dataset: Dataset;
+  selectorFactory: SelectorFactory;
+  selector: Selector;
+  backendName: string;
+  meter: EnergyMeter | null;
+  events: RunEvents;
+  runId: string;
+  /** Set `stopRequested` to finish the current step, write a point and the summary, and return. */
+  control?: { stopRequested: boolean };
+}
+
+export async function train(inputs: TrainingInputs): Promise<RunSummary> {
+  const { config, dataset, selector, selectorFactory, events, meter } = inputs;
+  const control = inputs.control ?? { stopRequested: false };
+  const runStart = performance.now();
+  const files = new RunFiles(config.out);
+  const unsubscribe = events.subscribe((event) => files.appendEvent(event));
+  try {
+    await files.writeConfig(config);
+    const batchSize = config.batchSize;
+    const superBatchSize = superBatchSizeOf(batchSize, config.filterRatio);
+    if (superBatchSize > dataset.pool.count) {
+      throw new UserInputError(
+        '--filter-ratio',
+        `the super-batch (${superBatchSize} = b / (1 - f)) is larger than the training pool (${dataset.pool.count}); lower --batch-size or --filter-ratio.`,
+      );
+    }
+    const ledger = new PhaseLedger(meter);
+    const tally = new SelectionTally(dataset.pool.tagNames, dataset.pool.tags);
+    events.emit({
+      type: 'run-start',
+      info: {
+        runId: inputs.runId,
+        outDir: config.out,
+        task: config.task,
+        taskKind: dataset.kind,
+        selector: selectorFactory.name,
+        backend: inputs.backendName,
+        totalSteps: config.steps,
+        batchSize,
+        superBatchSize,
+        evalEvery: config.evalEvery,
+        poolSize: dataset.pool.count,
+        poolMakeUp: tally.poolMakeUp,
+        energySources: meter?.sources() ?? [],
+      },
+    });
+
+    // 1. The frozen reference model, trained on the curated split or reused from the cache.
+    const spec = modelSpecOf(config, dataset);
+    events.emit({ type: 'phase-start', phase: 'reference-training' });
+    const reference = await prepareReference(config, spec, dataset, ledger, (message) => events.emit({ type: 'log', message }));
+    events.emit({ type: 'phase-end', phase: 'reference-embedding', seconds: ledger.seconds['reference-training'] + ledger.seconds['reference-embedding'] });
+
+    // 2. The learner, from the same initialisation for every selector with this seed.
+    const learner: ContrastiveModel | ClassifierModel =
+      dataset.kind === 'contrastive' ? createContrastiveModel(spec, config.seed) : createClassifierModel(spec, config.seed);
+
+    const pixels = dataset.imageSide * dataset.imageSide;
+    const maxTokens = dataset.kind === 'contrastive' ? dataset.maxTokens : 0;
+    const superBatch: SuperBatch = {
+      poolIndices: new Int32Array(superBatchSize),
+      images: new Float32Array(superBatchSize * pixels),
+      tokens: new Int32Array(superBatchSize * maxTokens),
+      labels: new Int32Array(dataset.kind === 'classification' ? superBatchSize : 0),
+      tagNames: dataset.pool.tagNames,
+      tags: new Uint8Array(superBatchSize),
+    };
+    const batchImages = new Float32Array(batchSize * pixels);
+    const batchTokens = new Int32Array(batchSize * maxTokens);
+    const batchLabels = new Int32Array(batchSize);
+    const chosenPoolIndices = new Int32Array(batchSize);
+
+    const points: BenchmarkPoint[] = [];
+    let lossSum = 0;
+    let lossCount = 0;
+    let examplesScored = 0;
+    let lastJoulesTotal = 0;
+    let lastJoulesByPhase = { ...ledger.joules };
+    const loopStart = performance.now();
+    let step = 0;
+
+    const writePoint = (): BenchmarkPoint => {
+      const evaluation = ledger.measure('evaluation', () =>
+        learner.kind === 'contrastive' && dataset.kind === 'contrastive'
+          ? evaluateContrastive(learner, dataset, spec.embeddingDim, config.evaluation.testLimit)
+          : evaluateClassifier(learner as ClassifierModel, dataset as Extract<Dataset, { kind: 'classification' }>, config.evaluation.testLimit),
+      );
+      ledger.addFlops('evaluation', evaluation.flops);
+      const energy = pointEnergy(meter, ledger, lastJoulesTotal, lastJoulesByPhase, config.energy.carbonIntensity);
+      lastJoulesTotal = energy.joulesTotal ?? 0;
+      lastJoulesByPhase = { ...ledger.joules };
+      const flopsByPhase = { ...ledger.flops };
+      const flopsTotal = ledger.totalFlops();
+      const point: BenchmarkPoint = {
+        step,
+        examplesTrained: step * batchSize,
+        examplesScored,
+        wallSeconds: (performance.now() - runStart) / 1000,
+        trainLoss: lossCount > 0 ? lossSum / lossCount : null,
+        zeroShotAccuracy: 'zeroShotAccuracy' in evaluation ? evaluation.zeroShotAccuracy : null,
+        attributeZeroShotAccuracy: 'attributeZeroShotAccuracy' in evaluation ? evaluation.attributeZeroShotAccuracy : null,
+        testAccuracy: 'testAccuracy' in evaluation ? evaluation.testAccuracy : null,
+        score: evaluation.score,
+        flopsByPhase,
+        flopsTotal,
+        flopsTotalWithoutReference: flopsTotal - ONE_OFF_PHASES.reduce((sum, phase) => sum + flopsByPhase[phase], 0),
+        secondsByPhase: { ...ledger.seconds },
+        energy,
+        selection: tally.report(),
+        tensorCount: tf.memory().numTensors,
+        heapUsedBytes: process.memoryUsage().heapUsed,
+      };
+      lossSum = 0;
+      lossCount = 0;
+      files.appendPoint(point);
+      points.push(point);
+      events.emit({ type: 'point', point });
+      return point;
+    };
+
+    // 3. The loop.
+    while (step < config.steps && !control.stopRequested) {
+      step++;
+      // 3a. A super-batch of N candidates drawn uniformly from the pool.
+      const poolIndices = Rng.derive(config.seed, 0xba7c4, step).sampleWithoutReplacement(dataset.pool.count, superBatchSize);
+      superBatch.poolIndices.set(poolIndices);
+      gatherRows(dataset.pool.images, pixels, poolIndices, superBatch.images);
+      if (dataset.kind === 'contrastive') gatherRows(dataset.pool.tokens, maxTokens, poolIndices, superBatch.tokens);
+      else gatherValues(dataset.pool.labels, poolIndices, superBatch.labels);
+      gatherValues(dataset.pool.tags, poolIndices, superBatch.tags);
+
+      // 3b. The selector picks b of them; losses it asks for are computed lazily and charged to scoring.
+      const context = new LazyScoringContext({
+        task: dataset.kind,
+        step,
+        batchSize,
+        rng: Rng.derive(config.seed, 0x5e1ec7, step),
+        superBatch,
+        learner,
+        reference: reference.scores,
+        ledger,
+        seesNoiseTags: selectorFactory.seesNoiseTags === true,
+        selectorName: selectorFactory.name,
+      });
+      const selectionStart = performance.now();
+      const selection = await selector.select(context);
+      const selectionMilliseconds = performance.now() - selectionStart - context.scoringMilliseconds;
+      checkSelection(selection.indices, batchSize, superBatchSize, selectorFactory.name);
+      if (context.computedLosses().has('learner:fine') || context.computedLosses().has('learner:coarse')) {
+        examplesScored += superBatchSize;
+      }
+      for (let i = 0; i < batchSize; i++) chosenPoolIndices[i] = poolIndices[selection.indices[i]];
+      tally.record(chosenPoolIndices, selection.indices, {
+        selectionMilliseconds,
+        scoringMilliseconds: context.scoringMilliseconds,
+        diagnostics: selection.diagnostics,
+        learnability: learnabilityOf(context),
+      });
+
+      // 3c. One learner step on the chosen examples.
+      gatherRows(dataset.pool.images, pixels, chosenPoolIndices, batchImages);
+      if (dataset.kind === 'contrastive') gatherRows(dataset.pool.tokens, maxTokens, chosenPoolIndices, batchTokens);
+      else gatherValues(dataset.pool.labels, chosenPoolIndices, batchLabels);
+      const resolutions: Resolution[] | undefined = selection.trainingResolutions;
+      const coarseCount = resolutions?.filter((r) => r === 'coarse').length ?? 0;
+      const learningRate = learningRateAt(step, {
+        peak: config.optimizer.learningRate,
+        warmupSteps: config.optimizer.warmupSteps,
+        totalSteps: config.steps,
+        finalFraction: config.optimizer.finalLearningRateFraction,
+      });
+      const loss = ledger.measure('training', () =>
+        learner.kind === 'contrastive'
+          ? learner.trainStep({ images: batchImages, tokens: batchTokens, count: batchSize, resolutions }, learningRate)
+          : learner.trainStep({ images: batchImages, labels: batchLabels, count: batchSize, resolutions }, learningRate),
+      );
+      ledger.addFlops('training', learner.flops.trainStep(batchSize, coarseCount));
+      lossSum += loss;
+      lossCount++;
+
+      const elapsedSeconds = (performance.now() - loopStart) / 1000;
+      events.emit({
+        type: 'step',
+        step,
+        totalSteps: config.steps,
+        loss,
+        stepsPerSecond: step / elapsedSeconds,
+        elapsedSeconds,
+        powerWatts: meter?.powerWatts() ?? null,
+      });
+
+      // 3d. A benchmark point at the interval, and always at the last step.
+      if (step % config.evalEvery === 0 || step === config.steps) writePoint();
+      // Let timers (meter, dashboard, signals) run between steps.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    if (control.stopRequested && (points.length === 0 || points[points.length - 1].step !== step)) writePoint();
+
+    const loopSeconds = (performance.now() - loopStart) / 1000;
+    const best = points.reduce<BenchmarkPoint | null>((top, p) => (top === null || p.score > top.score ? p : top), null);
+    const finalPoint = points[points.length - 1] ?? null;
+    const summary: RunSummary = {
+      runId: inputs.runId,
+      status: control.stopRequested && step < config.steps ? 'stopped' : 'completed',
+      task: config.task,
+      selector: selectorFactory.name,
+      backend: inputs.backendName,
+      seed: config.seed,
+      steps: step,
+      stepsPerSecond: step / loopSeconds,
+      wallSeconds: (performance.now() - runStart) / 1000,
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      finalPoint,
+      bestScore: best?.score ?? null,
+      bestScoreStep: best?.step ?? null,
+      flopsByPhase: { ...ledger.flops },
+      secondsByPhase: { ...ledger.seconds },
+      energy: finalPoint?.energy ?? pointEnergy(meter, ledger, 0, ledger.joules, config.energy.carbonIntensity),
+      reference: { cacheKey: reference.cacheKey, reusedFromCache: reference.reusedFromCache },
+      config,
+    };
+    learner.dispose();
+    await files.writeSummary(summary);
+    events.emit({ type: 'run-end', summary });
+    return summary;
+  } finally {
+    unsubscribe();
+  }
+}
+
+function checkSelection(indices: Int32Array, batchSize: number, superBatchSize: number, name: string): void {
+  const seen = new Set<number>();
+  for (const index of indices) {
+    if (!Number.isInteger(index) || index < 0 || index >= superBatchSize || seen.has(index)) {
+      throw new Error(`selector "${name}" returned an invalid index ${index} (need ${batchSize} distinct indices in [0, ${superBatchSize}))`);
+    }
+    seen.add(index);
+  }
+  if (seen.size !== batchSize) {
+    throw new Error(`selector "${name}" returned ${seen.size} indices; it must return exactly ${batchSize}`);
+  }
+}
+
+function learnabilityOf(context: LazyScoringContext): Float64Array | null {
+  const losses = context.computedLosses();
+  const learner = losses.get('learner:fine');
+  const reference = losses.get('reference:fine');
+  return learner && reference ? diagonalLearnability(learner, reference) : null;
+}
+
+function pointEnergy(
+  meter: EnergyMeter | null,
+  ledger: PhaseLedger,
+  lastJoulesTotal: number,
+  lastJoulesByPhase: Record<string, number>,
+  carbonIntensity: number | undefined,
+): PointEnergy {
+  if (!meter) {
+    return {
+      joulesTotal: null,
+      joulesSinceLastPoint: null,
+      joulesByPhase: null,
+      joulesByPhaseSinceLastPoint: null,
+      joulesByDevice: null,
+      kind: null,
+      sources: [],
+      gramsCo2e: null,
+    };
+  }
+  const joulesByDevice = meter.totalJoulesByDevice();
+  const joulesTotal = Object.values(joulesByDevice).reduce((sum, j) => sum + j, 0);
+  const sources = meter
+    .sources()
+    .filter((source) => source.available)
+    .map((source) => ({ name: source.name, measured: source.measured }));
+  const joulesByPhase = { ...ledger.joules };
+  const sincePhase = Object.fromEntries(PHASES.map((p) => [p, joulesByPhase[p] - (lastJoulesByPhase[p] ?? 0)])) as typeof joulesByPhase;
+  return {
+    joulesTotal,
+    joulesSinceLastPoint: joulesTotal - lastJoulesTotal,
+    joulesByPhase,
+    joulesByPhaseSinceLastPoint: sincePhase,
+    joulesByDevice,
+    kind: sources.length > 0 && sources.every((s) => s.measured) && ledger.allMeasured ? 'measured' : 'estimated',
+    sources,
+    gramsCo2e: carbonIntensity === undefined ? null : (joulesTotal / 3.6e6) * carbonIntensity,
+  };
+}

@@ -1,0 +1,202 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { BACKEND_NAMES, IMAGE_TOWERS, TASK_NAMES, UserInputError, isUserInputError, type RunConfigInput } from '@sieve/core';
+import { PRESET_NAMES } from './presets';
+import { resolveRunConfig } from './run-config';
+
+/** Parses a whole number for `flag`, or fails with a message naming it. */
+function integer(flag: string) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed)) throw new InvalidArgumentError(`${flag} takes a whole number, got "${value}".`);
+    return parsed;
+  };
+}
+
+function decimal(flag: string) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed)) throw new InvalidArgumentError(`${flag} takes a number, got "${value}".`);
+    return parsed;
+  };
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** `key=value` pairs; values that parse as JSON (numbers, booleans) are kept typed. */
+function selectorOptionsFrom(pairs: string[] | undefined): Record<string, unknown> | undefined {
+  if (!pairs) return undefined;
+  const options: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new UserInputError('--selector-option', `"${pair}" is not key=value (e.g. --selector-option mode=greedy).`);
+    const raw = pair.slice(at + 1);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      value = raw;
+    }
+    options[pair.slice(0, at)] = value;
+  }
+  return options;
+}
+
+interface TrainFlags {
+  preset?: string;
+  config?: string;
+  task?: string;
+  data?: string;
+  images?: string;
+  labels?: string;
+  classes?: string;
+  selector?: string;
+  selectorOption?: string[];
+  plugin?: string[];
+  steps?: number;
+  batchSize?: number;
+  filterRatio?: number;
+  chunks?: number;
+  seed?: number;
+  evalEvery?: number;
+  out?: string;
+  backend?: string;
+  imageTower?: string;
+  testLimit?: number;
+  referenceSteps?: number;
+  learningRate?: number;
+  energy?: boolean;
+  wattsPerCore?: number;
+  carbonIntensity?: number;
+  dashboard?: boolean;
+  overwrite?: boolean;
+}
+
+function flagsToConfig(flags: TrainFlags): Partial<RunConfigInput> {
+  if (flags.data !== undefined && flags.data !== 'idx') {
+    throw new UserInputError('--data', `only "idx" is accepted (with --images, --labels and --classes); for the built-in tasks use --task.`);
+  }
+  const task = flags.data === 'idx' ? 'idx' : flags.task;
+  const config: Record<string, unknown> = {
+    task,
+    selector: flags.selector,
+    selectorOptions: selectorOptionsFrom(flags.selectorOption),
+    plugins: flags.plugin,
+    steps: flags.steps,
+    batchSize: flags.batchSize,
+    filterRatio: flags.filterRatio,
+    chunks: flags.chunks,
+    seed: flags.seed,
+    evalEvery: flags.evalEvery,
+    out: flags.out,
+    backend: flags.backend,
+  };
+  const data = {
+    images: flags.images,
+    labels: flags.labels,
+    classes: flags.classes?.split(',').map((name) => name.trim()),
+  };
+  if (Object.values(data).some((v) => v !== undefined)) config.data = data;
+  if (flags.imageTower) config.model = { imageTower: flags.imageTower };
+  if (flags.testLimit !== undefined) config.evaluation = { testLimit: flags.testLimit };
+  if (flags.referenceSteps !== undefined) config.reference = { steps: flags.referenceSteps };
+  if (flags.learningRate !== undefined) config.optimizer = { learningRate: flags.learningRate };
+  const energy = { enabled: flags.energy === false ? false : undefined, wattsPerCore: flags.wattsPerCore, carbonIntensity: flags.carbonIntensity };
+  if (Object.values(energy).some((v) => v !== undefined)) config.energy = energy;
+  if (flags.dashboard === false) config.dashboard = false;
+  return config as Partial<RunConfigInput>;
+}
+
+export interface CliHandlers {
+  train(config: ReturnType<typeof resolveRunConfig>, options: { overwrite: boolean }): Promise<unknown>;
+  energy(options: { seconds: number; json: boolean; sampleIntervalMs: number }): Promise<void>;
+  dashboard(options: { run: string; plain: boolean }): Promise<void>;
+  /** Text listing the selectors, shown after `train --help`. */
+  selectorHelp: string;
+}
+
+export function buildProgram(handlers: CliHandlers): Command {
+  const program = new Command('sieve')
+    .description('Train faster and on less energy by choosing which data each step trains on.')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+
+  const trainCommand = program
+    .command('train', { isDefault: true })
+    .description('train a learner with a data selector and write benchmark points')
+    .addOption(new Option('--preset <name>', 'starting settings').choices(PRESET_NAMES).default('default'))
+    .option('--config <file>', 'JSON or YAML settings (preset < file < flags)')
+    .addOption(new Option('--task <name>', 'task').choices([...TASK_NAMES]))
+    .option('--data <kind>', 'data source: "idx" for your own IDX files (with --images, --labels, --classes)')
+    .option('--images <file>', 'IDX image file (task idx)')
+    .option('--labels <file>', 'IDX label file (task idx)')
+    .option('--classes <names>', 'comma-separated class names, in label order (task idx)')
+    .option('--selector <name>', 'data selector (see the list below)')
+    .option('--selector-option <key=value>', "a selector's own option, repeatable", collect)
+    .option('--plugin <module>', 'extra selector plugin: package name or path, repeatable', collect)
+    .option('--steps <n>', 'learner steps', integer('--steps'))
+    .option('--batch-size <b>', 'examples trained on per step', integer('--batch-size'))
+    .option('--filter-ratio <f>', 'fraction of candidates filtered out; super-batch N = b / (1 - f)', decimal('--filter-ratio'))
+    .option('--chunks <n>', 'chunks of joint selection (b must be divisible by it)', integer('--chunks'))
+    .option('--seed <n>', 'run seed (learner init, super-batches, sampling)', integer('--seed'))
+    .option('--eval-every <n>', 'steps between benchmark points', integer('--eval-every'))
+    .option('--out <dir>', 'run folder (default runs/<time>-<selector>-seed<seed>)')
+    .option('--overwrite', 'replace a previous run in --out')
+    .addOption(new Option('--backend <name>', 'tensor backend').choices([...BACKEND_NAMES]))
+    .addOption(new Option('--image-tower <kind>', 'image tower').choices([...IMAGE_TOWERS]))
+    .option('--test-limit <n>', 'evaluate on the first n test images', integer('--test-limit'))
+    .option('--reference-steps <n>', 'reference model training steps', integer('--reference-steps'))
+    .option('--learning-rate <lr>', 'peak learning rate', decimal('--learning-rate'))
+    .option('--no-energy', 'do not run the energy meter')
+    .option('--watts-per-core <w>', 'per-core watts for the estimated energy source', decimal('--watts-per-core'))
+    .option('--carbon-intensity <g>', 'grid carbon intensity in g CO2e/kWh, for an emissions estimate', decimal('--carbon-intensity'))
+    .option('--no-dashboard', 'plain log lines instead of the live dashboard')
+    .action(async (flags: TrainFlags) => {
+      const config = resolveRunConfig({ preset: flags.preset, configFile: flags.config, flags: flagsToConfig(flags) });
+      await handlers.train(config, { overwrite: flags.overwrite === true });
+    });
+  trainCommand.addHelpText('after', handlers.selectorHelp);
+
+  program
+    .command('energy')
+    .description('probe every energy source, then sample power for a while')
+    .option('--seconds <n>', 'how long to sample', decimal('--seconds'), 5)
+    .option('--sample-interval-ms <ms>', 'sampling interval', integer('--sample-interval-ms'), 100)
+    .option('--json', 'machine-readable output')
+    .action(async (flags: { seconds: number; json?: boolean; sampleIntervalMs: number }) => {
+      if (!(flags.seconds > 0)) throw new UserInputError('--seconds', 'must be above 0.');
+      await handlers.energy({ seconds: flags.seconds, json: flags.json === true, sampleIntervalMs: flags.sampleIntervalMs });
+    });
+
+  program
+    .command('dashboard')
+    .description('show a run from its folder: live while it is written, static once finished')
+    .requiredOption('--run <dir>', 'run folder')
+    .option('--plain', 'print plain lines instead of the live screen')
+    .action(async (flags: { run: string; plain?: boolean }) => {
+      await handlers.dashboard({ run: flags.run, plain: flags.plain === true });
+    });
+
+  return program;
+}
+
+/** Runs the CLI; returns the exit code (2 for a user's mistake, with a message and no stack). */
+export async function runCli(argv: string[], handlers: CliHandlers, writeError: (text: string) => void): Promise<number> {
+  const program = buildProgram(handlers);
+  program.configureOutput({ writeErr: writeError });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return 0;
+      return 2; // commander already printed the message
+    }
+    if (isUserInputError(error)) {
+      writeError(`error: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,44 @@
+import type { RunConfigInput } from '@sieve/core';
+
+/**
+ * Named starting points; a config file and then flags override them.
+ * - smoke: a whole run (reference, scoring, training, points) in well under a minute.
+ * - default: the main job: finishes within 5 minutes on a 2-core machine.
+ * - benchmark: the protocol's settings (points every 50 steps) for selector comparisons.
+ */
+export const PRESETS = {
+  smoke: {
+    steps: 60,
+    batchSize: 64,
+    filterRatio: 0.8,
+    chunks: 16,
+    seed: 0,
+    evalEvery: 30,
+    reference: { steps: 150, batchSize: 128, learningRate: 2e-3 },
+    evaluation: { testLimit: 2000 },
+    optimizer: { learningRate: 2e-3, warmupSteps: 10, finalLearningRateFraction: 0.05 },
+  },
+  default: {
+    steps: 1000,
+    batchSize: 128,
+    filterRatio: 0.8,
+    chunks: 16,
+    seed: 0,
+    evalEvery: 100,
+    reference: { steps: 600, batchSize: 128, learningRate: 2e-3 },
+    optimizer: { learningRate: 2e-3, warmupSteps: 50, finalLearningRateFraction: 0.05 },
+  },
+  benchmark: {
+    steps: 1500,
+    batchSize: 128,
+    filterRatio: 0.8,
+    chunks: 16,
+    seed: 0,
+    evalEvery: 50,
+    reference: { steps: 600, batchSize: 128, learningRate: 2e-3 },
+    optimizer: { learningRate: 2e-3, warmupSteps: 50, finalLearningRateFraction: 0.05 },
+  },
+} satisfies Record<string, Partial<RunConfigInput>>;
+
+export type PresetName = keyof typeof PRESETS;
+export const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];

@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { superBatchSizeOf, RunEvents, UserInputError, type EnergyMeter, type RunConfig, type RunSummary } from '@sieve/core';
+import { initBackend } from '@sieve/tensor';
+import { loadDataset } from '@sieve/data';
+import { loadSelectorRegistry, train } from '@sieve/engine';
+import { createEnergyMeter } from '@sieve/energy';
+import { createPlainLogger, mountDashboard, shouldUseDashboard } from '@sieve/dashboard';
+import { checkOutDir, clearPreviousRun } from './out-dir';
+
+export interface TrainOptions {
+  overwrite: boolean;
+  /** Where plain lines go (stdout by default). */
+  write?: (line: string) => void;
+}
+
+/**
+ * Validates everything a user gave (config, selector and its settings, output folder, data),
+ * and only then starts the meter, the screen and the training loop.
+ */
+export async function runTrain(config: RunConfig, options: TrainOptions): Promise<RunSummary> {
+  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+
+  // Everything that can be wrong with the input is checked before any output exists.
+  const registry = await loadSelectorRegistry(config.plugins);
+  const selectorFactory = registry.get(config.selector);
+  const superBatchSize = superBatchSizeOf(config.batchSize, config.filterRatio);
+  const taskKind = config.task === 'fashion-noisy-labels' ? 'classification' : 'contrastive';
+  const selector = selectorFactory.create({
+    task: taskKind,
+    batchSize: config.batchSize,
+    superBatchSize,
+    chunks: config.chunks,
+    seed: config.seed,
+    options: config.selectorOptions,
+  });
+  checkOutDir(config.out, options.overwrite);
+  const backend = await initBackend(config.backend);
+  write(`backend ${backend.name}${backend.onGpu ? ' (GPU)' : ''}`);
+  for (const skipped of backend.skipped) write(`  skipped ${skipped.name}: ${skipped.reason}`);
+  for (const warning of backend.warnings) write(`warning: ${warning}`);
+  const loaded = await loadDataset(config);
+  write(
+    `data ${loaded.dataset.name}: pool ${loaded.dataset.pool.count}, reference ${loaded.dataset.reference.count}, ` +
+      `test ${loaded.dataset.test.count}, ${loaded.dataset.droppedEntries} malformed entries dropped ` +
+      `(${loaded.fromCache ? 'from cache' : 'decoded'} in ${loaded.seconds.toFixed(1)} s)`,
+  );
+  if (superBatchSize > loaded.dataset.pool.count) {
+    throw new UserInputError(
+      '--filter-ratio',
+      `the super-batch (${superBatchSize} = b / (1 - f)) is larger than the training pool (${loaded.dataset.pool.count}); lower --batch-size or --filter-ratio.`,
+    );
+  }
+  if (options.overwrite) clearPreviousRun(config.out);
+
+  const events = new RunEvents();
+  const control = { stopRequested: false };
+  let meter: EnergyMeter | null = null;
+  if (config.energy.enabled) {
+    meter = createEnergyMeter({ sampleIntervalMs: config.energy.sampleIntervalMs, wattsPerCore: config.energy.wattsPerCore });
+    meter.onWarning((message) => events.emit({ type: 'warning', message }));
+    await meter.start();
+  }
+
+  const useDashboard = shouldUseDashboard(config.dashboard, process.env, process.stdout);
+  const requestStop = () => {
+    control.stopRequested = true;
+    screen?.markStopping();
+  };
+  const screen = useDashboard ? mountDashboard(events, { onStopRequested: requestStop }) : null;
+  if (!screen) createPlainLogger(events, write);
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    events.emit({ type: 'log', message: 'stopping after this step (interrupt again to abort)' });
+    requestStop();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await train({
+      config,
+      dataset: loaded.dataset,
+      selectorFactory,
+      selector,
+      backendName: backend.name,
+      meter,
+      events,
+      runId: randomUUID(),
+      control,
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await screen?.unmount();
+    await meter?.stop();
+  }
+}
