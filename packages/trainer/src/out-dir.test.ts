@@ -1,0 +1,29 @@
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UserInputError } from '@sieve/core';
+import { checkOutDir } from './out-dir';
+
+describe('checkOutDir', () => {
+  it('accepts a new folder below a writable one and creates nothing', () => {
+    const root = mkdtempSync(join(tmpdir(), 'sieve-out-'));
+    checkOutDir(join(root, 'a', 'b'), false);
+    expect(readdirSync(root)).toEqual([]);
+  });
+
+  it('refuses a path below a file', () => {
+    const root = mkdtempSync(join(tmpdir(), 'sieve-out-'));
+    writeFileSync(join(root, 'file'), 'x');
+    expect(() => checkOutDir(join(root, 'file', 'run'), false)).toThrow(UserInputError);
+    expect(() => checkOutDir(join(root, 'file'), false)).toThrow(/not a folder/);
+  });
+
+  it('refuses a folder holding a previous run unless overwriting', () => {
+    const root = mkdtempSync(join(tmpdir(), 'sieve-out-'));
+    mkdirSync(join(root, 'run'));
+    writeFileSync(join(root, 'run', 'points.jsonl'), '{}\n');
+    expect(() => checkOutDir(join(root, 'run'), false)).toThrow(/already holds a run/);
+    expect(() => checkOutDir(join(root, 'run'), true)).not.toThrow();
+  });
+});

@@ -1,0 +1,74 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UserInputError } from '@sieve/core';
+import { PRESETS } from './presets';
+import { deepMerge, resolveRunConfig } from './run-config';
+
+function expectUserError(run: () => unknown, field: RegExp, problem?: RegExp): void {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(UserInputError);
+    expect((error as UserInputError).field).toMatch(field);
+    if (problem) expect((error as UserInputError).problem).toMatch(problem);
+    return;
+  }
+  throw new Error('expected a UserInputError');
+}
+
+describe('resolveRunConfig', () => {
+  it('takes the preset, then the file, then the flags', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sieve-config-'));
+    const file = join(dir, 'run.yaml');
+    writeFileSync(file, 'steps: 77\nbatchSize: 32\nreference:\n  steps: 5\n');
+    const config = resolveRunConfig({ preset: 'smoke', configFile: file, flags: { batchSize: 16, out: 'x' } });
+    expect(config.steps).toBe(77); // file over preset
+    expect(config.batchSize).toBe(16); // flag over file
+    expect(config.reference.steps).toBe(5); // nested file value
+    expect(config.reference.batchSize).toBe(PRESETS.smoke.reference.batchSize); // nested preset value kept
+    expect(config.evalEvery).toBe(PRESETS.smoke.evalEvery);
+    expect(config.out).toBe('x');
+  });
+
+  it('reads JSON files and picks a default run folder', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sieve-config-'));
+    const file = join(dir, 'run.json');
+    writeFileSync(file, JSON.stringify({ selector: 'uniform', seed: 3 }));
+    const config = resolveRunConfig({ preset: 'default', configFile: file, flags: {} });
+    expect(config.selector).toBe('uniform');
+    expect(config.out).toMatch(/^runs\/\d{8}-\d{6}-uniform-seed3$/);
+  });
+
+  it('names the flag and the fix for out-of-range values', () => {
+    expectUserError(() => resolveRunConfig({ flags: { filterRatio: 1 } }), /--filter-ratio/, /between 0 and 1/);
+    expectUserError(() => resolveRunConfig({ flags: { filterRatio: 0 } }), /--filter-ratio/);
+    expectUserError(() => resolveRunConfig({ flags: { steps: 0 } }), /--steps/, /above 0/);
+    expectUserError(() => resolveRunConfig({ flags: { steps: -5 } }), /--steps/);
+    expectUserError(() => resolveRunConfig({ flags: { task: 'nope' as never } }), /--task/, /fashion-captions/);
+    expectUserError(() => resolveRunConfig({ flags: { backend: 'tpu' as never } }), /--backend/, /wasm/);
+    expectUserError(() => resolveRunConfig({ preset: 'huge', flags: {} }), /--preset/, /smoke, default/);
+  });
+
+  it('names the file and the setting for unknown or bad settings in a config file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sieve-config-'));
+    const typo = join(dir, 'typo.json');
+    writeFileSync(typo, JSON.stringify({ stpes: 10 }));
+    expectUserError(() => resolveRunConfig({ configFile: typo, flags: {} }), /typo\.json/, /stpes/);
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, '{ "steps": ');
+    expectUserError(() => resolveRunConfig({ configFile: broken, flags: {} }), /--config/, /not valid JSON/);
+    expectUserError(() => resolveRunConfig({ configFile: join(dir, 'missing.yaml'), flags: {} }), /--config/, /ENOENT/);
+  });
+});
+
+describe('deepMerge', () => {
+  it('merges objects key by key and replaces arrays and values', () => {
+    expect(deepMerge({ a: { b: 1, c: 2 }, d: [1, 2], e: 1 }, { a: { c: 3 }, d: [9], e: undefined })).toEqual({
+      a: { b: 1, c: 3 },
+      d: [9],
+      e: 1,
+    });
+  });
+});
