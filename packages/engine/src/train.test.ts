@@ -1,0 +1,176 @@
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  RunEvents,
+  runConfigSchema,
+  type BenchmarkPoint,
+  type RunConfig,
+  type RunConfigInput,
+  type RunEvent,
+  type Selector,
+  type SelectorFactory,
+} from '@sieve/core';
+import { initBackend } from '@sieve/tensor';
+import type { Dataset } from '@sieve/data';
+import { train } from './train';
+import { syntheticClassificationDataset, syntheticContrastiveDataset } from './testing/synthetic-dataset';
+
+/** A selector written in the test: uniform over the first half of the candidates' indices. */
+const firstHalfFactory: SelectorFactory = {
+  name: 'first-half',
+  summary: 'test selector',
+  create(settings): Selector {
+    return {
+      name: 'first-half',
+      async select(context) {
+        await context.losses('learner');
+        await context.losses('reference');
+        const indices = Int32Array.from(
+          context.rng.sampleWithoutReplacement(Math.floor(context.superBatchSize / 2), settings.batchSize),
+        );
+        return { indices, diagnostics: { halfSize: context.superBatchSize / 2 } };
+      },
+    };
+  },
+};
+
+function configFor(out: string, overrides: Partial<RunConfigInput> = {}): RunConfig {
+  return runConfigSchema.parse({
+    steps: 20,
+    batchSize: 8,
+    filterRatio: 0.8,
+    chunks: 2,
+    seed: 1,
+    evalEvery: 10,
+    out,
+    data: { cacheDir: join(out, '..', 'cache') },
+    model: { hiddenDim: 16, embeddingDim: 8, textEmbeddingDim: 8, patchSize: 4, coarsePatchSize: 8 },
+    reference: { steps: 30, batchSize: 16 },
+    energy: { enabled: false },
+    ...overrides,
+  });
+}
+
+async function run(dataset: Dataset, config: RunConfig, factory = firstHalfFactory) {
+  const events = new RunEvents();
+  const seen: RunEvent[] = [];
+  events.subscribe((event) => seen.push(event));
+  const summary = await train({
+    config,
+    dataset,
+    selectorFactory: factory,
+    selector: factory.create({ task: dataset.kind, batchSize: config.batchSize, superBatchSize: 40, chunks: config.chunks, seed: config.seed, options: {} }),
+    backendName: 'wasm',
+    meter: null,
+    events,
+    runId: 'test',
+  });
+  return { summary, seen };
+}
+
+function readPoints(dir: string): BenchmarkPoint[] {
+  return readFileSync(join(dir, 'points.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as BenchmarkPoint);
+}
+
+describe('train', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+  });
+
+  it('writes points and a summary with real FLOPs, timings and selection make-up', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sieve-train-'));
+    const out = join(root, 'run');
+    const { summary, seen } = await run(syntheticContrastiveDataset(), configFor(out));
+    const points = readPoints(out);
+    expect(points.map((p) => p.step)).toEqual([10, 20]);
+    for (const point of points) {
+      expect(point.zeroShotAccuracy).toBeGreaterThanOrEqual(0);
+      expect(point.attributeZeroShotAccuracy).toBeGreaterThanOrEqual(0);
+      expect(point.score).toBeCloseTo((point.zeroShotAccuracy! + point.attributeZeroShotAccuracy!) / 2, 12);
+      expect(point.flopsByPhase.training).toBeGreaterThan(0);
+      expect(point.flopsByPhase.scoring).toBeGreaterThan(0);
+      expect(point.flopsByPhase['reference-training']).toBeGreaterThan(0);
+      expect(point.flopsTotal).toBeGreaterThan(point.flopsTotalWithoutReference);
+      expect(point.secondsByPhase.training).toBeGreaterThan(0);
+      expect(point.wallSeconds).toBeGreaterThan(0);
+      expect(point.selection.makeUp.clean + point.selection.makeUp.mismatched).toBeCloseTo(1, 12);
+      expect(point.selection.poolMakeUp).toEqual({ clean: 0.5, mismatched: 0.5 });
+      expect(point.selection.meanLearnabilityChosen).not.toBeNull();
+      expect(point.selection.diagnostics.halfSize).toBe(20);
+      expect(point.energy.joulesTotal).toBeNull();
+    }
+    // Training FLOPs grow linearly with steps: 20 steps cost twice 10.
+    expect(points[1].flopsByPhase.training).toBeCloseTo(2 * points[0].flopsByPhase.training, 6);
+    expect(points[1].examplesTrained).toBe(160);
+    expect(points[1].examplesScored).toBe(20 * 40);
+    expect(summary.status).toBe('completed');
+    expect(summary.steps).toBe(20);
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).finalPoint.step).toBe(20);
+    expect(existsSync(join(out, 'events.jsonl'))).toBe(true);
+    expect(seen.filter((e) => e.type === 'step')).toHaveLength(20);
+    expect(seen.at(-1)?.type).toBe('run-end');
+  });
+
+  it('gives identical metrics for the same seed, and reuses the cached reference model', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sieve-train-'));
+    const first = await run(syntheticContrastiveDataset(), configFor(join(root, 'a')));
+    const second = await run(syntheticContrastiveDataset(), configFor(join(root, 'b')));
+    expect(first.summary.reference.reusedFromCache).toBe(false);
+    expect(second.summary.reference.reusedFromCache).toBe(true);
+    const metrics = (p: BenchmarkPoint) => [p.step, p.score, p.zeroShotAccuracy, p.attributeZeroShotAccuracy, p.trainLoss, p.selection.makeUp, p.flopsTotal];
+    expect(readPoints(join(root, 'b')).map(metrics)).toEqual(readPoints(join(root, 'a')).map(metrics));
+    const other = await run(syntheticContrastiveDataset(), configFor(join(root, 'c'), { seed: 2 }));
+    expect(other.summary.finalPoint?.trainLoss).not.toBe(first.summary.finalPoint?.trainLoss);
+  });
+
+  it('trains the classification task and reports test accuracy', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sieve-train-'));
+    const out = join(root, 'run');
+    const { summary } = await run(syntheticClassificationDataset(), configFor(out, { task: 'fashion-noisy-labels' }));
+    const final = summary.finalPoint!;
+    expect(final.testAccuracy).not.toBeNull();
+    expect(final.zeroShotAccuracy).toBeNull();
+    expect(final.score).toBe(final.testAccuracy);
+    expect(final.selection.poolMakeUp).toEqual({ clean: 0.5, flipped: 0.5 });
+  });
+
+  it('keeps the tensor count flat from step 100 to step 1,000', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sieve-train-'));
+    const out = join(root, 'run');
+    await run(syntheticContrastiveDataset(), configFor(out, { steps: 1000, evalEvery: 100, reference: { steps: 5, batchSize: 16 } }));
+    const points = readPoints(out);
+    const at = (step: number) => points.find((p) => p.step === step)!.tensorCount;
+    expect(at(1000)).toBe(at(100));
+  }, 240_000);
+
+  it('stops gracefully when asked: a final point and a summary marked stopped', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sieve-train-'));
+    const out = join(root, 'run');
+    const control = { stopRequested: false };
+    const events = new RunEvents();
+    events.subscribe((event) => {
+      if (event.type === 'step' && event.step === 13) control.stopRequested = true;
+    });
+    const config = configFor(out);
+    const summary = await train({
+      config,
+      dataset: syntheticContrastiveDataset(),
+      selectorFactory: firstHalfFactory,
+      selector: firstHalfFactory.create({ task: 'contrastive', batchSize: 8, superBatchSize: 40, chunks: 2, seed: 1, options: {} }),
+      backendName: 'wasm',
+      meter: null,
+      events,
+      runId: 'stop',
+      control,
+    });
+    expect(summary.status).toBe('stopped');
+    expect(summary.steps).toBe(13);
+    expect(readPoints(out).map((p) => p.step)).toEqual([10, 13]);
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).status).toBe('stopped');
+  });
+});
