@@ -1,0 +1,7 @@
+export * from './backend';
+export * from './matmul-speed';
+export * from './flops';
+export * from './sigmoid-loss';
+export * from './sigmoid-loss-js';
+export * from './adam';
+export * from './learning-rate';
