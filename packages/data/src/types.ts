@@ -1,0 +1,88 @@
+/** Images with their classes, before any split: what a source (npm JSON, IDX files) decodes to. */
+export interface LabelledImages {
+  count: number;
+  /** Images are side x side. */
+  side: number;
+  /** count x (side*side) raw intensities 0..255, row-major. */
+  pixels: Uint8Array;
+  /** Class index of each image. */
+  labels: Int32Array;
+  /** Source entries that were not images (wrong length, not numbers) and were left out. */
+  droppedEntries: number;
+}
+
+export interface ImageSplit {
+  count: number;
+  /** count x (side*side) pixels in [0, 1], row-major. */
+  images: Float32Array;
+  /** True class of each image. */
+  labels: Int32Array;
+}
+
+export interface CaptionedSplit extends ImageSplit {
+  /** count x maxTokens token ids; 0 is padding. */
+  tokens: Int32Array;
+}
+
+export interface NoiseTagged {
+  /** e.g. ['clean','duplicate','mismatched','junk'] or ['clean','flipped'] */
+  tagNames: string[];
+  /** Index into tagNames per example. Only benchmark oracles may see these. */
+  tags: Uint8Array;
+}
+
+export interface ContrastiveDataset {
+  kind: 'contrastive';
+  /** 'fashion-captions' or 'idx'. */
+  name: string;
+  /** Images are imageSide x imageSide (28 for Fashion-MNIST). */
+  imageSide: number;
+  classNames: string[];
+  /** Token id -> word; id 0 is '<pad>'. */
+  vocabulary: string[];
+  maxTokens: number;
+  /**
+   * The noisy training pool. `duplicateOf[i]` is the pool index of the example that
+   * duplicate i was copied from, -1 for every other tag (like `tags`, for oracles only).
+   */
+  pool: CaptionedSplit & NoiseTagged & { duplicateOf: Int32Array };
+  /** Clean, curated: true captions only. */
+  reference: CaptionedSplit;
+  /** Clean; concept id per image (class x brightness bin x size bin, see `conceptIdOf`). */
+  test: ImageSplit & { concepts: Int32Array };
+  zeroShot: {
+    /** classPrompts[c]: k_c x maxTokens token ids (one prompt per synonym of class c; the evaluator averages their embeddings). */
+    classPrompts: Int32Array[];
+    /** conceptPrompts[k]: m x maxTokens token ids for concept k (k = class*6 + brightness*2 + size with default bins). */
+    conceptPrompts: Int32Array[];
+    /** e.g. 'dark small ankle boot'. */
+    conceptNames: string[];
+  };
+  /** Malformed source entries dropped (not 784 values). */
+  droppedEntries: number;
+}
+
+export interface ClassificationDataset {
+  kind: 'classification';
+  /** 'fashion-noisy-labels'. */
+  name: string;
+  imageSide: number;
+  classNames: string[];
+  /** labels = possibly flipped labels; tags 'clean'/'flipped'; trueLabels = the classes before flipping. */
+  pool: ImageSplit & NoiseTagged & { trueLabels: Int32Array };
+  reference: ImageSplit;
+  test: ImageSplit;
+  droppedEntries: number;
+}
+
+export type Dataset = ContrastiveDataset | ClassificationDataset;
+
+export interface LoadedDataset {
+  dataset: Dataset;
+  /** True when the decoded images came from the binary cache rather than the source files. */
+  fromCache: boolean;
+  /** Wall seconds the load took. */
+  seconds: number;
+  /** Things the user should know that did not stop the load (an unwritable or rebuilt cache). */
+  warnings: string[];
+}
