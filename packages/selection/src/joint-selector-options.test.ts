@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { isUserInputError, type SelectorSettings } from '@sieve/core';
+import { parseJointSelectorOptions } from './joint-selector-options';
+
+const settings = (options: Record<string, unknown> = {}, overrides: Partial<SelectorSettings> = {}): SelectorSettings => ({
+  task: 'contrastive',
+  batchSize: 256,
+  superBatchSize: 1280,
+  chunks: 16,
+  seed: 0,
+  options,
+  ...overrides,
+});
+
+function fieldOf(run: () => unknown): string | undefined {
+  try {
+    run();
+  } catch (error) {
+    if (isUserInputError(error)) return error.field;
+    throw error;
+  }
+  return undefined;
+}
+
+describe('parseJointSelectorOptions', () => {
+  it('fills in the defaults and the run chunk count', () => {
+    expect(parseJointSelectorOptions(settings(), 'jest')).toEqual({
+      mode: 'sample',
+      score: 'learnability',
+      chunks: 16,
+      resolution: 'fine',
+    });
+    expect(
+      parseJointSelectorOptions(settings({ mode: 'greedy', score: 'hard-learner', chunks: 8, resolution: 'coarse' }), 'jest'),
+    ).toEqual({ mode: 'greedy', score: 'hard-learner', chunks: 8, resolution: 'coarse' });
+  });
+
+  it('fixes the score when asked, and then takes no score option', () => {
+    expect(parseJointSelectorOptions(settings(), 'hard-negative', 'hard-learner').score).toBe('hard-learner');
+    expect(fieldOf(() => parseJointSelectorOptions(settings({ score: 'learnability' }), 'hard-negative', 'hard-learner'))).toBe(
+      'selectorOptions.score',
+    );
+    // The reference always runs at full resolution, so easy-reference has no resolution option.
+    expect(fieldOf(() => parseJointSelectorOptions(settings({ resolution: 'coarse' }), 'easy-reference', 'easy-reference'))).toBe(
+      'selectorOptions.resolution',
+    );
+  });
+
+  it('names the field of each bad setting', () => {
+    expect(fieldOf(() => parseJointSelectorOptions(settings({ mode: 'best' }), 'jest'))).toBe('selectorOptions.mode');
+    expect(fieldOf(() => parseJointSelectorOptions(settings({ score: 'loss' }), 'jest'))).toBe('selectorOptions.score');
+    expect(fieldOf(() => parseJointSelectorOptions(settings({ resolution: 'low' }), 'jest'))).toBe('selectorOptions.resolution');
+    expect(fieldOf(() => parseJointSelectorOptions(settings({ chunk: 4 }), 'jest'))).toBe('selectorOptions.chunk');
+    expect(fieldOf(() => parseJointSelectorOptions(settings({}, { chunks: 15 }), 'jest'))).toBe('--chunks');
+    expect(fieldOf(() => parseJointSelectorOptions(settings({ chunks: 15 }), 'jest'))).toBe('selectorOptions.chunks');
+    expect(fieldOf(() => parseJointSelectorOptions(settings({}, { batchSize: 2048 }), 'jest'))).toBe('--batch-size');
+  });
+});
