@@ -1,0 +1,33 @@
+import { EstimateSource } from './estimate-source';
+import { Meter, type SieveEnergyMeter } from './meter';
+import { resolveMeterOptions, type MeterOptions, type ResolvedMeterOptions, type SourceName } from './meter-options';
+import type { EnergySourceDriver } from './source-driver';
+
+/**
+ * The energy meter for this machine. Bad options throw `UserInputError` here; after that the
+ * meter never throws: `start()` probes every source and uses the best that works.
+ *
+ * @example
+ * const meter = createEnergyMeter();
+ * await meter.start();
+ * meter.beginWindow('training');
+ * // ... work ...
+ * const { joules, joulesByDevice, measured, coverage } = meter.endWindow('training');
+ * await meter.stop();
+ */
+export function createEnergyMeter(options: MeterOptions = {}): SieveEnergyMeter {
+  const resolved = resolveMeterOptions(options);
+  return new Meter(
+    resolved.sources.map((name) => driverFor(name, resolved)),
+    { sampleIntervalMs: resolved.sampleIntervalMs },
+  );
+}
+
+function driverFor(name: SourceName, options: ResolvedMeterOptions): EnergySourceDriver {
+  switch (name) {
+    case 'estimate':
+      return new EstimateSource(options.wattsPerCore);
+    default:
+      return new EstimateSource(options.wattsPerCore);
+  }
+}
