@@ -31,7 +31,8 @@ export async function readImageCache(file: string, sourceKey: string): Promise<I
   try {
     bytes = await readFile(file);
   } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    const code = (error as NodeJS.ErrnoException).code;
+    const missing = code === 'ENOENT' || code === 'ENOTDIR';
     return { missing, problem: missing ? 'no cache yet' : `unreadable (${(error as Error).message})` };
   }
   const bad = (problem: string): ImageCacheRead => ({ missing: false, problem });
