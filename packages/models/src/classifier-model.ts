@@ -1,0 +1,186 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Resolution } from '@sieve/core';
+import { Adam, ADAM_OPS_PER_PARAMETER, addFlops, denseFlops, NO_FLOPS, scaleFlops, totalFlops, type FlopCount } from '@sieve/tensor';
+import { readCheckpoint, restoreFromCheckpoint, writeCheckpoint, type CheckpointContents } from './checkpoint';
+import { createImageTower } from './create-image-tower';
+import type { PreparedImageTower } from './image-tower';
+import { constant, glorotUniform } from './initializers';
+import { fineFirstOrder, reorderRows } from './mixed-resolution-batch';
+import { validateModelSpec, type ModelSpec } from './model-spec';
+import { Parameters } from './parameters';
+import { assertRows, minimiseOnce } from './training-step';
+
+export interface ClassifierFlops {
+  forward(count: number, resolution?: Resolution): number;
+  /** Forward and backward (2x forward) over the whole batch, plus the Adam update. */
+  trainStep(count: number, coarseCount?: number): number;
+}
+
+export interface ClassifierFlopCounts {
+  forward(count: number, resolution?: Resolution): FlopCount;
+  trainStep(count: number, coarseCount?: number): FlopCount;
+}
+
+export interface ClassifierBatch {
+  images: Float32Array;
+  labels: Int32Array;
+  count: number;
+  /** Per example; default all fine. */
+  resolutions?: Resolution[];
+}
+
+/** An image tower with a linear head over classCount classes, trained with softmax cross-entropy. */
+export interface ClassifierModel {
+  readonly kind: 'classification';
+  readonly spec: ModelSpec;
+  /** Softmax cross-entropy of each example against its label. */
+  exampleLosses(images: Float32Array, labels: Int32Array, count: number, resolution?: Resolution): Float32Array;
+  /** The most likely class of each image, at fine resolution. */
+  predict(images: Float32Array, count: number): Int32Array;
+  /** One Adam step on the mean cross-entropy; returns the loss before the step. */
+  trainStep(batch: ClassifierBatch, learningRate: number): number;
+  readonly flops: ClassifierFlops;
+  readonly flopCounts: ClassifierFlopCounts;
+  parameterCount(): number;
+  save(dir: string): Promise<void>;
+  dispose(): void;
+}
+
+/** Per example and class: max, subtract, exp, sum, log, select the label, negate. */
+const CROSS_ENTROPY_OPS_PER_LOGIT = 7;
+const FORWARD_CHUNK = 1024;
+
+export function createClassifierModel(spec: ModelSpec, seed: number): ClassifierModel {
+  validateModelSpec(spec, 'classification');
+  return buildClassifierModel(spec, seed);
+}
+
+export async function loadClassifierModel(dir: string, spec: ModelSpec): Promise<ClassifierModel> {
+  validateModelSpec(spec, 'classification');
+  const checkpoint = await readCheckpoint(dir, 'classification', spec);
+  const model = buildClassifierModel(spec, 0);
+  try {
+    model.restore(checkpoint);
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+  return model;
+}
+
+function buildClassifierModel(spec: ModelSpec, seed: number) {
+  const pixels = spec.imageSide * spec.imageSide;
+  const { classCount } = spec;
+  const parameters = new Parameters(seed);
+  const imageTower = createImageTower(parameters, spec);
+  const headKernel = parameters.add('head.kernel', [imageTower.featureDim, classCount], (rng) =>
+    glorotUniform(rng, imageTower.featureDim, classCount),
+  );
+  const headBias = parameters.add('head.bias', [classCount], () => constant(classCount, 0));
+  const adam = new Adam(parameters.variables());
+
+  const logits = (prepared: PreparedImageTower, images: tf.Tensor2D): tf.Tensor2D =>
+    tf.add(tf.matMul(prepared.apply(images), headKernel), headBias);
+  const imagesTensor = (images: Float32Array, start: number, count: number) =>
+    tf.tensor2d(images.subarray(start * pixels, (start + count) * pixels), [count, pixels]);
+  const crossEntropies = (logitValues: tf.Tensor2D, labels: Int32Array): tf.Tensor1D => {
+    const targets = tf.oneHot(tf.tensor1d(labels, 'int32'), classCount);
+    return tf.neg(tf.sum(tf.mul(targets, tf.logSoftmax(logitValues)), 1)) as tf.Tensor1D;
+  };
+  const checkLabels = (labels: Int32Array, count: number) => {
+    assertRows('labels', labels, count, 1);
+    for (let i = 0; i < count; i++) {
+      if (!(labels[i] >= 0 && labels[i] < classCount)) {
+        throw new RangeError(`label ${labels[i]} (example ${i}) is not a class in [0, ${classCount})`);
+      }
+    }
+  };
+  /** Runs `perChunk` on each chunk of `count` images inside its own tidy scope, one prepared tower for all. */
+  const inChunks = (images: Float32Array, count: number, resolution: Resolution, perChunk: (t: tf.Tensor2D, start: number, chunk: number, prepared: PreparedImageTower) => void) => {
+    assertRows('images', images, count, pixels);
+    tf.tidy(() => {
+      const prepared = imageTower.prepare(resolution);
+      for (let start = 0; start < count; start += FORWARD_CHUNK) {
+        const chunk = Math.min(FORWARD_CHUNK, count - start);
+        tf.tidy(() => perChunk(imagesTensor(images, start, chunk), start, chunk, prepared));
+      }
+    });
+  };
+
+  const flopCounts: ClassifierFlopCounts = {
+    forward(count, resolution = 'fine') {
+      if (count === 0) return NO_FLOPS;
+      return addFlops(imageTower.flops(count, resolution), denseFlops(count, imageTower.featureDim, classCount), {
+        matmul: 0,
+        elementwise: count * classCount * CROSS_ENTROPY_OPS_PER_LOGIT,
+      });
+    },
+    trainStep(count, coarseCount = 0) {
+      const forward = addFlops(flopCounts.forward(count - coarseCount, 'fine'), flopCounts.forward(coarseCount, 'coarse'));
+      return addFlops(scaleFlops(forward, 3), { matmul: 0, elementwise: ADAM_OPS_PER_PARAMETER * parameters.size() });
+    },
+  };
+
+  return {
+    kind: 'classification' as const,
+    spec,
+    exampleLosses(images: Float32Array, labels: Int32Array, count: number, resolution: Resolution = 'fine'): Float32Array {
+      checkLabels(labels, count);
+      const result = new Float32Array(count);
+      inChunks(images, count, resolution, (tensor, start, chunk, prepared) =>
+        result.set(crossEntropies(logits(prepared, tensor), labels.subarray(start, start + chunk)).dataSync(), start),
+      );
+      return result;
+    },
+    predict(images: Float32Array, count: number): Int32Array {
+      const result = new Int32Array(count);
+      inChunks(images, count, 'fine', (tensor, start, _chunk, prepared) =>
+        result.set(tf.argMax(logits(prepared, tensor), 1).dataSync(), start),
+      );
+      return result;
+    },
+    trainStep(batch: ClassifierBatch, learningRate: number): number {
+      const { count } = batch;
+      if (count < 1) throw new RangeError('a training batch needs at least one example');
+      assertRows('images', batch.images, count, pixels);
+      checkLabels(batch.labels, count);
+      const { order, fineCount } = fineFirstOrder(batch.resolutions, count);
+      const images = reorderRows(batch.images, pixels, order);
+      const labels = reorderRows(batch.labels, 1, order);
+      return minimiseOnce(
+        adam,
+        parameters.variables(),
+        () => {
+          const parts: tf.Tensor2D[] = [];
+          if (fineCount > 0) parts.push(logits(imageTower.prepare('fine'), imagesTensor(images, 0, fineCount)));
+          if (fineCount < count) parts.push(logits(imageTower.prepare('coarse'), imagesTensor(images, fineCount, count - fineCount)));
+          return tf.mean(crossEntropies(parts.length === 1 ? parts[0] : tf.concat(parts, 0), labels));
+        },
+        learningRate,
+      );
+    },
+    flops: {
+      forward: (count: number, resolution?: Resolution) => totalFlops(flopCounts.forward(count, resolution)),
+      trainStep: (count: number, coarseCount?: number) => totalFlops(flopCounts.trainStep(count, coarseCount)),
+    },
+    flopCounts,
+    parameterCount: () => parameters.size(),
+    async save(dir: string): Promise<void> {
+      await writeCheckpoint(dir, {
+        kind: 'classification',
+        spec,
+        parameters: parameters.list().map(({ name, shape }) => ({ name, shape })),
+        values: parameters.readValues(),
+        optimizer: adam.getState(),
+      });
+    },
+    restore(checkpoint: CheckpointContents) {
+      restoreFromCheckpoint(parameters, adam, checkpoint);
+    },
+    dispose(): void {
+      adam.dispose();
+      imageTower.dispose();
+      parameters.dispose();
+    },
+  };
+}

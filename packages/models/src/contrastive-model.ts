@@ -1,0 +1,252 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Resolution } from '@sieve/core';
+import {
+  Adam,
+  ADAM_OPS_PER_PARAMETER,
+  addFlops,
+  batchSigmoidLoss,
+  denseFlops,
+  l2NormaliseFlops,
+  NO_FLOPS,
+  pairwiseSigmoidLoss,
+  pairwiseSigmoidLossFlops,
+  scaleFlops,
+  totalFlops,
+  type FlopCount,
+} from '@sieve/tensor';
+import { readCheckpoint, restoreFromCheckpoint, writeCheckpoint, type CheckpointContents } from './checkpoint';
+import { createImageTower } from './create-image-tower';
+import type { PreparedImageTower } from './image-tower';
+import { constant, glorotUniform } from './initializers';
+import { l2Normalise } from './l2-normalise';
+import { fineFirstOrder, reorderRows } from './mixed-resolution-batch';
+import { validateModelSpec, type ModelSpec } from './model-spec';
+import { Parameters } from './parameters';
+import { createTextTower } from './text-tower';
+import { assertRows, minimiseOnce } from './training-step';
+
+export interface ContrastiveFlops {
+  /** Forward FLOPs of the image tower, projection and normalisation. */
+  embedImages(count: number, resolution?: Resolution): number;
+  embedTexts(count: number): number;
+  /** The n x m similarity matrix and its losses. */
+  pairwiseLosses(n: number, m: number, dim: number): number;
+  /** Forward and backward (2x forward) over the whole batch, plus the Adam update. */
+  trainStep(count: number, coarseCount?: number): number;
+}
+
+/** The same counts split into matmul and element-wise FLOPs. */
+export interface ContrastiveFlopCounts {
+  embedImages(count: number, resolution?: Resolution): FlopCount;
+  embedTexts(count: number): FlopCount;
+  pairwiseLosses(n: number, m: number, dim: number): FlopCount;
+  trainStep(count: number, coarseCount?: number): FlopCount;
+}
+
+export interface ContrastiveBatch {
+  images: Float32Array;
+  tokens: Int32Array;
+  count: number;
+  /** Per example; default all fine. */
+  resolutions?: Resolution[];
+}
+
+/** A two-tower image–text model trained with the sigmoid loss (design.md §1). */
+export interface ContrastiveModel {
+  readonly kind: 'contrastive';
+  readonly spec: ModelSpec;
+  /** L2-normalised embeddings, count x embeddingDim, row-major. No gradient, no leaked tensors. */
+  embedImages(images: Float32Array, count: number, resolution?: Resolution): Float32Array;
+  embedTexts(tokens: Int32Array, count: number): Float32Array;
+  /** N x N learner loss matrix L_ij for these N examples (images at `resolution`). */
+  pairwiseLosses(images: Float32Array, tokens: Int32Array, count: number, resolution?: Resolution): Float32Array;
+  temperature(): number;
+  bias(): number;
+  /**
+   * One Adam step on loss(S) = (1/|S|) sum L_ij; returns the loss before the step. A mixed batch
+   * is trained with each image embedded at its resolution and one joint loss over the whole batch.
+   */
+  trainStep(batch: ContrastiveBatch, learningRate: number): number;
+  readonly flops: ContrastiveFlops;
+  readonly flopCounts: ContrastiveFlopCounts;
+  /** Number of trainable values. */
+  parameterCount(): number;
+  save(dir: string): Promise<void>;
+  dispose(): void;
+}
+
+/** Learnable log-temperature and bias start at log 10 and -10 (design.md §1). */
+export const INITIAL_LOG_TEMPERATURE = Math.log(10);
+export const INITIAL_BIAS = -10;
+
+/** Images per forward call when embedding many (bounds memory, not results). */
+const EMBEDDING_CHUNK = 1024;
+
+/** Same spec and seed give identical initial weights. */
+export function createContrastiveModel(spec: ModelSpec, seed: number): ContrastiveModel {
+  validateModelSpec(spec, 'contrastive');
+  return buildContrastiveModel(spec, seed);
+}
+
+/** Restores a model saved by `save`, weights and optimizer state, for the same spec. */
+export async function loadContrastiveModel(dir: string, spec: ModelSpec): Promise<ContrastiveModel> {
+  validateModelSpec(spec, 'contrastive');
+  const checkpoint = await readCheckpoint(dir, 'contrastive', spec);
+  const model = buildContrastiveModel(spec, 0);
+  try {
+    model.restore(checkpoint);
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+  return model;
+}
+
+function buildContrastiveModel(spec: ModelSpec, seed: number) {
+  const pixels = spec.imageSide * spec.imageSide;
+  const { embeddingDim, maxTokens } = spec;
+  const parameters = new Parameters(seed);
+  const imageTower = createImageTower(parameters, spec);
+  const projectionKernel = parameters.add('image.projection.kernel', [imageTower.featureDim, embeddingDim], (rng) =>
+    glorotUniform(rng, imageTower.featureDim, embeddingDim),
+  );
+  const projectionBias = parameters.add('image.projection.bias', [embeddingDim], () => constant(embeddingDim, 0));
+  const textTower = createTextTower(parameters, {
+    vocabularySize: spec.vocabularySize,
+    maxTokens,
+    textEmbeddingDim: spec.textEmbeddingDim,
+    hiddenDim: spec.hiddenDim,
+    outputDim: embeddingDim,
+  });
+  const logTemperature = parameters.add('logTemperature', [], () => Float32Array.of(INITIAL_LOG_TEMPERATURE));
+  const bias = parameters.add('bias', [], () => Float32Array.of(INITIAL_BIAS));
+  const adam = new Adam(parameters.variables());
+
+  const imageEmbeddings = (prepared: PreparedImageTower, images: tf.Tensor2D): tf.Tensor2D =>
+    l2Normalise(tf.add(tf.matMul(prepared.apply(images), projectionKernel), projectionBias));
+  const textEmbeddings = (tokens: Int32Array, count: number): tf.Tensor2D => l2Normalise(textTower.forward(tokens, count));
+  const imagesTensor = (images: Float32Array, start: number, count: number) =>
+    tf.tensor2d(images.subarray(start * pixels, (start + count) * pixels), [count, pixels]);
+
+  /** Fine images first, then coarse, each through its own prepared tower, as one count x dim tensor. */
+  const mixedImageEmbeddings = (images: Float32Array, count: number, fineCount: number): tf.Tensor2D => {
+    const parts: tf.Tensor2D[] = [];
+    if (fineCount > 0) parts.push(imageEmbeddings(imageTower.prepare('fine'), imagesTensor(images, 0, fineCount)));
+    if (fineCount < count) {
+      parts.push(imageEmbeddings(imageTower.prepare('coarse'), imagesTensor(images, fineCount, count - fineCount)));
+    }
+    return parts.length === 1 ? parts[0] : tf.concat(parts, 0);
+  };
+
+  const flopCounts: ContrastiveFlopCounts = {
+    embedImages(count, resolution = 'fine') {
+      if (count === 0) return NO_FLOPS;
+      return addFlops(
+        imageTower.flops(count, resolution),
+        denseFlops(count, imageTower.featureDim, embeddingDim),
+        { matmul: 0, elementwise: l2NormaliseFlops(count, embeddingDim) },
+      );
+    },
+    embedTexts(count) {
+      if (count === 0) return NO_FLOPS;
+      return addFlops(textTower.flops(count), { matmul: 0, elementwise: l2NormaliseFlops(count, embeddingDim) });
+    },
+    pairwiseLosses(n, m, dim) {
+      return pairwiseSigmoidLossFlops(n, m, dim);
+    },
+    trainStep(count, coarseCount = 0) {
+      const forward = addFlops(
+        flopCounts.embedImages(count - coarseCount, 'fine'),
+        flopCounts.embedImages(coarseCount, 'coarse'),
+        flopCounts.embedTexts(count),
+        flopCounts.pairwiseLosses(count, count, embeddingDim),
+      );
+      return addFlops(scaleFlops(forward, 3), { matmul: 0, elementwise: ADAM_OPS_PER_PARAMETER * parameters.size() });
+    },
+  };
+
+  const model = {
+    kind: 'contrastive' as const,
+    spec,
+    embedImages(images: Float32Array, count: number, resolution: Resolution = 'fine'): Float32Array {
+      assertRows('images', images, count, pixels);
+      const result = new Float32Array(count * embeddingDim);
+      tf.tidy(() => {
+        const prepared = imageTower.prepare(resolution);
+        for (let start = 0; start < count; start += EMBEDDING_CHUNK) {
+          const chunk = Math.min(EMBEDDING_CHUNK, count - start);
+          tf.tidy(() => result.set(imageEmbeddings(prepared, imagesTensor(images, start, chunk)).dataSync(), start * embeddingDim));
+        }
+      });
+      return result;
+    },
+    embedTexts(tokens: Int32Array, count: number): Float32Array {
+      assertRows('tokens', tokens, count, maxTokens);
+      const result = new Float32Array(count * embeddingDim);
+      for (let start = 0; start < count; start += EMBEDDING_CHUNK) {
+        const chunk = Math.min(EMBEDDING_CHUNK, count - start);
+        const rows = tokens.subarray(start * maxTokens, (start + chunk) * maxTokens);
+        tf.tidy(() => result.set(textEmbeddings(rows, chunk).dataSync(), start * embeddingDim));
+      }
+      return result;
+    },
+    pairwiseLosses(images: Float32Array, tokens: Int32Array, count: number, resolution: Resolution = 'fine'): Float32Array {
+      assertRows('images', images, count, pixels);
+      assertRows('tokens', tokens, count, maxTokens);
+      return tf.tidy(() => {
+        const x = imageEmbeddings(imageTower.prepare(resolution), imagesTensor(images, 0, count));
+        const y = textEmbeddings(tokens, count);
+        return Float32Array.from(pairwiseSigmoidLoss(x, y, logTemperature as tf.Scalar, bias as tf.Scalar).dataSync());
+      });
+    },
+    temperature: () => Math.exp(logTemperature.dataSync()[0]),
+    bias: () => bias.dataSync()[0],
+    trainStep(batch: ContrastiveBatch, learningRate: number): number {
+      const { count } = batch;
+      if (count < 1) throw new RangeError('a training batch needs at least one example');
+      assertRows('images', batch.images, count, pixels);
+      assertRows('tokens', batch.tokens, count, maxTokens);
+      const { order, fineCount } = fineFirstOrder(batch.resolutions, count);
+      const images = reorderRows(batch.images, pixels, order);
+      const tokens = reorderRows(batch.tokens, maxTokens, order);
+      return minimiseOnce(
+        adam,
+        parameters.variables(),
+        () =>
+          batchSigmoidLoss(
+            mixedImageEmbeddings(images, count, fineCount),
+            textEmbeddings(tokens, count),
+            logTemperature as tf.Scalar,
+            bias as tf.Scalar,
+          ),
+        learningRate,
+      );
+    },
+    flops: {
+      embedImages: (count: number, resolution?: Resolution) => totalFlops(flopCounts.embedImages(count, resolution)),
+      embedTexts: (count: number) => totalFlops(flopCounts.embedTexts(count)),
+      pairwiseLosses: (n: number, m: number, dim: number) => totalFlops(flopCounts.pairwiseLosses(n, m, dim)),
+      trainStep: (count: number, coarseCount?: number) => totalFlops(flopCounts.trainStep(count, coarseCount)),
+    },
+    flopCounts,
+    parameterCount: () => parameters.size(),
+    async save(dir: string): Promise<void> {
+      await writeCheckpoint(dir, {
+        kind: 'contrastive',
+        spec,
+        parameters: parameters.list().map(({ name, shape }) => ({ name, shape })),
+        values: parameters.readValues(),
+        optimizer: adam.getState(),
+      });
+    },
+    restore(checkpoint: CheckpointContents) {
+      restoreFromCheckpoint(parameters, adam, checkpoint);
+    },
+    dispose(): void {
+      adam.dispose();
+      imageTower.dispose();
+      parameters.dispose();
+    },
+  };
+  return model;
+}
