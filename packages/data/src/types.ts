@@ -43,9 +43,10 @@ export interface ContrastiveDataset {
   maxTokens: number;
   /**
    * The noisy training pool. `duplicateOf[i]` is the pool index of the example that
-   * duplicate i was copied from, -1 for every other tag (like `tags`, for oracles only).
+   * duplicate i was copied from, -1 for every other tag (like `tags`, for oracles only;
+   * always set by this package, optional so that hand-made test datasets may leave it out).
    */
-  pool: CaptionedSplit & NoiseTagged & { duplicateOf: Int32Array };
+  pool: CaptionedSplit & NoiseTagged & { duplicateOf?: Int32Array };
   /** Clean, curated: true captions only. */
   reference: CaptionedSplit;
   /** Clean; concept id per image (class x brightness bin x size bin, see `conceptIdOf`). */
