@@ -1,6 +1,7 @@
 import { EstimateSource } from './estimate-source';
 import { Meter, type SieveEnergyMeter } from './meter';
 import { resolveMeterOptions, type MeterOptions, type ResolvedMeterOptions, type SourceName } from './meter-options';
+import { RaplSource } from './rapl-source';
 import type { EnergySourceDriver } from './source-driver';
 
 /**
@@ -27,6 +28,8 @@ function driverFor(name: SourceName, options: ResolvedMeterOptions): EnergySourc
   switch (name) {
     case 'estimate':
       return new EstimateSource(options.wattsPerCore);
+    case 'rapl':
+      return new RaplSource(options.powercapRoot);
     default:
       return new EstimateSource(options.wattsPerCore);
   }
