@@ -1,6 +1,7 @@
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { crc32 } from 'node:zlib';
+import writeFileAtomic from 'write-file-atomic';
 import type { LabelledImages } from './types';
 
 /**
@@ -64,9 +65,9 @@ export async function readImageCache(file: string, sourceKey: string): Promise<I
 }
 
 /**
- * Writes the cache to a temporary file in the same folder, flushes it to disk, then
- * renames it over `file`: a reader sees the old cache or the new one, never half of one,
- * even if the process dies mid-write. (write-file-atomic does the same but ships no types.)
+ * Writes the cache atomically (a temporary file in the same folder, flushed, then renamed
+ * over `file`): a reader sees the old cache or the new one, never half of one, even if the
+ * process dies mid-write.
  */
 export async function writeImageCache(file: string, images: LabelledImages, sourceKey: string): Promise<void> {
   if (images.labels.some((label) => label < 0 || label > 255)) throw new RangeError('the image cache stores labels 0..255');
@@ -82,20 +83,6 @@ export async function writeImageCache(file: string, images: LabelledImages, sour
   header.writeUInt32LE(images.droppedEntries, 20);
   header.writeUInt32LE(crc32(payload), 24);
   header.writeUInt32LE(key.length, 28);
-
   await mkdir(dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  try {
-    const handle = await open(temporary, 'w');
-    try {
-      await handle.writeFile(Buffer.concat([header, key, payload]));
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, file);
-  } catch (error) {
-    await unlink(temporary).catch(() => undefined);
-    throw error;
-  }
+  await writeFileAtomic(file, Buffer.concat([header, key, payload]));
 }
