@@ -26,7 +26,7 @@ describe('validation', () => {
     expect(() => checkChunks(6, 6)).not.toThrow();
     const error = errorOf(() => checkChunks(100, 16));
     expect(error.field).toBe('--chunks');
-    expect(error.message).toContain('not divisible');
+    expect(error.message).toMatch(/^--chunks: the batch size 100 is not divisible by 16 chunks/);
     // 10 is the largest divisor of 100 that is at most 16.
     expect(error.message).toContain('e.g. 10');
     expect(errorOf(() => checkChunks(4, 8)).field).toBe('--chunks');
@@ -49,6 +49,7 @@ describe('validation', () => {
     expect(parseJointMode('greedy')).toBe('greedy');
     const mode = errorOf(() => parseJointMode('gready'));
     expect(mode.field).toBe('selectorOptions.mode');
+    expect(mode.message).toMatch(/^selectorOptions\.mode: unknown value "gready"/);
     expect(mode.message).toContain('sample, greedy');
 
     expect(parseScoreName(undefined)).toBe('learnability');
