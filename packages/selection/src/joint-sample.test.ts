@@ -116,7 +116,7 @@ describe('jointSample, both modes', () => {
     );
   });
 
-  it('rejects b not divisible by n and b > N with UserInputErrors naming the field', () => {
+  it('rejects b not divisible by n, b > N and unknown modes with UserInputErrors naming the field', () => {
     const scores = new Float32Array(36);
     const fieldOf = (run: () => unknown): string | undefined => {
       try {
@@ -128,6 +128,7 @@ describe('jointSample, both modes', () => {
     };
     expect(fieldOf(() => jointSample(scores, 6, 4, 3, { mode: 'greedy' }))).toBe('--chunks');
     expect(fieldOf(() => jointSample(scores, 6, 8, 2, { mode: 'greedy' }))).toBe('--batch-size');
+    expect(fieldOf(() => jointSample(scores, 6, 4, 2, { mode: 'best' as 'greedy' }))).toBe('selectorOptions.mode');
     expect(() => jointSample(scores, 5, 4, 2, { mode: 'greedy' })).toThrow(RangeError);
     expect(() => jointSample(scores, 6, 4, 2, { mode: 'sample' })).toThrow('needs an rng');
   });

@@ -1,6 +1,6 @@
 import type { Rng } from '@sieve/core';
 import { topKExcluding } from './top-k';
-import { checkBatchFits, checkChunks, type JointMode } from './validation';
+import { checkBatchFits, checkChunks, parseJointMode, type JointMode } from './validation';
 
 export interface JointSampleOptions {
   /** `sample`: softmax sampling without replacement (Gumbel top-k); `greedy`: the top scores. */
@@ -43,7 +43,8 @@ export function jointSample(
   }
   checkBatchFits(batchSize, size);
   checkChunks(batchSize, chunks);
-  const { mode, rng, onChunk } = options;
+  const { rng, onChunk } = options;
+  const mode = parseJointMode(options.mode);
   if (mode === 'sample' && !rng) throw new Error('jointSample: sample mode needs an rng');
 
   const chunkSize = batchSize / chunks;
