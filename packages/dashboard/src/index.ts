@@ -1,0 +1,15 @@
+export { createRunStore, initialDashboardState, reduceRunEvent, etaSecondsOf } from './run-store';
+export type { DashboardState, RunStatus, RunStore, RunStoreListener, RunStoreOptions, StepSample } from './run-store';
+export { mountDashboard, DEFAULT_REFRESH_INTERVAL_MS } from './mount-dashboard';
+export type { MountDashboardOptions, MountedDashboard } from './mount-dashboard';
+export { DashboardView } from './dashboard-view';
+export type { DashboardViewProps } from './dashboard-view';
+export { createPlainLogger, PROGRESS_INTERVAL_MS } from './plain-logger';
+export { attachToRun, DEFAULT_POLL_INTERVAL_MS } from './attach';
+export type { AttachOptions } from './attach';
+export { readRunFolder, checkRunFolder, RunFolderSource, RUN_FOLDER_FILES } from './run-folder';
+export { shouldUseDashboard } from './should-use-dashboard';
+export { stripAnsi, visibleWidth, frameWidth } from './visible-width';
+export { syntheticRunEvents, syntheticPoint, syntheticRunStartInfo } from './fixtures/synthetic-run';
+export type { SyntheticRunOptions } from './fixtures/synthetic-run';
+export { writeRunFolder } from './fixtures/run-folder-writer';

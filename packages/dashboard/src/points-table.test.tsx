@@ -1,0 +1,33 @@
+/** @jsxRuntime automatic */
+import { describe, expect, it } from 'vitest';
+import { frameOf } from './fixtures/frame';
+import { handMadeEvents, stateOf } from './fixtures/hand-made-run';
+import { syntheticPoint } from './fixtures/synthetic-run';
+import { PointsTable, pointColumns } from './points-table';
+
+describe('PointsTable', () => {
+  const { points } = stateOf(handMadeEvents());
+
+  it('aligns the latest points under headers that carry the units', () => {
+    const lines = frameOf(<PointsTable points={points} taskKind="contrastive" rows={5} width={80} />).split('\n');
+    expect(lines).toEqual([
+      'Benchmark points',
+      '  step   score  zero-shot  attribute    loss       kJ  J since last',
+      '   550   39.0%      50.0%      20.0%   3.000        -             -',
+      '   600   41.2%      61.0%      21.4%   2.500    12.35         812.3',
+    ]);
+  });
+
+  it('shows only the latest rows and says how many there are', () => {
+    const many = Array.from({ length: 9 }, (_, i) => syntheticPoint({ step: (i + 1) * 50 }));
+    const lines = frameOf(<PointsTable points={many} taskKind="contrastive" rows={2} width={80} />).split('\n');
+    expect(lines[0]).toBe('Benchmark points  latest 2 of 9');
+    expect(lines.slice(2).map((line) => line.trim().split(/\s+/)[0])).toEqual(['400', '450']);
+  });
+
+  it('uses test accuracy for classification and drops the loss column when narrow', () => {
+    expect(pointColumns('classification').map((c) => c.header)).toEqual(['step', 'score', 'test acc', 'loss', 'kJ', 'J since last']);
+    expect(pointColumns('contrastive', 60).map((c) => c.header)).toEqual(['step', 'score', 'zero-shot', 'attribute', 'kJ', 'J since last']);
+    expect(frameOf(<PointsTable points={[]} taskKind="classification" rows={3} width={80} />)).toContain('no point yet');
+  });
+});

@@ -1,0 +1,215 @@
+import { readFile, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { UserInputError, superBatchSizeOf } from '@sieve/core';
+import type { BenchmarkPoint, RunEvent, RunStartInfo, RunSummary } from '@sieve/core';
+import { JsonlTail } from './jsonl-tail';
+import type { JsonlLine } from './jsonl-tail';
+import { initialDashboardState, reduceRunEvent } from './run-store';
+import type { DashboardState } from './run-store';
+
+/** The files the engine writes in a run's output folder. */
+export const RUN_FOLDER_FILES = {
+  events: 'events.jsonl',
+  points: 'points.jsonl',
+  summary: 'summary.json',
+  config: 'config.json',
+} as const;
+
+const PAYLOAD_OF: Record<RunEvent['type'], string> = {
+  'run-start': 'info',
+  'phase-start': 'phase',
+  'phase-end': 'phase',
+  step: 'step',
+  point: 'point',
+  warning: 'message',
+  log: 'message',
+  'run-end': 'summary',
+};
+
+/** A light shape check: a known event type carrying its payload field. */
+export function isRunEvent(value: unknown): value is RunEvent {
+  if (typeof value !== 'object' || value === null) return false;
+  const type = (value as { type?: unknown }).type;
+  return typeof type === 'string' && Object.hasOwn(PAYLOAD_OF, type) && PAYLOAD_OF[type as RunEvent['type']] in value;
+}
+
+function isBenchmarkPoint(value: unknown): value is BenchmarkPoint {
+  if (typeof value !== 'object' || value === null) return false;
+  const point = value as Partial<BenchmarkPoint>;
+  return typeof point.step === 'number' && typeof point.score === 'number' && typeof point.energy === 'object';
+}
+
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
+
+/** Throws a UserInputError naming `--run` unless `dir` is the folder of a run that has started. */
+export async function checkRunFolder(dir: string): Promise<void> {
+  const stats = await stat(dir).catch(() => null);
+  if (!stats) {
+    throw new UserInputError('--run', `${dir} does not exist; pass the output folder of a run (the --out given to sieve train).`);
+  }
+  if (!stats.isDirectory()) {
+    throw new UserInputError('--run', `${dir} is a file; pass the run's output folder, the one that holds events.jsonl.`);
+  }
+  const found = await Promise.all(Object.values(RUN_FOLDER_FILES).map((name) => exists(join(dir, name))));
+  if (!found.some(Boolean)) {
+    throw new UserInputError(
+      '--run',
+      `${dir} holds no run (no events.jsonl, points.jsonl or summary.json); pass the --out folder of a run that has started.`,
+    );
+  }
+}
+
+async function readJsonFile(path: string): Promise<unknown> {
+  const text = await readFile(path, 'utf8').catch(() => null);
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+type Fields = Record<string, unknown>;
+const asFields = (value: unknown): Fields => (typeof value === 'object' && value !== null ? (value as Fields) : {});
+const text = (value: unknown, fallback: string) => (typeof value === 'string' && value !== '' ? value : fallback);
+const count = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
+
+/**
+ * A run-start for a folder without events.jsonl, pieced together from config.json, the
+ * summary and the first point: enough for the header, the table and the progress bar.
+ */
+export function runStartFromFiles(
+  dir: string,
+  config: unknown,
+  summary: RunSummary | null,
+  firstPoint: BenchmarkPoint | null,
+): RunStartInfo {
+  const fields = asFields(config ?? summary?.config);
+  const batchSize = count(fields.batchSize);
+  const filterRatio = count(fields.filterRatio);
+  const classification =
+    fields.task === 'fashion-noisy-labels' || (firstPoint !== null && firstPoint.zeroShotAccuracy === null && firstPoint.testAccuracy !== null);
+  return {
+    runId: text(summary?.runId, basename(dir)),
+    outDir: dir,
+    task: text(fields.task, text(summary?.task, 'unknown task')),
+    taskKind: classification ? 'classification' : 'contrastive',
+    selector: text(fields.selector, text(summary?.selector, 'unknown selector')),
+    backend: text(summary?.backend, text(fields.backend, 'unknown backend')),
+    totalSteps: count(fields.steps),
+    batchSize,
+    superBatchSize: batchSize > 0 && filterRatio > 0 && filterRatio < 1 ? superBatchSizeOf(batchSize, filterRatio) : 0,
+    evalEvery: count(fields.evalEvery),
+    poolSize: 0,
+    poolMakeUp: firstPoint?.selection.poolMakeUp ?? {},
+    energySources: (firstPoint?.energy.sources ?? []).map((source) => ({
+      name: source.name,
+      available: true,
+      measured: source.measured,
+      devices: [],
+      detail: '',
+    })),
+  };
+}
+
+/**
+ * The events of a run folder, read a little more at each `poll` while the run goes on:
+ * from events.jsonl when it exists, else pieced together from points.jsonl and
+ * summary.json. `finished` turns true once summary.json exists (and the run-end is out).
+ */
+export class RunFolderSource {
+  finished = false;
+  private mode: 'events' | 'points' | null = null;
+  private sawRunStart = false;
+  private sawRunEnd = false;
+  private totalSteps = 0;
+  private readonly eventsTail: JsonlTail;
+  private readonly pointsTail: JsonlTail;
+
+  constructor(readonly dir: string) {
+    this.eventsTail = new JsonlTail(join(dir, RUN_FOLDER_FILES.events));
+    this.pointsTail = new JsonlTail(join(dir, RUN_FOLDER_FILES.points));
+  }
+
+  /** Events written since the last poll. */
+  async poll(): Promise<RunEvent[]> {
+    if (this.finished) return [];
+    // Look for the summary first: every line written before it is then read below.
+    const summaryValue = await readJsonFile(join(this.dir, RUN_FOLDER_FILES.summary));
+    const summary = summaryValue && typeof summaryValue === 'object' ? (summaryValue as RunSummary) : null;
+    this.mode ??= (await exists(this.eventsTail.path))
+      ? 'events'
+      : summary || (await exists(this.pointsTail.path))
+        ? 'points'
+        : null;
+    if (this.mode === null) return [];
+    const final = summary !== null;
+    const events = this.mode === 'events' ? await this.fromEvents(final) : await this.fromPoints(summary, final);
+    if (final) {
+      if (!this.sawRunEnd) events.push({ type: 'run-end', summary: summary });
+      this.finished = true;
+    }
+    return events;
+  }
+
+  private skipped(file: string, line: JsonlLine, why: string): RunEvent {
+    return { type: 'warning', message: `${file} line ${line.lineNumber} ${why}; skipped` };
+  }
+
+  private async fromEvents(final: boolean): Promise<RunEvent[]> {
+    const events: RunEvent[] = [];
+    for (const line of await this.eventsTail.read({ final })) {
+      if (line.error !== undefined) events.push(this.skipped(RUN_FOLDER_FILES.events, line, 'is not valid JSON'));
+      else if (!isRunEvent(line.value)) events.push(this.skipped(RUN_FOLDER_FILES.events, line, 'is not a run event'));
+      else {
+        if (line.value.type === 'run-end') this.sawRunEnd = true;
+        events.push(line.value);
+      }
+    }
+    return events;
+  }
+
+  private async fromPoints(summary: RunSummary | null, final: boolean): Promise<RunEvent[]> {
+    const events: RunEvent[] = [];
+    const points: BenchmarkPoint[] = [];
+    for (const line of await this.pointsTail.read({ final })) {
+      if (line.error !== undefined) events.push(this.skipped(RUN_FOLDER_FILES.points, line, 'is not valid JSON'));
+      else if (!isBenchmarkPoint(line.value)) events.push(this.skipped(RUN_FOLDER_FILES.points, line, 'is not a benchmark point'));
+      else points.push(line.value);
+    }
+    if (!this.sawRunStart) {
+      const config = await readJsonFile(join(this.dir, RUN_FOLDER_FILES.config));
+      const info = runStartFromFiles(this.dir, config, summary, points[0] ?? null);
+      events.unshift({ type: 'run-start', info });
+      this.totalSteps = info.totalSteps;
+      this.sawRunStart = true;
+    }
+    for (const point of points) {
+      // A step per point gives the progress bar and the loss chart something to show.
+      if (point.trainLoss !== null) {
+        events.push({
+          type: 'step',
+          step: point.step,
+          totalSteps: this.totalSteps,
+          loss: point.trainLoss,
+          stepsPerSecond: point.wallSeconds > 0 ? point.step / point.wallSeconds : 0,
+          elapsedSeconds: point.wallSeconds,
+          powerWatts: null,
+        });
+      }
+      events.push({ type: 'point', point });
+    }
+    return events;
+  }
+}
+
+/** The dashboard state of a run folder as it is now (finished or not), without drawing it. */
+export async function readRunFolder(dir: string): Promise<DashboardState> {
+  await checkRunFolder(dir);
+  const events = await new RunFolderSource(dir).poll();
+  return events.reduce((state: DashboardState, event) => reduceRunEvent(state, event), initialDashboardState());
+}
