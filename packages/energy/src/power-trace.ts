@@ -125,3 +125,13 @@ export class PowerTrace {
     return lo;
   }
 }
+
+/**
+ * Trace rules for a live sampler: a sample vouches for five sampling intervals (at least
+ * half a second) — enough for a busy machine's jitter, short enough that a dead sampler
+ * shows up as lost coverage within a second.
+ */
+export function liveTraceOptions(sampleIntervalMs: number): PowerTraceOptions {
+  const seconds = Math.max((5 * sampleIntervalMs) / 1000, 0.5);
+  return { maxGapSeconds: seconds, holdSeconds: seconds };
+}
