@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import './register-gradients';
+import { matMul2d } from './fast-matmul';
 
 /**
  * SigLIP's pairwise sigmoid loss (design.md §1):
@@ -16,7 +17,7 @@ export function pairwiseSigmoidLoss(
   return tf.tidy(() => {
     const [n] = imageEmbeddings.shape;
     const [m] = textEmbeddings.shape;
-    const similarities = tf.matMul(imageEmbeddings, textEmbeddings, false, true);
+    const similarities = matMul2d(imageEmbeddings, tf.transpose(textEmbeddings));
     const logits = tf.add(tf.mul(similarities, tf.exp(logTemperature)), bias);
     // -z_ij: -1 on the diagonal (positive pairs), +1 elsewhere.
     const negatedSigns = tf.sub(1, tf.mul(tf.eye(n, m), 2));
