@@ -1,6 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Resolution } from '@sieve/core';
-import { Adam, ADAM_OPS_PER_PARAMETER, addFlops, denseFlops, NO_FLOPS, scaleFlops, totalFlops, type FlopCount } from '@sieve/tensor';
+import {
+  Adam,
+  ADAM_OPS_PER_PARAMETER,
+  addFlops,
+  denseFlops,
+  matMul2d,
+  NO_FLOPS,
+  scaleFlops,
+  totalFlops,
+  type FlopCount,
+} from '@sieve/tensor';
 import { readCheckpoint, restoreFromCheckpoint, writeCheckpoint, type CheckpointContents } from './checkpoint';
 import { createImageTower } from './create-image-tower';
 import type { PreparedImageTower } from './image-tower';
@@ -80,7 +90,7 @@ function buildClassifierModel(spec: ModelSpec, seed: number) {
   const adam = new Adam(parameters.variables());
 
   const logits = (prepared: PreparedImageTower, images: tf.Tensor2D): tf.Tensor2D =>
-    tf.add(tf.matMul(prepared.apply(images), headKernel), headBias);
+    tf.add(matMul2d(prepared.apply(images), headKernel as tf.Tensor2D), headBias);
   const imagesTensor = (images: Float32Array, start: number, count: number) =>
     tf.tensor2d(images.subarray(start * pixels, (start + count) * pixels), [count, pixels]);
   const crossEntropies = (logitValues: tf.Tensor2D, labels: Int32Array): tf.Tensor1D => {

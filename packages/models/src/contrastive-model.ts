@@ -7,6 +7,7 @@ import {
   batchSigmoidLoss,
   denseFlops,
   l2NormaliseFlops,
+  matMul2d,
   NO_FLOPS,
   pairwiseSigmoidLoss,
   pairwiseSigmoidLossFlops,
@@ -123,7 +124,7 @@ function buildContrastiveModel(spec: ModelSpec, seed: number) {
   const adam = new Adam(parameters.variables());
 
   const imageEmbeddings = (prepared: PreparedImageTower, images: tf.Tensor2D): tf.Tensor2D =>
-    l2Normalise(tf.add(tf.matMul(prepared.apply(images), projectionKernel), projectionBias));
+    l2Normalise(tf.add(matMul2d(prepared.apply(images), projectionKernel as tf.Tensor2D), projectionBias));
   const textEmbeddings = (tokens: Int32Array, count: number): tf.Tensor2D => l2Normalise(textTower.forward(tokens, count));
   const imagesTensor = (images: Float32Array, start: number, count: number) =>
     tf.tensor2d(images.subarray(start * pixels, (start + count) * pixels), [count, pixels]);

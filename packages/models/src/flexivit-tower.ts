@@ -5,6 +5,7 @@ import {
   batchMatmulFlops,
   denseFlops,
   layerNormFlops,
+  matMul2d,
   matmulFlops,
   NO_FLOPS,
   scaleFlops,
@@ -90,11 +91,14 @@ export function createFlexiVitTower(parameters: Parameters, shape: FlexiVitShape
   const weightsAt = (patch: number): { kernel: tf.Tensor2D; positions: tf.Tensor2D } =>
     patch === patchSize
       ? { kernel: patchKernel as tf.Tensor2D, positions: position as tf.Tensor2D }
-      : { kernel: tf.matMul(resizeFor(patch).kernel, patchKernel), positions: tf.matMul(resizeFor(patch).position, position) };
+      : {
+          kernel: matMul2d(resizeFor(patch).kernel, patchKernel as tf.Tensor2D, 'b'),
+          positions: matMul2d(resizeFor(patch).position, position as tf.Tensor2D, 'b'),
+        };
 
   const embedPatches = (images: tf.Tensor2D, patch: number, kernel: tf.Tensor2D): tf.Tensor3D => {
     const count = images.shape[0];
-    const tokens = tf.add(tf.matMul(patchify(images, side, patch), kernel), patchBias);
+    const tokens = tf.add(matMul2d(patchify(images, side, patch), kernel, 'b'), patchBias);
     return tf.reshape(tokens, [count, (side / patch) ** 2, dim]);
   };
 
@@ -186,7 +190,7 @@ export function patchify(images: tf.Tensor2D, side: number, patch: number): tf.T
 }
 
 function linear(x: tf.Tensor2D, layer: { kernel: tf.Variable; bias: tf.Variable }): tf.Tensor2D {
-  return tf.add(tf.matMul(x, layer.kernel), layer.bias) as tf.Tensor2D;
+  return tf.add(matMul2d(x, layer.kernel as tf.Tensor2D), layer.bias) as tf.Tensor2D;
 }
 
 function gelu(x: tf.Tensor2D): tf.Tensor2D {

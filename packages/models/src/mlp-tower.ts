@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { UserInputError, type Resolution } from '@sieve/core';
-import { addFlops, denseFlops, matmulFlops, NO_FLOPS, type FlopCount } from '@sieve/tensor';
+import { addFlops, denseFlops, matMul2d, matmulFlops, NO_FLOPS, type FlopCount } from '@sieve/tensor';
 import { constant, heUniform } from './initializers';
 import type { ImageTower, PreparedImageTower } from './image-tower';
 import type { Parameters } from './parameters';
 import { mlpCoarseKernelMatrix1d } from './pi-resize';
-import { toFloat32, transpose } from './matrix';
+import { toFloat32 } from './matrix';
 
 /**
  * Image (side x side) -> hiddenDim with ReLU. Its first layer is one patch embedding covering
@@ -17,46 +17,53 @@ export function createMlpTower(parameters: Parameters, side: number, hiddenDim: 
   const kernel = parameters.add(`${prefix}.hidden.kernel`, [pixels, hiddenDim], (rng) => heUniform(rng, pixels, hiddenDim));
   const bias = parameters.add(`${prefix}.hidden.bias`, [hiddenDim], () => constant(hiddenDim, 0));
   const half = side / 2;
-  // M1^T (half x side), kept out of every tidy scope until the tower is disposed.
-  let coarseResizeT: tf.Tensor2D | null = null;
+  // M1 (side x half), kept out of every tidy scope until the tower is disposed.
+  let coarseResize: tf.Tensor2D | null = null;
 
+  /**
+   * W_c[r', c'] = sum over r, c of M1[r, r'] M1[c, c'] W[r, c], as two products with the constant
+   * M1 on the right (never a reshape of W there: see matMul2d on the wasm backend's weight cache).
+   */
   const coarseKernel = (): tf.Tensor2D => {
     if (side % 2 !== 0) {
-      throw new UserInputError('model.imageTower', `the MLP's coarse mode halves the image, but its side ${side} is odd; score at fine resolution or use flexivit.`);
+      throw new UserInputError(
+        'model.imageTower',
+        `the MLP's coarse mode halves the image, but its side ${side} is odd; score at fine resolution or use flexivit.`,
+      );
     }
-    coarseResizeT ??= tf.keep(tf.tensor2d(toFloat32(transpose(mlpCoarseKernelMatrix1d(side))), [half, side]));
-    // W_c[r', c'] = sum over r, c of M1[r, r'] M1[c, c'] W[r, c]: contract rows, then columns.
-    const rowsResized = tf.matMul(coarseResizeT, tf.reshape(kernel, [side, side * hiddenDim]));
-    const columnsFirst = tf.reshape(tf.transpose(tf.reshape(rowsResized, [half, side, hiddenDim]), [1, 0, 2]), [side, half * hiddenDim]);
-    const bothResized = tf.matMul(coarseResizeT, columnsFirst);
-    return tf.reshape(tf.transpose(tf.reshape(bothResized, [half, half, hiddenDim]), [1, 0, 2]), [half * half, hiddenDim]) as tf.Tensor2D;
+    coarseResize ??= tf.keep(tf.tensor2d(toFloat32(mlpCoarseKernelMatrix1d(side)), [side, half]));
+    const byRow = tf.reshape(tf.transpose(tf.reshape(kernel, [side, side, hiddenDim]), [2, 0, 1]), [hiddenDim * side, side]);
+    const columnsResized = matMul2d(byRow as tf.Tensor2D, coarseResize, 'a'); // (h, r) x c'
+    const byColumn = tf.reshape(tf.transpose(tf.reshape(columnsResized, [hiddenDim, side, half]), [0, 2, 1]), [hiddenDim * half, side]);
+    const bothResized = matMul2d(byColumn as tf.Tensor2D, coarseResize, 'a'); // (h, c') x r'
+    return tf.reshape(tf.transpose(tf.reshape(bothResized, [hiddenDim, half, half]), [2, 1, 0]), [half * half, hiddenDim]) as tf.Tensor2D;
   };
 
   return {
     featureDim: hiddenDim,
     prepare(resolution: Resolution): PreparedImageTower {
       if (resolution === 'fine') {
-        return { apply: (images) => tf.relu(tf.add(tf.matMul(images, kernel), bias)) as tf.Tensor2D };
+        return { apply: (images) => tf.relu(tf.add(matMul2d(images, kernel as tf.Tensor2D, 'b'), bias)) as tf.Tensor2D };
       }
       const resized = coarseKernel();
       return {
         apply: (images) => {
           const count = images.shape[0];
           const pooled = tf.avgPool(tf.reshape(images, [count, side, side, 1]) as tf.Tensor4D, 2, 2, 'valid');
-          return tf.relu(tf.add(tf.matMul(tf.reshape(pooled, [count, half * half]), resized), bias)) as tf.Tensor2D;
+          return tf.relu(tf.add(matMul2d(tf.reshape(pooled, [count, half * half]), resized, 'b'), bias)) as tf.Tensor2D;
         },
       };
     },
     flops(count: number, resolution: Resolution): FlopCount {
       if (count === 0) return NO_FLOPS;
       if (resolution === 'fine') return denseFlops(count, pixels, hiddenDim, 1);
-      const resize = { matmul: matmulFlops(half, side, side * hiddenDim) + matmulFlops(half, side, half * hiddenDim), elementwise: 0 };
+      const resize = { matmul: matmulFlops(hiddenDim * side, side, half) + matmulFlops(hiddenDim * half, side, half), elementwise: 0 };
       const pooling = { matmul: 0, elementwise: count * pixels };
       return addFlops(resize, pooling, denseFlops(count, half * half, hiddenDim, 1));
     },
     dispose() {
-      coarseResizeT?.dispose();
-      coarseResizeT = null;
+      coarseResize?.dispose();
+      coarseResize = null;
     },
   };
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { addFlops, denseFlops, matmulFlops, type FlopCount } from '@sieve/tensor';
+import { addFlops, denseFlops, matMul2d, matmulFlops, type FlopCount } from '@sieve/tensor';
 import { constant, glorotUniform, heUniform } from './initializers';
 import type { Parameters } from './parameters';
 import { PAD_TOKEN_ID } from './model-spec';
@@ -41,9 +41,9 @@ export function createTextTower(parameters: Parameters, shape: TextTowerShape, p
   return {
     forward(tokens: Int32Array, count: number): tf.Tensor2D {
       const bag = tf.tensor2d(bagOfWords(tokens, count, maxTokens, vocabularySize), [count, vocabularySize]);
-      const meanEmbedding = tf.matMul(bag, table);
-      const hidden = tf.relu(tf.add(tf.matMul(meanEmbedding, hiddenKernel), hiddenBias));
-      return tf.add(tf.matMul(hidden, outputKernel), outputBias);
+      const meanEmbedding = matMul2d(bag, table as tf.Tensor2D, 'b');
+      const hidden = tf.relu(tf.add(matMul2d(meanEmbedding, hiddenKernel as tf.Tensor2D), hiddenBias)) as tf.Tensor2D;
+      return tf.add(matMul2d(hidden, outputKernel as tf.Tensor2D), outputBias);
     },
     flops(count: number): FlopCount {
       if (count === 0) return { matmul: 0, elementwise: 0 };
