@@ -2,6 +2,7 @@ import { EstimateSource } from './estimate-source';
 import { Meter, type SieveEnergyMeter } from './meter';
 import { resolveMeterOptions, type MeterOptions, type ResolvedMeterOptions, type SourceName } from './meter-options';
 import { NvidiaSmiSource } from './nvidia-smi-source';
+import { NvmlSource } from './nvml-source';
 import { RaplSource } from './rapl-source';
 import type { EnergySourceDriver } from './source-driver';
 
@@ -31,6 +32,8 @@ function driverFor(name: SourceName, options: ResolvedMeterOptions): EnergySourc
       return new EstimateSource(options.wattsPerCore);
     case 'rapl':
       return new RaplSource(options.powercapRoot);
+    case 'nvml':
+      return new NvmlSource(options.nvmlLibraryPath, options.sampleIntervalMs);
     case 'nvidia-smi':
       return new NvidiaSmiSource(options.nvidiaSmiPath, options.sampleIntervalMs);
     default:
