@@ -25,7 +25,7 @@ export interface DashboardViewProps {
  * Its line budget is `layoutFor`'s: keep the two in step when adding a line.
  */
 export function DashboardView({ state, columns, rows, keyHint }: DashboardViewProps) {
-  const layout = layoutFor(columns, rows);
+  const layout = layoutFor(columns, rows, state.warningCount > 0);
   const { width } = layout;
   if (layout.mode === 'compact') return <CompactView state={state} width={width} keyHint={keyHint} />;
   const half = Math.floor((width - 2) / 2);

@@ -4,7 +4,8 @@ import { FIXED_LINES, SEPARATED_SECTIONS, layoutFor } from './layout';
 /** Lines the frame takes for a layout, counted the way DashboardView stacks its sections. */
 function frameLines(layout: ReturnType<typeof layoutFor>): number {
   const chart = layout.chartRows > 0 ? layout.chartRows + 2 + layout.separatorLines : 0;
-  return FIXED_LINES + SEPARATED_SECTIONS * layout.separatorLines + chart + layout.pointRows + layout.warningRows;
+  const warnings = layout.warningRows > 0 ? 1 + layout.warningRows + layout.separatorLines : 0;
+  return FIXED_LINES + SEPARATED_SECTIONS * layout.separatorLines + chart + layout.pointRows + warnings;
 }
 
 describe('layoutFor', () => {
@@ -37,13 +38,23 @@ describe('layoutFor', () => {
   });
 
   it('never plans a frame taller than the terminal allows, from 24 rows up', () => {
-    for (const columns of [60, 80, 120]) {
-      for (let rows = 24; rows <= 60; rows++) {
-        const layout = layoutFor(columns, rows);
-        expect(frameLines(layout)).toBeLessThanOrEqual(rows - 1);
-        expect(layout.pointRows).toBeGreaterThanOrEqual(1);
-        expect(layout.warningRows).toBeGreaterThanOrEqual(1);
+    for (const hasWarnings of [true, false]) {
+      for (const columns of [60, 80, 120]) {
+        for (let rows = 24; rows <= 60; rows++) {
+          const layout = layoutFor(columns, rows, hasWarnings);
+          expect(frameLines(layout)).toBeLessThanOrEqual(rows - 1);
+          expect(layout.pointRows).toBeGreaterThanOrEqual(1);
+          expect(layout.warningRows).toBe(hasWarnings ? Math.max(1, layout.warningRows) : 0);
+        }
       }
     }
+  });
+
+  it('gives the lines of an absent warnings section to separators and the chart', () => {
+    expect(layoutFor(80, 24, true).separatorLines).toBe(0);
+    expect(layoutFor(80, 24, false)).toMatchObject({ separatorLines: 1, pointRows: 3, warningRows: 0 });
+    expect(layoutFor(80, 30, true).chartRows).toBe(0);
+    expect(layoutFor(80, 30, false).chartRows).toBe(4);
+    expect(layoutFor(80, 40, false)).toMatchObject({ chartRows: 6, pointRows: 6, warningRows: 0 });
   });
 });

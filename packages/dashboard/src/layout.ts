@@ -26,37 +26,42 @@ const DEFAULT_COLUMNS = 80;
 const DEFAULT_ROWS = 40;
 
 /**
- * Lines a wide or medium frame takes besides separators, chart, point rows and warning
- * rows: header 3, progress 2, energy beside selection 8, points title and column
- * header 2, warnings title 1, footer 1 (see DashboardView).
+ * Lines a wide or medium frame takes besides separators, chart, points and warnings:
+ * header 3, progress 2, energy beside selection 8, points title and column header 2,
+ * footer 1 (see DashboardView).
  */
-export const FIXED_LINES = 17;
-/** Sections preceded by a separator: progress, energy, points, warnings, footer. */
-export const SEPARATED_SECTIONS = 5;
+export const FIXED_LINES = 16;
+/** Sections always preceded by a separator: progress, energy, points, footer. */
+export const SEPARATED_SECTIONS = 4;
 /** Chart title and step axis (its separator comes on top). */
 const CHART_FRAME_LINES = 2;
 
-export function layoutFor(columns: number | undefined, rows: number | undefined): DashboardLayout {
+/**
+ * @param hasWarnings whether the warnings section is drawn (its title and rows are
+ *   budgeted only then, so that a run without warnings shows more points instead)
+ */
+export function layoutFor(columns: number | undefined, rows: number | undefined, hasWarnings = true): DashboardLayout {
   const width = Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, Math.floor(columns || DEFAULT_COLUMNS)));
   const height = Math.max(10, Math.floor(rows || DEFAULT_ROWS));
   if (width < 60) {
-    return { mode: 'compact', width, separatorLines: 0, chartRows: 0, pointRows: 0, warningRows: 1 };
+    return { mode: 'compact', width, separatorLines: 0, chartRows: 0, pointRows: 0, warningRows: hasWarnings ? 1 : 0 };
   }
   const mode: LayoutMode = width >= 80 ? 'wide' : 'medium';
   // ink needs the frame at least one line shorter than the screen to redraw in place.
   const usable = height - 1;
-  const leastRows = 2; // one point row and one warning row
-  const separatorLines = usable - FIXED_LINES - SEPARATED_SECTIONS >= leastRows ? 1 : 0;
-  let spare = usable - FIXED_LINES - SEPARATED_SECTIONS * separatorLines;
+  const sections = SEPARATED_SECTIONS + (hasWarnings ? 1 : 0);
+  const fixed = FIXED_LINES + (hasWarnings ? 1 : 0);
+  // One point row, and one warning row when there are warnings, at least.
+  let pointRows = 1;
+  let warningRows = hasWarnings ? 1 : 0;
+  const least = fixed + pointRows + warningRows;
+  const separatorLines = usable - least - sections >= 0 ? 1 : 0;
+  let spare = usable - least - sections * separatorLines;
   const take = (wanted: number): number => {
     const granted = Math.max(0, Math.min(wanted, spare));
     spare -= granted;
     return granted;
   };
-  // One point row and one warning row at least, a second point row before the chart.
-  let pointRows = 1;
-  let warningRows = 1;
-  spare -= pointRows + warningRows;
   pointRows += take(1);
   let chartRows = 0;
   const chartFrame = CHART_FRAME_LINES + separatorLines;
@@ -65,6 +70,6 @@ export function layoutFor(columns: number | undefined, rows: number | undefined)
     spare -= chartRows + chartFrame;
   }
   pointRows += take(4);
-  warningRows += take(2);
+  if (hasWarnings) warningRows += take(2);
   return { mode, width, separatorLines, chartRows, pointRows, warningRows };
 }
