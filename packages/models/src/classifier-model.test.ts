@@ -1,0 +1,144 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isUserInputError, Rng, type Resolution } from '@sieve/core';
+import { initBackend } from '@sieve/tensor';
+import { createClassifierModel, loadClassifierModel, type ClassifierModel } from './classifier-model';
+import { loadContrastiveModel } from './contrastive-model';
+import type { ModelSpec } from './model-spec';
+import { profiledMatmulFlops } from './profiled-flops';
+import { alternatingResolutions, randomImages, tinySpec, toyExamples } from './testing/fixtures';
+
+let tempDir: string;
+beforeAll(async () => {
+  await initBackend('wasm');
+  tempDir = await mkdtemp(join(tmpdir(), 'sieve-classifier-'));
+});
+afterAll(async () => {
+  await rm(tempDir, { recursive: true, force: true });
+});
+
+function batchOf(spec: ModelSpec, count: number, seed: number) {
+  const rng = new Rng(seed);
+  return {
+    images: randomImages(rng, count, spec.imageSide),
+    labels: Int32Array.from({ length: count }, () => rng.nextInt(spec.classCount)),
+    count,
+  };
+}
+
+function withModel<T>(spec: ModelSpec, seed: number, run: (model: ClassifierModel) => T): T {
+  const model = createClassifierModel(spec, seed);
+  try {
+    return run(model);
+  } finally {
+    model.dispose();
+  }
+}
+
+describe.each([
+  ['MLP', tinySpec({ imageTower: 'mlp' })],
+  ['FlexiViT', tinySpec({ imageTower: 'flexivit' })],
+])('classifier with the %s image tower', (_name, spec) => {
+  it('gives cross-entropies whose probabilities add up to 1, and predicts the least-loss class', () => {
+    withModel(spec, 1, (model) => {
+      const { images, count } = batchOf(spec, 5, 1);
+      // exampleLosses(label c) = -log p_c, so sum over c of exp(-loss) = sum of p_c = 1.
+      const lossesByClass = Array.from({ length: spec.classCount }, (_, c) =>
+        model.exampleLosses(images, new Int32Array(count).fill(c), count),
+      );
+      const predicted = model.predict(images, count);
+      for (let i = 0; i < count; i++) {
+        const perClass = lossesByClass.map((losses) => losses[i]);
+        expect(perClass.reduce((sum, loss) => sum + Math.exp(-loss), 0)).toBeCloseTo(1, 5);
+        expect(predicted[i]).toBe(perClass.indexOf(Math.min(...perClass)));
+      }
+    });
+  });
+
+  it('trains on the mean cross-entropy of a mixed batch, each image at its own resolution', () => {
+    withModel(spec, 2, (model) => {
+      const { images, labels, count } = batchOf(spec, 6, 2);
+      const resolutions: Resolution[] = ['coarse', 'fine', 'coarse', 'coarse', 'fine', 'fine'];
+      const fine = model.exampleLosses(images, labels, count, 'fine');
+      const coarse = model.exampleLosses(images, labels, count, 'coarse');
+      const expected = resolutions.reduce((sum, r, i) => sum + (r === 'fine' ? fine[i] : coarse[i]), 0) / count;
+      expect(model.trainStep({ images, labels, count, resolutions }, 1e-3)).toBeCloseTo(expected, 5);
+    });
+  });
+
+  it('keeps the tensor count constant over 20 training steps', () => {
+    withModel(spec, 3, (model) => {
+      const batch = batchOf(spec, 8, 3);
+      const step = () => {
+        model.trainStep({ ...batch, resolutions: alternatingResolutions(8) }, 1e-3);
+        model.exampleLosses(batch.images, batch.labels, batch.count, 'coarse');
+        model.predict(batch.images, batch.count);
+      };
+      step();
+      const tensors = tf.memory().numTensors;
+      for (let i = 0; i < 20; i++) {
+        step();
+        expect(tf.memory().numTensors).toBe(tensors);
+      }
+    });
+  });
+
+  it('counts the same matmul FLOPs as the kernels tf.profile sees', async () => {
+    const model = createClassifierModel(spec, 4);
+    try {
+      const { images, labels, count } = batchOf(spec, 5, 4);
+      for (const resolution of ['fine', 'coarse'] as Resolution[]) {
+        const measured = await profiledMatmulFlops(() => model.exampleLosses(images, labels, count, resolution));
+        expect(model.flopCounts.forward(count, resolution).matmul).toBe(measured);
+      }
+      const forward = model.flops.forward(6) + model.flops.forward(2, 'coarse');
+      expect(model.flops.trainStep(8, 2)).toBe(3 * forward + 12 * model.parameterCount());
+    } finally {
+      model.dispose();
+    }
+  });
+});
+
+describe('classifier training and checkpoints', () => {
+  it('learns a separable toy set', () => {
+    const spec = tinySpec({ imageTower: 'mlp', hiddenDim: 32 });
+    withModel(spec, 5, (model) => {
+      const train = toyExamples(8, 128, 3);
+      const test = toyExamples(8, 64, 4);
+      const before = model.predict(test.images, test.count).filter((p, i) => p === test.labels[i]).length;
+      for (let step = 0; step < 30; step++) model.trainStep(train, 1e-2);
+      const after = model.predict(test.images, test.count).filter((p, i) => p === test.labels[i]).length;
+      expect(after / test.count).toBeGreaterThan(0.95);
+      expect(after).toBeGreaterThan(before);
+    });
+  });
+
+  it('saves and loads with identical outputs, and refuses to load as the other kind', async () => {
+    const spec = tinySpec({ imageTower: 'mlp' });
+    const batch = batchOf(spec, 4, 6);
+    const original = createClassifierModel(spec, 6);
+    original.trainStep(batch, 1e-2);
+    const dir = join(tempDir, 'classifier');
+    await original.save(dir);
+    const restored = await loadClassifierModel(dir, spec);
+    try {
+      expect(restored.exampleLosses(batch.images, batch.labels, 4)).toEqual(original.exampleLosses(batch.images, batch.labels, 4));
+      expect(restored.trainStep(batch, 1e-2)).toBe(original.trainStep(batch, 1e-2));
+      const wrongKind = await loadContrastiveModel(dir, spec).catch((e: unknown) => e);
+      expect(isUserInputError(wrongKind)).toBe(true);
+      expect(String(wrongKind)).toMatch(/holds a classification model, not a contrastive model/);
+    } finally {
+      original.dispose();
+      restored.dispose();
+    }
+  });
+
+  it('rejects labels outside the classes', () => {
+    withModel(tinySpec(), 1, (model) => {
+      expect(() => model.exampleLosses(new Float32Array(64), Int32Array.of(4), 1)).toThrow(/label 4 .* not a class in \[0, 4\)/);
+    });
+  });
+});

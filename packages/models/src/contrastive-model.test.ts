@@ -1,0 +1,261 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isUserInputError, Rng, type Resolution } from '@sieve/core';
+import { initBackend, pairwiseSigmoidLossFromEmbeddings, totalFlops } from '@sieve/tensor';
+import { createContrastiveModel, loadContrastiveModel, type ContrastiveModel } from './contrastive-model';
+import type { ModelSpec } from './model-spec';
+import { profiledMatmulFlops } from './profiled-flops';
+import { alternatingResolutions, randomImages, randomTokens, tinySpec, toyExamples } from './testing/fixtures';
+
+let tempDir: string;
+beforeAll(async () => {
+  await initBackend('wasm');
+  tempDir = await mkdtemp(join(tmpdir(), 'sieve-models-'));
+});
+afterAll(async () => {
+  await rm(tempDir, { recursive: true, force: true });
+});
+
+const mlp = tinySpec({ imageTower: 'mlp' });
+const vit = tinySpec({ imageTower: 'flexivit' });
+
+function batchOf(spec: ModelSpec, count: number, seed: number) {
+  const rng = new Rng(seed);
+  return {
+    images: randomImages(rng, count, spec.imageSide),
+    tokens: randomTokens(rng, count, spec.maxTokens, spec.vocabularySize),
+    count,
+  };
+}
+
+function withModel<T>(spec: ModelSpec, seed: number, run: (model: ContrastiveModel) => T): T {
+  const model = createContrastiveModel(spec, seed);
+  try {
+    return run(model);
+  } finally {
+    model.dispose();
+  }
+}
+
+describe.each([
+  ['MLP', mlp],
+  ['FlexiViT', vit],
+])('contrastive model with the %s image tower', (_name, spec) => {
+  it('starts at temperature 10 and bias -10, with unit-length embeddings', () => {
+    withModel(spec, 1, (model) => {
+      expect(model.temperature()).toBeCloseTo(10, 4);
+      expect(model.bias()).toBe(-10);
+      const { images, tokens, count } = batchOf(spec, 5, 2);
+      for (const embeddings of [model.embedImages(images, count), model.embedImages(images, count, 'coarse'), model.embedTexts(tokens, count)]) {
+        expect(embeddings.length).toBe(count * spec.embeddingDim);
+        for (let i = 0; i < count; i++) {
+          const row = embeddings.subarray(i * spec.embeddingDim, (i + 1) * spec.embeddingDim);
+          expect(Math.hypot(...row)).toBeCloseTo(1, 5);
+        }
+      }
+    });
+  });
+
+  it('gives identical weights and training for the same seed, and other weights for another seed', () => {
+    const batch = batchOf(spec, 6, 3);
+    const run = (seed: number) =>
+      withModel(spec, seed, (model) => {
+        const initial = model.embedImages(batch.images, batch.count);
+        const losses = [1, 2, 3].map(() => model.trainStep({ ...batch, resolutions: alternatingResolutions(6) }, 1e-2));
+        return { initial, losses, trained: model.embedTexts(batch.tokens, batch.count) };
+      });
+    const first = run(7);
+    expect(run(7)).toEqual(first);
+    expect(run(8).initial).not.toEqual(first.initial);
+  });
+
+  it('pairwiseLosses is the sigmoid loss of its own embeddings, at either resolution', () => {
+    withModel(spec, 4, (model) => {
+      const { images, tokens, count } = batchOf(spec, 7, 5);
+      for (const resolution of ['fine', 'coarse'] as Resolution[]) {
+        const losses = model.pairwiseLosses(images, tokens, count, resolution);
+        const expected = pairwiseSigmoidLossFromEmbeddings(
+          model.embedImages(images, count, resolution),
+          model.embedTexts(tokens, count),
+          count,
+          count,
+          spec.embeddingDim,
+          model.temperature(),
+          model.bias(),
+        );
+        expect(losses.length).toBe(count * count);
+        losses.forEach((value, i) => expect(value).toBeCloseTo(expected[i], 4));
+      }
+    });
+  });
+
+  it('trains a mixed batch on one joint loss, each image embedded at its own resolution', () => {
+    withModel(spec, 6, (model) => {
+      const { images, tokens, count } = batchOf(spec, 8, 7);
+      const resolutions: Resolution[] = ['coarse', 'fine', 'fine', 'coarse', 'coarse', 'fine', 'coarse', 'fine'];
+      // Expected: image i at resolutions[i], paired with text i; loss = (1/8) sum_ij L_ij.
+      const dim = spec.embeddingDim;
+      const fine = model.embedImages(images, count, 'fine');
+      const coarse = model.embedImages(images, count, 'coarse');
+      const mixed = new Float32Array(count * dim);
+      resolutions.forEach((r, i) => mixed.set((r === 'fine' ? fine : coarse).subarray(i * dim, (i + 1) * dim), i * dim));
+      const pairwise = pairwiseSigmoidLossFromEmbeddings(mixed, model.embedTexts(tokens, count), count, count, dim, model.temperature(), model.bias());
+      const expected = pairwise.reduce((a, b) => a + b, 0) / count;
+      expect(model.trainStep({ images, tokens, count, resolutions }, 1e-3)).toBeCloseTo(expected, 4);
+      // It did update the weights.
+      expect(model.embedImages(images, count, 'fine')).not.toEqual(fine);
+    });
+  });
+
+  it('keeps the tensor count constant over 20 training steps', () => {
+    withModel(spec, 8, (model) => {
+      const batch = batchOf(spec, 8, 9);
+      const step = (i: number) => {
+        model.trainStep({ ...batch, resolutions: i % 3 === 0 ? undefined : alternatingResolutions(8) }, 1e-3);
+        model.pairwiseLosses(batch.images, batch.tokens, batch.count, i % 2 === 0 ? 'fine' : 'coarse');
+        model.embedImages(batch.images, batch.count, 'coarse');
+      };
+      step(0);
+      const tensorsAfterFirstStep = tf.memory().numTensors;
+      for (let i = 1; i <= 20; i++) {
+        step(i);
+        expect(tf.memory().numTensors).toBe(tensorsAfterFirstStep);
+      }
+    });
+  });
+
+  it("counts the same matmul FLOPs as the kernels tf.profile sees", async () => {
+    const model = createContrastiveModel(spec, 9);
+    try {
+      const { images, tokens, count } = batchOf(spec, 6, 10);
+      for (const resolution of ['fine', 'coarse'] as Resolution[]) {
+        const measured = await profiledMatmulFlops(() => model.embedImages(images, count, resolution));
+        expect(model.flopCounts.embedImages(count, resolution).matmul).toBe(measured);
+        expect(measured).toBeGreaterThan(0);
+        const pairwise = await profiledMatmulFlops(() => model.pairwiseLosses(images, tokens, count, resolution));
+        expect(
+          model.flopCounts.embedImages(count, resolution).matmul +
+            model.flopCounts.embedTexts(count).matmul +
+            model.flopCounts.pairwiseLosses(count, count, spec.embeddingDim).matmul,
+        ).toBe(pairwise);
+      }
+      expect(model.flopCounts.embedTexts(count).matmul).toBe(await profiledMatmulFlops(() => model.embedTexts(tokens, count)));
+    } finally {
+      model.dispose();
+    }
+  });
+});
+
+describe('contrastive model FLOPs', () => {
+  it('charges a training step three forward passes plus the optimizer, and less for coarse examples', () => {
+    withModel(tinySpec({ imageSide: 28, hiddenDim: 64 }), 1, (model) => {
+      const forward = model.flops.embedImages(96) + model.flops.embedImages(32, 'coarse') + model.flops.embedTexts(128) + model.flops.pairwiseLosses(128, 128, 8);
+      expect(model.flops.trainStep(128, 32)).toBe(3 * forward + 12 * model.parameterCount());
+      expect(model.flops.trainStep(128, 64)).toBeLessThan(model.flops.trainStep(128, 0));
+      // The MLP's first layer dominates: coarse scoring costs well under half.
+      expect(model.flops.embedImages(640, 'coarse') / model.flops.embedImages(640)).toBeLessThan(0.5);
+      expect(totalFlops(model.flopCounts.embedImages(0))).toBe(0);
+    });
+  });
+});
+
+describe('contrastive model training', () => {
+  it('learns a separable toy set: loss falls and captions retrieve their images', () => {
+    const spec = tinySpec({ imageTower: 'mlp', imageSide: 8, hiddenDim: 32, embeddingDim: 16 });
+    withModel(spec, 11, (model) => {
+      const train = toyExamples(8, 256, 1);
+      const test = toyExamples(8, 64, 2);
+      const zeroShotAccuracy = () => {
+        // Class prompts: caption "word c+1, word 5".
+        const prompts = Int32Array.from([1, 5, 0, 0, 2, 5, 0, 0, 3, 5, 0, 0, 4, 5, 0, 0]);
+        const texts = model.embedTexts(prompts, 4);
+        const images = model.embedImages(test.images, test.count);
+        let correct = 0;
+        for (let i = 0; i < test.count; i++) {
+          let best = -1;
+          let bestScore = -Infinity;
+          for (let c = 0; c < 4; c++) {
+            let score = 0;
+            for (let d = 0; d < 16; d++) score += images[i * 16 + d] * texts[c * 16 + d];
+            if (score > bestScore) [best, bestScore] = [c, score];
+          }
+          if (best === test.labels[i]) correct += 1;
+        }
+        return correct / test.count;
+      };
+      const rng = new Rng(3);
+      const batchSize = 32;
+      const losses: number[] = [];
+      for (let step = 0; step < 60; step++) {
+        const picked = rng.sampleWithoutReplacement(train.count, batchSize);
+        const images = new Float32Array(batchSize * 64);
+        const tokens = new Int32Array(batchSize * 4);
+        picked.forEach((index, k) => {
+          images.set(train.images.subarray(index * 64, (index + 1) * 64), k * 64);
+          tokens.set(train.tokens.subarray(index * 4, (index + 1) * 4), k * 4);
+        });
+        losses.push(model.trainStep({ images, tokens, count: batchSize }, 1e-2));
+      }
+      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      // The first loss is about 10 (t = 10, b = -10, similarities near 0: L_ii = softplus(10 - 10 s)).
+      // The floor is about 3: each image has ~8 texts with its caption in a batch of 32 and only one
+      // is its positive; z = t s + b minimising softplus(-z) + 7 softplus(z) gives 3.0.
+      expect(losses[0]).toBeGreaterThan(8);
+      expect(mean(losses.slice(-10))).toBeLessThan(4);
+      expect(zeroShotAccuracy()).toBeGreaterThan(0.9);
+    });
+  });
+
+  it('rejects an empty batch and arrays that are too short', () => {
+    withModel(mlp, 1, (model) => {
+      expect(() => model.trainStep({ images: new Float32Array(0), tokens: new Int32Array(0), count: 0 }, 1e-3)).toThrow(RangeError);
+      expect(() => model.embedImages(new Float32Array(10), 1)).toThrow(/need 1 x 64/);
+      expect(() => model.trainStep({ ...batchOf(mlp, 2, 1), resolutions: ['fine'] }, 1e-3)).toThrow(/1 resolutions for a batch of 2/);
+    });
+  });
+});
+
+describe('contrastive model save and load', () => {
+  it('restores identical outputs and continues training identically', async () => {
+    const spec = vit;
+    const batch = { ...batchOf(spec, 6, 12), resolutions: alternatingResolutions(6) };
+    const original = createContrastiveModel(spec, 13);
+    original.trainStep(batch, 1e-2);
+    const dir = join(tempDir, 'contrastive');
+    await original.save(dir);
+    const restored = await loadContrastiveModel(dir, spec);
+    try {
+      expect(restored.embedImages(batch.images, 6, 'coarse')).toEqual(original.embedImages(batch.images, 6, 'coarse'));
+      expect(restored.embedTexts(batch.tokens, 6)).toEqual(original.embedTexts(batch.tokens, 6));
+      expect([restored.temperature(), restored.bias()]).toEqual([original.temperature(), original.bias()]);
+      // The optimizer's moments came back too: the next steps match.
+      expect(restored.trainStep(batch, 1e-2)).toBe(original.trainStep(batch, 1e-2));
+      expect(restored.trainStep(batch, 1e-2)).toBe(original.trainStep(batch, 1e-2));
+      // Saving again replaces the weights file instead of piling them up.
+      await original.save(dir);
+      const files = (await readdir(dir)).sort();
+      expect(files).toHaveLength(2);
+      expect(files[0]).toBe('manifest.json');
+      expect(files[1]).toMatch(/^weights-[0-9a-f]{16}\.bin$/);
+    } finally {
+      original.dispose();
+      restored.dispose();
+    }
+  });
+
+  it('refuses a checkpoint of another shape, or none, with a UserInputError naming the file', async () => {
+    const dir = join(tempDir, 'shape');
+    const model = createContrastiveModel(mlp, 1);
+    await model.save(dir);
+    model.dispose();
+    const wrongShape = await loadContrastiveModel(dir, { ...mlp, hiddenDim: 32 }).catch((e: unknown) => e);
+    expect(isUserInputError(wrongShape)).toBe(true);
+    expect(String(wrongShape)).toMatch(/manifest\.json.*hiddenDim saved 16, asked 32/);
+    const missing = await loadContrastiveModel(join(tempDir, 'nothing-here'), mlp).catch((e: unknown) => e);
+    expect(isUserInputError(missing)).toBe(true);
+    expect(String(missing)).toMatch(/nothing-here: no saved model here/);
+  });
+});
