@@ -5,6 +5,7 @@ import { Footer } from './footer';
 import { formatFixed, formatJoules, formatPercent, formatWatts } from './format';
 import { makeUpTags } from './make-up-panel';
 import { progressCounterText, rateText } from './progress-panel';
+import { statusText } from './run-header';
 import type { DashboardState } from './run-store';
 
 /** One column for terminals under 60 columns: the same numbers, fewer words, no chart or table. */
@@ -22,7 +23,7 @@ export function CompactView({ state, width, keyHint }: { state: DashboardState; 
   return (
     <Box flexDirection="column" width={width}>
       <Text bold wrap="truncate">
-        {`Sieve ${info?.runId ?? ''}`} <Text color="gray">{state.status}</Text>
+        {`Sieve ${info?.runId ?? ''}`} <Text color="gray">{statusText(state)}</Text>
       </Text>
       {info ? <Text wrap="truncate">{`${info.selector} · ${info.backend} · ${info.task}`}</Text> : null}
       <Text wrap="truncate">

@@ -15,7 +15,8 @@ export function energySourcesText(state: DashboardState): string {
   return state.energySources.map((source) => `${source.name} (${source.measured ? 'measured' : 'estimated'})`).join(', ');
 }
 
-function statusText(state: DashboardState): string {
+/** The run's status; once finished, how it ended (`completed`, `stopped`). */
+export function statusText(state: DashboardState): string {
   if (state.status === 'finished' && state.summary) return state.summary.status;
   return state.status;
 }
