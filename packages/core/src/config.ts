@@ -45,7 +45,7 @@ export const runConfigSchema = z
         labelNoise: 0.4,
         cacheDir: '.cache/sieve',
       }),
-    selector: z.string().min(1).default('uniform'),
+    selector: z.string().min(1).default('jest'),
     /** The selector's own options (e.g. `{ "mode": "greedy", "score": "learnability" }`). */
     selectorOptions: z.record(z.string(), z.unknown()).default({}),
     /** Extra selector plugins to load: package names or paths to modules exporting a ContainerModule. */
@@ -121,7 +121,16 @@ export const runConfigSchema = z
     /** `auto`: the ink dashboard when stdout is a TTY and CI is unset. */
     dashboard: z.union([z.boolean(), z.literal('auto')]).default('auto'),
   })
-  .strict();
+  .strict()
+  .superRefine((config, context) => {
+    if (config.batchSize % config.chunks !== 0) {
+      context.addIssue({
+        code: 'custom',
+        path: ['chunks'],
+        message: `the batch size (${config.batchSize}) must be divisible by the chunk count (${config.chunks}); e.g. --batch-size ${Math.max(config.chunks, Math.round(config.batchSize / config.chunks) * config.chunks)}`,
+      });
+    }
+  });
 
 export type RunConfig = z.infer<typeof runConfigSchema>;
 export type RunConfigInput = z.input<typeof runConfigSchema>;

@@ -4,7 +4,7 @@ import { mkdir, readFile, rm, rename, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { Rng, type RunConfig } from '@sieve/core';
+import { Rng, type Phase, type RunConfig, type RunEvents } from '@sieve/core';
 import { learningRateAt } from '@sieve/tensor';
 import {
   createClassifierModel,
@@ -82,8 +82,9 @@ export async function prepareReference(
   spec: ModelSpec,
   dataset: Dataset,
   ledger: PhaseLedger,
-  log: (message: string) => void,
+  events: RunEvents,
 ): Promise<ReferenceResult> {
+  const log = (message: string) => events.emit({ type: 'log', message });
   const cacheKey = referenceCacheKey(config, spec, dataset);
   const dir = join(config.data.cacheDir, 'reference', cacheKey);
   const cached = await readCache(dir, dataset);
@@ -97,8 +98,8 @@ export async function prepareReference(
   log(`training reference model ${cacheKey} on ${dataset.reference.count} curated examples`);
   const result =
     dataset.kind === 'contrastive'
-      ? await trainContrastiveReference(config, spec, dataset, dir, ledger)
-      : await trainClassifierReference(config, spec, dataset, dir, ledger);
+      ? await trainContrastiveReference(config, spec, dataset, dir, phasesOf(ledger, events))
+      : await trainClassifierReference(config, spec, dataset, dir, phasesOf(ledger, events));
   ledger.addFlops('reference-training', result.trainingFlops);
   ledger.addFlops('reference-embedding', result.embeddingFlops);
   return { ...result, cacheKey, reusedFromCache: false };
@@ -109,7 +110,7 @@ async function trainContrastiveReference(
   spec: ModelSpec,
   dataset: ContrastiveDataset,
   dir: string,
-  ledger: PhaseLedger,
+  ledger: PhaseRunner,
 ): Promise<Omit<ReferenceResult, 'cacheKey' | 'reusedFromCache'>> {
   const model = createContrastiveModel(spec, config.seed + 1_000_003);
   const { reference, pool } = dataset;
@@ -182,7 +183,7 @@ async function trainClassifierReference(
   spec: ModelSpec,
   dataset: ClassificationDataset,
   dir: string,
-  ledger: PhaseLedger,
+  ledger: PhaseRunner,
 ): Promise<Omit<ReferenceResult, 'cacheKey' | 'reusedFromCache'>> {
   const model = createClassifierModel(spec, config.seed + 1_000_003);
   const { reference, pool } = dataset;
@@ -230,6 +231,23 @@ async function trainClassifierReference(
     embeddingFlops,
     trainingSeconds,
     embeddingSeconds,
+  };
+}
+
+/** Measures a reference phase in the ledger and announces its start and end. */
+interface PhaseRunner {
+  measure<T>(phase: Phase, work: () => T): T;
+}
+
+function phasesOf(ledger: PhaseLedger, events: RunEvents): PhaseRunner {
+  return {
+    measure<T>(phase: Phase, work: () => T): T {
+      events.emit({ type: 'phase-start', phase });
+      const before = ledger.seconds[phase];
+      const result = ledger.measure(phase, work);
+      events.emit({ type: 'phase-end', phase, seconds: ledger.seconds[phase] - before });
+      return result;
+    },
   };
 }
 

@@ -84,9 +84,7 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
 
     // 1. The frozen reference model, trained on the curated split or reused from the cache.
     const spec = modelSpecOf(config, dataset);
-    events.emit({ type: 'phase-start', phase: 'reference-training' });
-    const reference = await prepareReference(config, spec, dataset, ledger, (message) => events.emit({ type: 'log', message }));
-    events.emit({ type: 'phase-end', phase: 'reference-embedding', seconds: ledger.seconds['reference-training'] + ledger.seconds['reference-embedding'] });
+    const reference = await prepareReference(config, spec, dataset, ledger, events);
 
     // 2. The learner, from the same initialisation for every selector with this seed.
     const learner: ContrastiveModel | ClassifierModel =

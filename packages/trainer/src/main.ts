@@ -2,7 +2,7 @@
 /** The `sieve` command line: `train` (default), `energy`, `dashboard`. */
 import { loadSelectorRegistry } from '@sieve/engine';
 import { probeAndSample, formatProbeReport } from '@sieve/energy';
-import { attachToRun } from '@sieve/dashboard';
+import { attachToRun, shouldUseDashboard } from '@sieve/dashboard';
 import { isUserInputError } from '@sieve/core';
 import { runCli } from './cli';
 import { runTrain } from './run-train';
@@ -27,7 +27,10 @@ async function main(): Promise<number> {
         process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatProbeReport(report)}\n`);
       },
       async dashboard(options) {
-        await attachToRun(options.run, { follow: true, plain: options.plain });
+        await attachToRun(options.run, {
+          follow: true,
+          plain: options.plain || !shouldUseDashboard('auto', process.env, process.stdout),
+        });
       },
     },
     (text) => process.stderr.write(text),

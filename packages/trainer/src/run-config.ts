@@ -81,7 +81,7 @@ function userErrorFrom(error: z.ZodError, configFile: string | undefined): UserI
   let problem = issue.message;
   if (issue.code === 'unrecognized_keys') problem = `unknown setting(s) ${issue.keys.join(', ')}; check the spelling against the README.`;
   if (path === 'filterRatio') problem = `must be strictly between 0 and 1 (e.g. 0.8 keeps 1 in 5 candidates); ${issue.message}`;
-  if (['steps', 'batchSize', 'chunks', 'evalEvery'].includes(path)) problem = `must be a whole number above 0; ${issue.message}`;
+  if (['steps', 'batchSize', 'chunks', 'evalEvery'].includes(path) && issue.code !== 'custom') problem = `must be a whole number above 0; ${issue.message}`;
   return new UserInputError(field, problem);
 }
 

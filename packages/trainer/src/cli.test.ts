@@ -1,0 +1,72 @@
+import { execa } from 'execa';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { encodeIdxImages, encodeIdxLabels } from '@sieve/data';
+
+const repoRoot = resolve(import.meta.dirname, '../../..');
+const mainScript = join(repoRoot, 'packages/trainer/src/main.ts');
+const tsx = join(repoRoot, 'node_modules/.bin/tsx');
+
+/** Runs the real CLI in a child process, as a user would. */
+async function sieve(args: string[]) {
+  return execa(tsx, [mainScript, ...args], { cwd: repoRoot, reject: false, env: { CI: 'true' }, timeout: 120_000 });
+}
+
+function freshOut(): string {
+  return join(mkdtempSync(join(tmpdir(), 'sieve-cli-')), 'run');
+}
+
+describe('sieve train: bad input', () => {
+  const cases: { name: string; args: string[]; message: RegExp }[] = [
+    { name: 'unknown selector', args: ['--selector', 'nope'], message: /--selector: unknown selector "nope"\. Valid selectors: .*jest.*uniform/ },
+    { name: 'unknown task', args: ['--task', 'imagenet'], message: /--task.*imagenet.*fashion-captions/ },
+    { name: 'unknown backend', args: ['--backend', 'tpu'], message: /--backend.*tpu.*wasm/ },
+    { name: 'filter ratio 1', args: ['--filter-ratio', '1'], message: /--filter-ratio.*between 0 and 1/ },
+    { name: 'filter ratio 0', args: ['--filter-ratio', '0'], message: /--filter-ratio/ },
+    { name: 'b not divisible by n', args: ['--batch-size', '30', '--chunks', '16'], message: /(--chunks|--batch-size).*divisible/ },
+    { name: 'non-positive steps', args: ['--steps', '0'], message: /--steps.*above 0/ },
+    { name: 'steps not a number', args: ['--steps', 'ten'], message: /--steps takes a whole number/ },
+  ];
+  for (const { name, args, message } of cases) {
+    it(`${name}: one clear message, exit code 2, no output folder`, async () => {
+      const out = freshOut();
+      const result = await sieve(['train', '--preset', 'smoke', '--out', out, ...args]);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+      expect(existsSync(out)).toBe(false);
+    });
+  }
+
+  it('an unwritable --out: exit code 2 naming it', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sieve-cli-'));
+    writeFileSync(join(root, 'a-file'), 'x');
+    const result = await sieve(['train', '--preset', 'smoke', '--out', join(root, 'a-file', 'run')]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/--out: cannot create .*a-file is a file/);
+  });
+
+  it('mismatched IDX files: exit code 2 naming the files, nothing written', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sieve-cli-'));
+    const images = join(root, 'images.idx');
+    const labels = join(root, 'labels.idx');
+    writeFileSync(images, encodeIdxImages({ count: 5, rows: 4, cols: 4, pixels: new Uint8Array(5 * 4 * 4) }));
+    writeFileSync(labels, encodeIdxLabels(Int32Array.from([0, 1, 0, 1])));
+    const out = join(root, 'run');
+    const result = await sieve(['train', '--preset', 'smoke', '--data', 'idx', '--images', images, '--labels', labels, '--classes', 'a,b', '--out', out]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/labels|images/);
+    expect(result.stderr).toMatch(/5.*4|4.*5/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('--help lists the flags and the selectors, the oracle marked', async () => {
+    const result = await sieve(['train', '--help']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/--filter-ratio/);
+    expect(result.stdout).toMatch(/jest/);
+    expect(result.stdout).toMatch(/oracle-clean.*benchmark reference/);
+  });
+});
