@@ -194,11 +194,15 @@ function buildContrastiveModel(spec: ModelSpec, seed: number) {
     pairwiseLosses(images: Float32Array, tokens: Int32Array, count: number, resolution: Resolution = 'fine'): Float32Array {
       assertRows('images', images, count, pixels);
       assertRows('tokens', tokens, count, maxTokens);
-      return tf.tidy(() => {
+      const losses = tf.tidy(() => {
         const x = imageEmbeddings(imageTower.prepare(resolution), imagesTensor(images, 0, count));
         const y = textEmbeddings(tokens, count);
-        return Float32Array.from(pairwiseSigmoidLoss(x, y, logTemperature as tf.Scalar, bias as tf.Scalar).dataSync());
+        return pairwiseSigmoidLoss(x, y, logTemperature as tf.Scalar, bias as tf.Scalar);
       });
+      // Read outside tidy: tidy walks whatever its callback returns, element by element.
+      const values = (losses.dataSync() as Float32Array).slice();
+      losses.dispose();
+      return values;
     },
     temperature: () => Math.exp(logTemperature.dataSync()[0]),
     bias: () => bias.dataSync()[0],

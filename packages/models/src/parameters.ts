@@ -52,7 +52,7 @@ export class Parameters {
 
   /** Copies of the current values, in creation order. */
   readValues(): Float32Array[] {
-    return this.entries.map((e) => Float32Array.from(e.variable.dataSync()));
+    return this.entries.map((e) => (e.variable.dataSync() as Float32Array).slice());
   }
 
   writeValues(values: readonly Float32Array[]): void {
