@@ -54,6 +54,8 @@ export class LazyScoringContext implements ScoringContext {
   readonly rng: Rng;
   /** Milliseconds spent computing losses for this step. */
   scoringMilliseconds = 0;
+  /** Learner scoring FLOPs this step, by the image resolution they ran at. */
+  readonly learnerScoringFlops: Record<Resolution, number> = { fine: 0, coarse: 0 };
   private readonly computed = new Map<string, LossMatrix>();
 
   constructor(private readonly options: ScoringContextOptions) {
@@ -95,20 +97,25 @@ export class LazyScoringContext implements ScoringContext {
   }
 
   private learnerLosses(resolution: Resolution): LossMatrix {
-    const { learner, superBatch, ledger } = this.options;
+    const { learner, superBatch } = this.options;
     const n = this.superBatchSize;
     if (learner.kind === 'contrastive') {
       const values = learner.pairwiseLosses(superBatch.images, superBatch.tokens, n, resolution);
       const dim = embeddingDimOf(this.options.reference);
-      ledger.addFlops(
-        'scoring',
+      this.chargeLearner(
+        resolution,
         learner.flops.embedImages(n, resolution) + learner.flops.embedTexts(n) + learner.flops.pairwiseLosses(n, n, dim),
       );
       return { kind: 'pairwise', size: n, values };
     }
     const values = learner.exampleLosses(superBatch.images, superBatch.labels, n, resolution);
-    ledger.addFlops('scoring', learner.flops.forward(n, resolution));
+    this.chargeLearner(resolution, learner.flops.forward(n, resolution));
     return { kind: 'per-example', size: n, values };
+  }
+
+  private chargeLearner(resolution: Resolution, flops: number): void {
+    this.options.ledger.addFlops('scoring', flops);
+    this.learnerScoringFlops[resolution] += flops;
   }
 
   private referenceLosses(): LossMatrix {

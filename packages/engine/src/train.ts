@@ -188,7 +188,11 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
       tally.record(chosenPoolIndices, selection.indices, {
         selectionMilliseconds,
         scoringMilliseconds: context.scoringMilliseconds,
-        diagnostics: selection.diagnostics,
+        diagnostics: {
+          ...selection.diagnostics,
+          learnerScoringFlopsFine: context.learnerScoringFlops.fine,
+          learnerScoringFlopsCoarse: context.learnerScoringFlops.coarse,
+        },
         learnability: learnabilityOf(context),
       });
 

@@ -5,3 +5,4 @@ export * from './score-matrix';
 export * from './independent-scores';
 export * from './diagnostics';
 export * from './joint-selector-options';
+export * from './spearman';
