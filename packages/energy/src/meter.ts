@@ -26,7 +26,8 @@ interface SourceEntry {
 
 interface OpenWindow {
   beginSeconds: number;
-  marks: Map<DeviceChannel, ChannelMark>;
+  /** Marks of `channels[i]` at the window's start; channels started later have none. */
+  marks: ChannelMark[];
 }
 
 export interface MeterSettings {
@@ -53,6 +54,8 @@ export class Meter implements SieveEnergyMeter {
   private readonly keptWarnings: string[] = [];
   private readonly overhead = new OverheadClock();
   private readonly clock: () => number;
+  /** With the default clock, the overhead timer's reading doubles as the meter's `now`. */
+  private readonly clockIsPerformanceNow: boolean;
   private timer: NodeJS.Timeout | null = null;
   private ticks = 0;
   private started = false;
@@ -65,6 +68,7 @@ export class Meter implements SieveEnergyMeter {
   ) {
     this.entries = drivers.map((driver) => ({ driver, probe: null, state: 'not probed', failure: null, channels: [] }));
     this.clock = settings.clock ?? (() => performance.now() / 1000);
+    this.clockIsPerformanceNow = settings.clock === undefined;
   }
 
   async start(): Promise<void> {
@@ -112,35 +116,40 @@ export class Meter implements SieveEnergyMeter {
       .map((entry) => ({ name: entry.driver.name, measured: entry.driver.measured }));
   }
 
+  // beginWindow and endWindow run several times per training step: no closures, no syscalls
+  // beyond the counters' own reads.
   beginWindow(name: string): void {
-    this.overhead.time(() => {
-      try {
-        if (this.windows.has(name)) this.warn(`energy window "${name}" was already open; it restarts now`);
-        const now = this.clock();
-        const marks = new Map<DeviceChannel, ChannelMark>();
-        for (const channel of this.channels) marks.set(channel, channel.mark(now));
-        this.windows.set(name, { beginSeconds: now, marks });
-      } catch (error) {
-        this.warn(`energy window "${name}" could not open: ${messageOf(error)}`);
-      }
-    });
+    const startMs = this.overhead.start();
+    try {
+      if (this.windows.has(name)) this.warn(`energy window "${name}" was already open; it restarts now`);
+      const now = this.clockIsPerformanceNow ? startMs / 1000 : this.clock();
+      const channels = this.channels;
+      const marks = new Array<ChannelMark>(channels.length);
+      for (let i = 0; i < channels.length; i++) marks[i] = channels[i].mark(now);
+      this.windows.set(name, { beginSeconds: now, marks });
+    } catch (error) {
+      this.warn(`energy window "${name}" could not open: ${messageOf(error)}`);
+    } finally {
+      this.overhead.stop();
+    }
   }
 
   endWindow(name: string): WindowMeasurement {
-    return this.overhead.time(() => {
+    const startMs = this.overhead.start();
+    try {
       const window = this.windows.get(name);
       this.windows.delete(name);
       if (!window) {
         this.warn(`energy window "${name}" was closed without being opened; it reports nothing`);
         return emptyMeasurement(name);
       }
-      try {
-        return this.measure(name, window, this.clock());
-      } catch (error) {
-        this.warn(`energy window "${name}" could not be measured: ${messageOf(error)}`);
-        return emptyMeasurement(name);
-      }
-    });
+      return this.measure(name, window, this.clockIsPerformanceNow ? startMs / 1000 : this.clock());
+    } catch (error) {
+      this.warn(`energy window "${name}" could not be measured: ${messageOf(error)}`);
+      return emptyMeasurement(name);
+    } finally {
+      this.overhead.stop();
+    }
   }
 
   totalJoulesByDevice(): Record<string, number> {
@@ -218,9 +227,10 @@ export class Meter implements SieveEnergyMeter {
     const coveredByDevice: Record<string, number> = {};
     const joulesBySource: Record<string, number> = {};
     let measured = true;
-    for (const channel of this.channels) {
+    for (let i = 0; i < this.channels.length; i++) {
+      const channel = this.channels[i];
       // A channel started during the window counts from its own start.
-      const begin = window.marks.get(channel) ?? channel.startMark;
+      const begin = i < window.marks.length ? window.marks[i] : channel.startMark;
       const revisedBegin = channel.revise(begin);
       const end = channel.mark(now);
       const joules = end.joules - revisedBegin.joules;
