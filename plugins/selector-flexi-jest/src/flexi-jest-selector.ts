@@ -40,7 +40,7 @@ export class FlexiJestSelector implements Selector {
   constructor(readonly options: FlexiJestOptions) {}
 
   async select(context: ScoringContext): Promise<Selection> {
-    const { mode, chunks, scoringResolution, coarseTrainingFraction, correlationEvery } = this.options;
+    const { mode, chunks, scoringResolution, correlationEvery } = this.options;
     const matrix = await scoreMatrix(context, 'learnability', { resolution: scoringResolution });
     const indices = jointSample(matrix.values, matrix.size, context.batchSize, chunks, { mode, rng: context.rng });
     const diagnostics = scoreDiagnostics('learnability', matrix, indices);
