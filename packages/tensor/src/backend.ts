@@ -5,6 +5,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { BACKEND_NAMES, UserInputError } from '@sieve/core';
+import { assessGpuBackend } from './gpu-check';
 import { measureMatmulGflops } from './matmul-speed';
 
 /** A value of `--backend`. */
@@ -40,12 +41,6 @@ const TFJS_NAMES: Record<BackendName, string> = {
   wasm: 'wasm',
   cpu: 'cpu',
 };
-
-/**
- * A matmul slower than this on a backend that claims a GPU is a CPU in disguise
- * (any GPU of the last decade does several hundred GFLOP/s even on a small matmul).
- */
-const MIN_GPU_GFLOPS = 100;
 
 let current: BackendInfo | null = null;
 let wasmPathsSet = false;
@@ -115,32 +110,10 @@ async function tryBackend(name: BackendName): Promise<Attempt> {
   return { ok: true, warnings: [], onGpu: false };
 }
 
-/**
- * tfjs-node-gpu 4.22 is built for CUDA 11.2 / cuDNN 8.1; with other versions it silently
- * runs on the CPU. Trust neither the package name nor the flag alone: also time a matmul.
- */
+/** Trust neither the package name nor the backend's flag alone: also time a matmul. */
 function verifyGpu(): { warnings: string[]; onGpu: boolean } {
   const backend = tf.backend() as unknown as { isUsingGpuDevice?: unknown };
-  const reportsGpu = backend.isUsingGpuDevice === true;
-  const gflops = measureMatmulGflops(1024, 3);
-  const fix =
-    'tfjs-node-gpu 4.22 needs CUDA 11.2 and cuDNN 8.1 on the library path; otherwise use --backend tensorflow';
-  if (!reportsGpu) {
-    return {
-      onGpu: false,
-      warnings: [`WARNING: tensorflow-gpu is computing on the CPU, not the GPU: TensorFlow found no usable GPU (${fix}).`],
-    };
-  }
-  if (gflops < MIN_GPU_GFLOPS) {
-    return {
-      onGpu: false,
-      warnings: [
-        `WARNING: tensorflow-gpu reports a GPU but a 1024x1024 matmul ran at ${gflops.toFixed(1)} GFLOP/s, ` +
-          `a CPU's speed (${fix}).`,
-      ],
-    };
-  }
-  return { onGpu: true, warnings: [] };
+  return assessGpuBackend(backend.isUsingGpuDevice === true, measureMatmulGflops(1024, 3));
 }
 
 async function importOptional(packageName: string): Promise<{ ok: true } | { ok: false; reason: string }> {

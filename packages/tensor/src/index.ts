@@ -1,4 +1,5 @@
 export * from './backend';
+export * from './gpu-check';
 export * from './matmul-speed';
 export * from './flops';
 export * from './fast-matmul';
