@@ -40,4 +40,6 @@ export interface EnergyMeter {
   /** Subscribe to warnings (a source that died, degraded to another). */
   onWarning(listener: (message: string) => void): void;
   stop(): Promise<void>;
+  /** CPU seconds the meter itself has spent, for its overhead (optional for custom meters). */
+  meterCpuSeconds?(): number;
 }

@@ -83,5 +83,7 @@ export interface RunSummary {
   secondsByPhase: PerPhase<number>;
   energy: PointEnergy;
   reference: { cacheKey: string; reusedFromCache: boolean };
+  /** The meter's own CPU time against the whole process's, when a meter ran. */
+  meterOverhead: { meterCpuSeconds: number; processCpuSeconds: number; fraction: number } | null;
   config: unknown;
 }

@@ -1,6 +1,7 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { stringify } from 'csv-stringify/sync';
 import type { BenchmarkPoint, RunEvent, RunSummary } from '@sieve/core';
 
 /** The files of one run folder. Every line is appended as it happens, so a crash loses nothing written. */
@@ -9,7 +10,20 @@ export const RUN_FILES = {
   events: 'events.jsonl',
   summary: 'summary.json',
   config: 'config.json',
+  energy: 'energy.csv',
 } as const;
+
+/** One row of `energy.csv`: what one phase cost between two benchmark points. */
+export interface EnergyRow {
+  step: number;
+  phase: string;
+  seconds: number;
+  joules: number;
+  kind: 'measured' | 'estimated';
+  coverage: number;
+}
+
+const ENERGY_COLUMNS: (keyof EnergyRow)[] = ['step', 'phase', 'seconds', 'joules', 'kind', 'coverage'];
 
 const STEP_EVENT_INTERVAL_MS = 1000;
 
@@ -36,6 +50,12 @@ export class RunFiles {
       this.lastStepEventAt = nowMs;
     }
     appendFileSync(join(this.dir, RUN_FILES.events), `${JSON.stringify(event)}\n`);
+  }
+
+  appendEnergyRows(rows: EnergyRow[]): void {
+    const path = join(this.dir, RUN_FILES.energy);
+    const header = !existsSync(path);
+    appendFileSync(path, stringify(rows, { header, columns: ENERGY_COLUMNS }));
   }
 
   async writeSummary(summary: RunSummary): Promise<void> {

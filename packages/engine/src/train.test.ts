@@ -6,6 +6,7 @@ import {
   RunEvents,
   runConfigSchema,
   type BenchmarkPoint,
+  type EnergyMeter,
   type RunConfig,
   type RunConfigInput,
   type RunEvent,
@@ -13,6 +14,7 @@ import {
   type SelectorFactory,
 } from '@sieve/core';
 import { initBackend } from '@sieve/tensor';
+import { createEnergyMeter } from '@sieve/energy';
 import type { Dataset } from '@sieve/data';
 import { train } from './train';
 import { syntheticClassificationDataset, syntheticContrastiveDataset } from './testing/synthetic-dataset';
@@ -53,7 +55,7 @@ function configFor(out: string, overrides: Partial<RunConfigInput> = {}): RunCon
   });
 }
 
-async function run(dataset: Dataset, config: RunConfig, factory = firstHalfFactory) {
+async function run(dataset: Dataset, config: RunConfig, factory = firstHalfFactory, meter: EnergyMeter | null = null) {
   const events = new RunEvents();
   const seen: RunEvent[] = [];
   events.subscribe((event) => seen.push(event));
@@ -63,7 +65,7 @@ async function run(dataset: Dataset, config: RunConfig, factory = firstHalfFacto
     selectorFactory: factory,
     selector: factory.create({ task: dataset.kind, batchSize: config.batchSize, superBatchSize: 40, chunks: config.chunks, seed: config.seed, options: {} }),
     backendName: 'wasm',
-    meter: null,
+    meter,
     events,
     runId: 'test',
   });
@@ -147,6 +149,32 @@ describe('train', () => {
     const at = (step: number) => points.find((p) => p.step === step)!.tensorCount;
     expect(at(1000)).toBe(at(100));
   }, 240_000);
+
+  it('puts estimated joules in every point, per phase, and writes energy.csv', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sieve-train-'));
+    const out = join(root, 'run');
+    const meter = createEnergyMeter({ sources: ['estimate'], wattsPerCore: 10, sampleIntervalMs: 20 });
+    await meter.start();
+    const { summary } = await run(syntheticContrastiveDataset(), configFor(out, { energy: { enabled: true } }), firstHalfFactory, meter);
+    await meter.stop();
+    const points = readPoints(out);
+    for (const point of points) {
+      expect(point.energy.kind).toBe('estimated');
+      expect(point.energy.sources).toEqual([{ name: 'estimate', measured: false }]);
+      expect(point.energy.joulesTotal).toBeGreaterThan(0);
+      expect(point.energy.joulesByPhase!.training).toBeGreaterThan(0);
+      expect(point.energy.joulesSinceLastPoint).toBeGreaterThan(0);
+    }
+    // Cumulative joules are the running sum of the intervals.
+    expect(points[1].energy.joulesTotal).toBeCloseTo(points[0].energy.joulesTotal! + points[1].energy.joulesSinceLastPoint!, 9);
+    const csv = readFileSync(join(out, 'energy.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('step,phase,seconds,joules,kind,coverage');
+    expect(csv).toHaveLength(1 + 2 * 5); // two points x five phases
+    const trainingRows = csv.filter((line) => line.split(',')[1] === 'training');
+    const csvTrainingJoules = trainingRows.reduce((sum, line) => sum + Number(line.split(',')[3]), 0);
+    expect(csvTrainingJoules).toBeCloseTo(points[1].energy.joulesByPhase!.training, 6);
+    expect(summary.meterOverhead?.fraction).toBeGreaterThanOrEqual(0);
+  });
 
   it('stops gracefully when asked: a final point and a summary marked stopped', async () => {
     const root = mkdtempSync(join(tmpdir(), 'sieve-train-'));

@@ -111,6 +111,7 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
     let examplesScored = 0;
     let lastJoulesTotal = 0;
     let lastJoulesByPhase = { ...ledger.joules };
+    let lastSecondsByPhase = { ...ledger.seconds };
     const loopStart = performance.now();
     let step = 0;
 
@@ -122,8 +123,21 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
       );
       ledger.addFlops('evaluation', evaluation.flops);
       const energy = pointEnergy(meter, ledger, lastJoulesTotal, lastJoulesByPhase, config.energy.carbonIntensity);
+      if (meter) {
+        files.appendEnergyRows(
+          PHASES.map((phase) => ({
+            step,
+            phase,
+            seconds: ledger.seconds[phase] - lastSecondsByPhase[phase],
+            joules: ledger.joules[phase] - lastJoulesByPhase[phase],
+            kind: energy.kind ?? 'estimated',
+            coverage: ledger.coverage,
+          })),
+        );
+      }
       lastJoulesTotal = energy.joulesTotal ?? 0;
       lastJoulesByPhase = { ...ledger.joules };
+      lastSecondsByPhase = { ...ledger.seconds };
       const flopsByPhase = { ...ledger.flops };
       const flopsTotal = ledger.totalFlops();
       const point: BenchmarkPoint = {
@@ -256,6 +270,7 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
       secondsByPhase: { ...ledger.seconds },
       energy: finalPoint?.energy ?? pointEnergy(meter, ledger, 0, ledger.joules, config.energy.carbonIntensity),
       reference: { cacheKey: reference.cacheKey, reusedFromCache: reference.reusedFromCache },
+      meterOverhead: meterOverheadOf(meter),
       config,
     };
     learner.dispose();
@@ -265,6 +280,14 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
   } finally {
     unsubscribe();
   }
+}
+
+function meterOverheadOf(meter: EnergyMeter | null): RunSummary['meterOverhead'] {
+  if (!meter?.meterCpuSeconds) return null;
+  const usage = process.cpuUsage();
+  const processCpuSeconds = (usage.user + usage.system) / 1e6;
+  const meterCpuSeconds = meter.meterCpuSeconds();
+  return { meterCpuSeconds, processCpuSeconds, fraction: meterCpuSeconds / processCpuSeconds };
 }
 
 function checkSelection(indices: Int32Array, batchSize: number, superBatchSize: number, name: string): void {
