@@ -1,9 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { isUserInputError } from '@sieve/core';
 import { resolveMeterOptions, type MeterOptions } from './meter-options';
+import { removeTempDirs, tempDir } from '../test-support/temp-dirs';
+
+afterAll(removeTempDirs);
 
 function problemOf(options: MeterOptions): { field: string; message: string } {
   try {
@@ -34,7 +36,7 @@ describe('resolveMeterOptions', () => {
   });
 
   it('makes replay the only source when a replay file is given alone', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sieve-options-'));
+    const dir = tempDir('sieve-options-');
     const file = join(dir, 'trace.csv');
     writeFileSync(file, 'seconds,device,watts\n0,gpu0,10\n');
     expect(resolveMeterOptions({ replayFile: file }, {}).sources).toEqual(['replay']);

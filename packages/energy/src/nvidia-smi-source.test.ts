@@ -4,6 +4,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { installFakeNvidiaSmi } from '../test-support/fake-nvidia-smi';
 import { createEnergyMeter } from './create-energy-meter';
 import { NvidiaSmiSource } from './nvidia-smi-source';
+import { removeTempDirs } from '../test-support/temp-dirs';
+
+afterAll(removeTempDirs);
 
 type Corners = Array<[number, number]>;
 

@@ -183,7 +183,19 @@ export class NvidiaSmiSource implements EnergySourceDriver {
     child.stderr.on('data', (chunk: string) => {
       stderrTail = (stderrTail + chunk).slice(-400);
     });
-    void child.then((result) => {
+    void child.then((result) => this.afterExit(child, result, stderrTail, waitingForFirstRows, context, events));
+  }
+
+  /** The streaming process ended: restart it once, then give up (failing the source, or its start). */
+  private afterExit(
+    child: StreamingProcess,
+    result: Result,
+    stderrTail: string,
+    waitingForFirstRows: boolean,
+    context: DriverContext,
+    events: { onFirstRows: () => void; onGiveUp: (reason: string) => void },
+  ): void {
+    try {
       if (this.child !== child) return;
       this.child = null;
       this.finishedHelpersCpuSeconds += this.currentHelperCpuSeconds;
@@ -199,7 +211,9 @@ export class NvidiaSmiSource implements EnergySourceDriver {
       const message = `the sampling process stopped again (${reason}) after one restart`;
       if (waitingForFirstRows) events.onGiveUp(message);
       else context.fail(message);
-    });
+    } catch (error) {
+      context.fail(`could not restart nvidia-smi: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   private handleRow(line: string, fields: string[], arrivalSeconds: number, context: DriverContext): void {

@@ -1,9 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildFakeNvml, whyNoCompiler, type FakeNvml } from '../test-support/fake-nvml';
 import { createEnergyMeter } from './create-energy-meter';
 import { NvmlSource } from './nvml-source';
 import { UINT64_RANGE } from './wrapping-counter';
+import { removeTempDirs } from '../test-support/temp-dirs';
+
+afterAll(removeTempDirs);
 
 describe('NvmlSource without NVML', () => {
   it('says which library it could not load and how to point at one', async () => {

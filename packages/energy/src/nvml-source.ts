@@ -95,6 +95,15 @@ export class NvmlSource implements EnergySourceDriver {
     nvml.init();
     this.initialised = true;
     this.context = context;
+    try {
+      return this.channelsOf(nvml, context);
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  private channelsOf(nvml: NvmlLibrary, context: DriverContext): DeviceChannel[] {
     const now = context.now();
     return this.gpus.map((gpu) => {
       const device = `gpu${gpu.index}`;

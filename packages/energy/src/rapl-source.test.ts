@@ -1,17 +1,19 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createEnergyMeter } from './create-energy-meter';
 import { findRaplZones, RaplSource } from './rapl-source';
+import { removeTempDirs, tempDir } from '../test-support/temp-dirs';
+
+afterAll(removeTempDirs);
 
 const RANGE = 262143328850n; // a real max_energy_range_uj
 
 /** Writes a powercap tree like /sys/class/powercap: zone folders with name, energy_uj, max_energy_range_uj. */
 function powercapTree(zones: Record<string, { name: string; energy: bigint }>): string {
-  const root = mkdtempSync(join(tmpdir(), 'sieve-powercap-'));
+  const root = tempDir('sieve-powercap-');
   for (const [zone, { name, energy }] of Object.entries(zones)) {
     const dir = join(root, zone);
     mkdirSync(dir, { recursive: true });
@@ -46,7 +48,7 @@ describe('findRaplZones', () => {
     expect(findRaplZones('/no/such/powercap')).toEqual({
       problem: 'no /no/such/powercap: this kernel or container has no powercap interface, so CPU energy cannot be read here',
     });
-    const empty = mkdtempSync(join(tmpdir(), 'sieve-powercap-'));
+    const empty = tempDir('sieve-powercap-');
     expect(findRaplZones(empty)).toMatchObject({ problem: expect.stringContaining('no intel-rapl zones') });
   });
 

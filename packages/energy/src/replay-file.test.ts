@@ -1,9 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { isUserInputError } from '@sieve/core';
 import { parseReplayText, readReplayFile } from './replay-file';
+import { removeTempDirs, tempDir } from '../test-support/temp-dirs';
+
+afterAll(removeTempDirs);
 
 function problemOf(text: string): string {
   try {
@@ -57,7 +59,7 @@ describe('readReplayFile', () => {
   });
 
   it('reads from disk', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sieve-replay-'));
+    const dir = tempDir('sieve-replay-');
     const file = join(dir, 'trace.jsonl');
     writeFileSync(file, '{"seconds":0,"device":"gpu0","watts":1}\n');
     expect(readReplayFile(file)).toEqual([{ seconds: 0, device: 'gpu0', watts: 1 }]);

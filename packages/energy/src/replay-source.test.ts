@@ -1,12 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { isUserInputError } from '@sieve/core';
 import { createEnergyMeter } from './create-energy-meter';
 import { Meter } from './meter';
 import { parseReplayText } from './replay-file';
 import { ReplaySource } from './replay-source';
+import { removeTempDirs, tempDir } from '../test-support/temp-dirs';
+
+afterAll(removeTempDirs);
 
 describe('ReplaySource', () => {
   it('plays the recording from the meter start, exactly, and labels it not measured', async () => {
@@ -31,7 +33,7 @@ describe('ReplaySource', () => {
   });
 
   it('is what createEnergyMeter uses when given a replay file, and a bad file is a UserInputError', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sieve-replay-'));
+    const dir = tempDir('sieve-replay-');
     const good = join(dir, 'good.jsonl');
     writeFileSync(good, '{"seconds":0,"device":"gpu0","watts":10}\n{"seconds":100,"device":"gpu0","watts":10}\n');
     const meter = createEnergyMeter({ replayFile: good });

@@ -1,9 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import koffi from 'koffi';
+import { tempDir } from './temp-dirs';
 
 /** Why the fake cannot be built here, or null when a C compiler is present. */
 export function whyNoCompiler(): string | null {
@@ -24,7 +23,7 @@ export interface FakeNvml {
 
 /** Compiles fake-nvml.c into <temp>/libnvidia-ml.so.1 and binds its test controls. */
 export function buildFakeNvml(): FakeNvml {
-  const dir = mkdtempSync(join(tmpdir(), 'sieve-fake-nvml-'));
+  const dir = tempDir('sieve-fake-nvml-');
   const libraryPath = join(dir, 'libnvidia-ml.so.1');
   const source = fileURLToPath(new URL('./fake-nvml.c', import.meta.url));
   const built = spawnSync('cc', ['-shared', '-fPIC', '-O1', '-o', libraryPath, source], { encoding: 'utf8' });
