@@ -60,7 +60,6 @@ export class Meter implements SieveEnergyMeter {
   private ticks = 0;
   private started = false;
   private stopped = false;
-  private startSeconds = 0;
 
   constructor(
     drivers: EnergySourceDriver[],
@@ -77,7 +76,6 @@ export class Meter implements SieveEnergyMeter {
       return;
     }
     this.started = true;
-    this.startSeconds = this.clock();
     try {
       const probes = await Promise.all(
         this.entries.map((entry) =>
