@@ -1,0 +1,110 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Rng, UserInputError } from '@sieve/core';
+import { initBackend, pairwiseSigmoidLossFromEmbeddings } from '@sieve/tensor';
+import { createContrastiveModel, type ModelSpec } from '@sieve/models';
+import { PhaseLedger } from './phase-ledger';
+import { LazyScoringContext, type SuperBatch } from './scoring-context';
+import type { ReferenceScores } from './reference-model';
+
+const spec: ModelSpec = {
+  imageSide: 8,
+  imageTower: 'mlp',
+  embeddingDim: 8,
+  hiddenDim: 16,
+  textEmbeddingDim: 8,
+  patchSize: 4,
+  coarsePatchSize: 8,
+  vitDim: 8,
+  vitDepth: 1,
+  vitHeads: 2,
+  vocabularySize: 10,
+  maxTokens: 3,
+  classCount: 4,
+};
+
+function unitRows(rng: Rng, rows: number, dim: number): Float32Array {
+  const out = new Float32Array(rows * dim);
+  for (let r = 0; r < rows; r++) {
+    let norm = 0;
+    for (let d = 0; d < dim; d++) norm += (out[r * dim + d] = rng.normal()) ** 2;
+    for (let d = 0; d < dim; d++) out[r * dim + d] /= Math.sqrt(norm);
+  }
+  return out;
+}
+
+describe('LazyScoringContext', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+  });
+
+  const n = 12;
+  const poolCount = 30;
+  const rng = new Rng(4);
+  const reference: ReferenceScores = {
+    kind: 'contrastive',
+    imageEmbeddings: unitRows(rng, poolCount, 8),
+    textEmbeddings: unitRows(rng, poolCount, 8),
+    dim: 8,
+    temperature: 7.5,
+    bias: -4,
+  };
+  const poolIndices = rng.sampleWithoutReplacement(poolCount, n);
+  const superBatch: SuperBatch = {
+    poolIndices,
+    images: Float32Array.from({ length: n * 64 }, () => rng.nextFloat()),
+    tokens: Int32Array.from({ length: n * 3 }, () => 1 + rng.nextInt(9)),
+    labels: new Int32Array(0),
+    tagNames: ['clean', 'junk'],
+    tags: Uint8Array.from({ length: n }, (_, i) => i % 2),
+  };
+
+  function context(seesNoiseTags = false) {
+    const learner = createContrastiveModel(spec, 3);
+    const ledger = new PhaseLedger(null);
+    const ctx = new LazyScoringContext({
+      task: 'contrastive',
+      step: 1,
+      batchSize: 4,
+      rng: new Rng(1),
+      superBatch,
+      learner,
+      reference,
+      ledger,
+      seesNoiseTags,
+      selectorName: 'test',
+    });
+    return { ctx, learner, ledger };
+  }
+
+  it('computes the reference matrix from the cached embeddings of the candidates', async () => {
+    const { ctx } = context();
+    const losses = await ctx.losses('reference');
+    const gather = (table: Float32Array) => {
+      const out = new Float32Array(n * 8);
+      poolIndices.forEach((p, r) => out.set(table.subarray(p * 8, p * 8 + 8), r * 8));
+      return out;
+    };
+    const expected = pairwiseSigmoidLossFromEmbeddings(gather(reference.imageEmbeddings), gather(reference.textEmbeddings), n, n, 8, 7.5, -4);
+    expect(losses.kind).toBe('pairwise');
+    expect(losses.size).toBe(n);
+    for (let i = 0; i < n * n; i++) expect(losses.values[i]).toBeCloseTo(expected[i], 4);
+  });
+
+  it('computes each matrix once per step and charges its FLOPs to scoring once', async () => {
+    const { ctx, learner, ledger } = context();
+    const first = await ctx.losses('learner');
+    const flopsAfterFirst = ledger.flops.scoring;
+    expect(flopsAfterFirst).toBe(learner.flops.embedImages(n) + learner.flops.embedTexts(n) + learner.flops.pairwiseLosses(n, n, 8));
+    expect(await ctx.losses('learner')).toBe(first);
+    expect(ledger.flops.scoring).toBe(flopsAfterFirst);
+    expect(Array.from(first.values)).toEqual(Array.from(learner.pairwiseLosses(superBatch.images, superBatch.tokens, n)));
+    await ctx.losses('learner', { resolution: 'coarse' });
+    expect(ctx.learnerScoringFlops.coarse).toBe(learner.flops.embedImages(n, 'coarse') + learner.flops.embedTexts(n) + learner.flops.pairwiseLosses(n, n, 8));
+    expect(ctx.learnerScoringFlops.fine).toBe(flopsAfterFirst);
+  });
+
+  it('shows noise tags only to selectors allowed to see them', () => {
+    expect(() => context(false).ctx.noiseTags()).toThrow(UserInputError);
+    expect(context(true).ctx.noiseTags()).toEqual(Array.from({ length: n }, (_, i) => (i % 2 ? 'junk' : 'clean')));
+  });
+});
