@@ -125,7 +125,7 @@ export function buildProgram(handlers: CliHandlers): Command {
   const trainCommand = program
     .command('train', { isDefault: true })
     .description('train a learner with a data selector and write benchmark points')
-    .addOption(new Option('--preset <name>', 'starting settings').choices(PRESET_NAMES).default('default'))
+    .addOption(new Option('--preset <name>', 'starting settings (default: "default", or the config file\'s `preset`)').choices(PRESET_NAMES))
     .option('--config <file>', 'JSON or YAML settings (preset < file < flags)')
     .addOption(new Option('--task <name>', 'task').choices([...TASK_NAMES]))
     .option('--data <kind>', 'data source: "idx" for your own IDX files (with --images, --labels, --classes)')

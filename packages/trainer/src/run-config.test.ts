@@ -32,6 +32,14 @@ describe('resolveRunConfig', () => {
     expect(config.out).toBe('x');
   });
 
+  it('takes the preset named in the file unless --preset is given', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sieve-config-'));
+    const file = join(dir, 'run.yaml');
+    writeFileSync(file, 'preset: smoke\nsteps: 9\n');
+    expect(resolveRunConfig({ configFile: file, flags: {} }).batchSize).toBe(PRESETS.smoke.batchSize);
+    expect(resolveRunConfig({ preset: 'default', configFile: file, flags: {} }).batchSize).toBe(PRESETS.default.batchSize);
+  });
+
   it('reads JSON files and picks a default run folder', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sieve-config-'));
     const file = join(dir, 'run.json');

@@ -36,12 +36,14 @@ export function resolveRunConfig(options: {
   configFile?: string;
   flags: Partial<RunConfigInput>;
 }): RunConfig {
-  const presetName = options.preset ?? 'default';
+  const file = options.configFile ? readConfigFile(options.configFile) : {};
+  // A config file may name its preset; a --preset flag wins.
+  const presetName = options.preset ?? (typeof file.preset === 'string' ? file.preset : 'default');
+  delete file.preset;
   if (!PRESET_NAMES.includes(presetName as PresetName)) {
     throw new UserInputError('--preset', `unknown preset "${presetName}". Valid presets: ${PRESET_NAMES.join(', ')}.`);
   }
   const preset = PRESETS[presetName as PresetName] as PlainObject;
-  const file = options.configFile ? readConfigFile(options.configFile) : {};
   const merged = deepMerge(deepMerge(structuredClone(preset), file), options.flags as PlainObject);
   if (merged.out === undefined) merged.out = defaultOutDir(merged);
   const parsed = runConfigSchema.safeParse(merged);
