@@ -1,0 +1,111 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserInputError, type BenchmarkPoint, type RunSummary } from '@sieve/core';
+import { costToReach, mean, standardDeviation, type CostAxis } from './reach';
+
+export interface RunRecord {
+  dir: string;
+  selector: string;
+  seed: number;
+  points: BenchmarkPoint[];
+  summary: RunSummary | null;
+}
+
+export function readRun(dir: string): RunRecord {
+  const pointsPath = join(dir, 'points.jsonl');
+  if (!existsSync(pointsPath)) throw new UserInputError('--runs', `${dir} has no points.jsonl; give run folders written by \`nx run trainer:train\`.`);
+  const points = readFileSync(pointsPath, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as BenchmarkPoint);
+  const summaryPath = join(dir, 'summary.json');
+  const summary = existsSync(summaryPath) ? (JSON.parse(readFileSync(summaryPath, 'utf8')) as RunSummary) : null;
+  const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { selector: string; seed: number };
+  return { dir, selector: config.selector, seed: config.seed, points, summary };
+}
+
+export interface SelectorComparison {
+  selector: string;
+  seeds: number;
+  bestScoreMean: number;
+  bestScoreSpread: number;
+  /** Per axis: mean and spread of the cost to reach the target over the seeds that reached it. */
+  toTarget: Record<CostAxis, { mean: number; spread: number; reached: number; ratioToBaseline: number | null } | null>;
+}
+
+export interface Comparison {
+  baseline: string;
+  target: number;
+  targetStep: number;
+  selectors: SelectorComparison[];
+}
+
+const AXES: CostAxis[] = ['steps', 'flops', 'flopsWithoutReference', 'joules'];
+
+/**
+ * The protocol's comparison: the target is the best mean score (over seeds) that the baseline
+ * reaches at any point; for every selector, the steps, FLOPs and joules to first reach it.
+ */
+export function compareRuns(runs: readonly RunRecord[], baseline = 'uniform'): Comparison {
+  const bySelector = new Map<string, RunRecord[]>();
+  for (const run of runs) bySelector.set(run.selector, [...(bySelector.get(run.selector) ?? []), run]);
+  const baselineRuns = bySelector.get(baseline);
+  if (!baselineRuns) throw new UserInputError('--baseline', `no run of "${baseline}" among the folders; include one or name another --baseline.`);
+  const { score: target, step: targetStep } = bestMeanScore(baselineRuns);
+
+  const costsOf = (group: RunRecord[], axis: CostAxis) =>
+    group.map((run) => costToReach(run.points, target, axis)).filter((c): c is number => c !== null);
+  const baselineMeans = Object.fromEntries(AXES.map((axis) => [axis, mean(costsOf(baselineRuns, axis))])) as Record<CostAxis, number>;
+
+  const selectors = [...bySelector.entries()].map(([selector, group]): SelectorComparison => {
+    const bests = group.map((run) => Math.max(...run.points.map((p) => p.score)));
+    const toTarget = Object.fromEntries(
+      AXES.map((axis) => {
+        const costs = costsOf(group, axis);
+        if (costs.length === 0) return [axis, null];
+        const m = mean(costs);
+        const base = baselineMeans[axis];
+        return [axis, { mean: m, spread: standardDeviation(costs), reached: costs.length, ratioToBaseline: Number.isFinite(base) && m > 0 ? base / m : null }];
+      }),
+    ) as SelectorComparison['toTarget'];
+    return { selector, seeds: group.length, bestScoreMean: mean(bests), bestScoreSpread: standardDeviation(bests), toTarget };
+  });
+  return { baseline, target, targetStep, selectors };
+}
+
+/** Best score of the per-step mean over seeds (steps present in every seed). */
+function bestMeanScore(runs: readonly RunRecord[]): { score: number; step: number } {
+  const steps = runs[0].points.map((p) => p.step).filter((step) => runs.every((run) => run.points.some((p) => p.step === step)));
+  let best = { score: -Infinity, step: 0 };
+  for (const step of steps) {
+    const score = mean(runs.map((run) => run.points.find((p) => p.step === step)!.score));
+    if (score > best.score) best = { score, step };
+  }
+  return best;
+}
+
+const format = (value: number, digits = 3) => (Math.abs(value) >= 1e4 ? value.toExponential(2) : value.toFixed(digits));
+
+export function comparisonTable(comparison: Comparison): string {
+  const lines = [
+    `target: ${comparison.baseline}'s best mean score ${comparison.target.toFixed(4)} (at step ${comparison.targetStep})`,
+    '',
+    '| selector | seeds | best score | steps to target | FLOPs to target | FLOPs w/o reference | joules to target | speed-up (steps / FLOPs / J) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const s of comparison.selectors) {
+    const cell = (axis: CostAxis, digits = 0) => {
+      const t = s.toTarget[axis];
+      if (!t) return 'never';
+      return `${format(t.mean, digits)} ± ${format(t.spread, digits)}${t.reached < s.seeds ? ` (${t.reached}/${s.seeds})` : ''}`;
+    };
+    const ratio = (axis: CostAxis) => {
+      const r = s.toTarget[axis]?.ratioToBaseline;
+      return r ? `${r.toFixed(2)}x` : '–';
+    };
+    lines.push(
+      `| ${s.selector} | ${s.seeds} | ${format(s.bestScoreMean)} ± ${format(s.bestScoreSpread)} | ${cell('steps')} | ${cell('flops')} | ${cell('flopsWithoutReference')} | ${cell('joules', 1)} | ${ratio('steps')} / ${ratio('flops')} / ${ratio('joules')} |`,
+    );
+  }
+  return lines.join('\n');
+}
