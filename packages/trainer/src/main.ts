@@ -1,53 +1,9 @@
 #!/usr/bin/env node
-/** The `sieve` command line: `train` (default), `energy`, `dashboard`. */
-import { loadSelectorRegistry } from '@sieve/engine';
-import { probeAndSample, formatProbeReport } from '@sieve/energy';
-import { attachToRun, shouldUseDashboard } from '@sieve/dashboard';
-import { isUserInputError } from '@sieve/core';
-import { runCli } from './cli';
-import { runTrain } from './run-train';
-import { selectorHelpText } from './selector-help';
+/**
+ * Entry point. React (under the ink dashboard) runs its slow development build unless
+ * NODE_ENV says otherwise, so this is set before anything imports it.
+ */
+process.env.NODE_ENV ??= 'production';
+await import('./sieve');
 
-async function main(): Promise<number> {
-  const registry = await loadSelectorRegistry();
-  return runCli(
-    process.argv.slice(2),
-    {
-      selectorHelp: selectorHelpText(registry),
-      async train(config, options) {
-        const summary = await runTrain(config, options);
-        const final = summary.finalPoint;
-        process.stdout.write(
-          `done: ${summary.status} after ${summary.steps} steps in ${summary.wallSeconds.toFixed(1)} s; ` +
-            `score ${final ? final.score.toFixed(4) : 'n/a'}; files in ${config.out}\n`,
-        );
-      },
-      async energy(options) {
-        const report = await probeAndSample(options.seconds, { sampleIntervalMs: options.sampleIntervalMs });
-        process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatProbeReport(report)}\n`);
-      },
-      async dashboard(options) {
-        await attachToRun(options.run, {
-          follow: true,
-          plain: options.plain || !shouldUseDashboard('auto', process.env, process.stdout),
-        });
-      },
-    },
-    (text) => process.stderr.write(text),
-  );
-}
-
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (isUserInputError(error)) {
-      process.stderr.write(`error: ${error.message}\n`);
-      process.exitCode = 2;
-      return;
-    }
-    process.stderr.write(`sieve: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+export {};
