@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { mkdir, readFile, rm, rename, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -110,50 +109,32 @@ async function trainContrastiveReference(
   spec: ModelSpec,
   dataset: ContrastiveDataset,
   dir: string,
-  ledger: PhaseRunner,
+  phases: PhaseRunner,
 ): Promise<Omit<ReferenceResult, 'cacheKey' | 'reusedFromCache'>> {
   const model = createContrastiveModel(spec, config.seed + 1_000_003);
-  const { reference, pool } = dataset;
+  const { reference, pool, maxTokens } = dataset;
   const batchSize = Math.min(config.reference.batchSize, reference.count);
   const pixels = dataset.imageSide * dataset.imageSide;
   const images = new Float32Array(batchSize * pixels);
-  const tokens = new Int32Array(batchSize * dataset.maxTokens);
-  const trainingStart = performance.now();
-  ledger.measure('reference-training', () => {
-  for (let step = 1; step <= config.reference.steps; step++) {
-    const indices = Rng.derive(config.seed, 0x5eed, step).sampleWithoutReplacement(reference.count, batchSize);
-    gatherRows(reference.images, pixels, indices, images);
-    gatherRows(reference.tokens, dataset.maxTokens, indices, tokens);
-    const learningRate = learningRateAt(step, {
-      peak: config.reference.learningRate,
-      warmupSteps: Math.min(config.optimizer.warmupSteps, config.reference.steps),
-      totalSteps: config.reference.steps,
-      finalFraction: config.optimizer.finalLearningRateFraction,
-    });
-    model.trainStep({ images, tokens, count: batchSize }, learningRate);
-  }
-  });
-  const trainingSeconds = (performance.now() - trainingStart) / 1000;
+  const tokens = new Int32Array(batchSize * maxTokens);
+  const trainingSeconds = phases.measure('reference-training', () =>
+    trainReferenceSteps(config, reference.count, batchSize, (indices, learningRate) => {
+      gatherRows(reference.images, pixels, indices, images);
+      gatherRows(reference.tokens, maxTokens, indices, tokens);
+      model.trainStep({ images, tokens, count: batchSize }, learningRate);
+    }),
+  );
   const trainingFlops = model.flops.trainStep(batchSize) * config.reference.steps;
 
-  const embeddingStart = performance.now();
   const dim = spec.embeddingDim;
   const imageEmbeddings = new Float32Array(pool.count * dim);
   const textEmbeddings = new Float32Array(pool.count * dim);
-  ledger.measure('reference-embedding', () => {
-  for (let start = 0; start < pool.count; start += EMBEDDING_CHUNK) {
-    const count = Math.min(EMBEDDING_CHUNK, pool.count - start);
-    imageEmbeddings.set(
-      model.embedImages(pool.images.subarray(start * pixels, (start + count) * pixels), count),
-      start * dim,
-    );
-    textEmbeddings.set(
-      model.embedTexts(pool.tokens.subarray(start * dataset.maxTokens, (start + count) * dataset.maxTokens), count),
-      start * dim,
-    );
-  }
-  });
-  const embeddingSeconds = (performance.now() - embeddingStart) / 1000;
+  const embeddingSeconds = phases.measure('reference-embedding', () =>
+    forEachChunk(pool.count, (start, count) => {
+      imageEmbeddings.set(model.embedImages(pool.images.subarray(start * pixels, (start + count) * pixels), count), start * dim);
+      textEmbeddings.set(model.embedTexts(pool.tokens.subarray(start * maxTokens, (start + count) * maxTokens), count), start * dim);
+    }),
+  );
   const embeddingFlops = model.flops.embedImages(pool.count) + model.flops.embedTexts(pool.count);
   const meta: CacheMeta = {
     version: CACHE_VERSION,
@@ -183,7 +164,7 @@ async function trainClassifierReference(
   spec: ModelSpec,
   dataset: ClassificationDataset,
   dir: string,
-  ledger: PhaseRunner,
+  phases: PhaseRunner,
 ): Promise<Omit<ReferenceResult, 'cacheKey' | 'reusedFromCache'>> {
   const model = createClassifierModel(spec, config.seed + 1_000_003);
   const { reference, pool } = dataset;
@@ -191,36 +172,22 @@ async function trainClassifierReference(
   const pixels = dataset.imageSide * dataset.imageSide;
   const images = new Float32Array(batchSize * pixels);
   const labels = new Int32Array(batchSize);
-  const trainingStart = performance.now();
-  ledger.measure('reference-training', () => {
-  for (let step = 1; step <= config.reference.steps; step++) {
-    const indices = Rng.derive(config.seed, 0x5eed, step).sampleWithoutReplacement(reference.count, batchSize);
-    gatherRows(reference.images, pixels, indices, images);
-    gatherValues(reference.labels, indices, labels);
-    const learningRate = learningRateAt(step, {
-      peak: config.reference.learningRate,
-      warmupSteps: Math.min(config.optimizer.warmupSteps, config.reference.steps),
-      totalSteps: config.reference.steps,
-      finalFraction: config.optimizer.finalLearningRateFraction,
-    });
-    model.trainStep({ images, labels, count: batchSize }, learningRate);
-  }
-  });
-  const trainingSeconds = (performance.now() - trainingStart) / 1000;
+  const trainingSeconds = phases.measure('reference-training', () =>
+    trainReferenceSteps(config, reference.count, batchSize, (indices, learningRate) => {
+      gatherRows(reference.images, pixels, indices, images);
+      gatherValues(reference.labels, indices, labels);
+      model.trainStep({ images, labels, count: batchSize }, learningRate);
+    }),
+  );
   const trainingFlops = model.flops.trainStep(batchSize) * config.reference.steps;
 
-  const embeddingStart = performance.now();
   const exampleLosses = new Float32Array(pool.count);
-  ledger.measure('reference-embedding', () => {
-  for (let start = 0; start < pool.count; start += EMBEDDING_CHUNK) {
-    const count = Math.min(EMBEDDING_CHUNK, pool.count - start);
-    exampleLosses.set(
-      model.exampleLosses(pool.images.subarray(start * pixels, (start + count) * pixels), pool.labels.subarray(start, start + count), count),
-      start,
-    );
-  }
-  });
-  const embeddingSeconds = (performance.now() - embeddingStart) / 1000;
+  const embeddingSeconds = phases.measure('reference-embedding', () =>
+    forEachChunk(pool.count, (start, count) => {
+      const images = pool.images.subarray(start * pixels, (start + count) * pixels);
+      exampleLosses.set(model.exampleLosses(images, pool.labels.subarray(start, start + count), count), start);
+    }),
+  );
   const embeddingFlops = model.flops.forward(pool.count);
   const meta: CacheMeta = { version: CACHE_VERSION, trainingFlops, embeddingFlops, trainingSeconds, embeddingSeconds };
   await writeCache(dir, meta, { 'example-losses.bin': exampleLosses }, (d) => model.save(d));
@@ -234,19 +201,45 @@ async function trainClassifierReference(
   };
 }
 
+/** The reference's training loop: seeded uniform batches of the curated split, warm-up then cosine decay. */
+function trainReferenceSteps(
+  config: RunConfig,
+  referenceCount: number,
+  batchSize: number,
+  trainOn: (indices: Int32Array, learningRate: number) => void,
+): void {
+  for (let step = 1; step <= config.reference.steps; step++) {
+    const indices = Rng.derive(config.seed, 0x5eed, step).sampleWithoutReplacement(referenceCount, batchSize);
+    const learningRate = learningRateAt(step, {
+      peak: config.reference.learningRate,
+      warmupSteps: Math.min(config.optimizer.warmupSteps, config.reference.steps),
+      totalSteps: config.reference.steps,
+      finalFraction: config.optimizer.finalLearningRateFraction,
+    });
+    trainOn(indices, learningRate);
+  }
+}
+
+/** Calls `work(start, count)` over [0, total) in chunks that bound memory, not results. */
+function forEachChunk(total: number, work: (start: number, count: number) => void): void {
+  for (let start = 0; start < total; start += EMBEDDING_CHUNK) work(start, Math.min(EMBEDDING_CHUNK, total - start));
+}
+
 /** Measures a reference phase in the ledger and announces its start and end. */
 interface PhaseRunner {
-  measure<T>(phase: Phase, work: () => T): T;
+  /** Runs `work` as `phase` and returns its seconds. */
+  measure(phase: Phase, work: () => void): number;
 }
 
 function phasesOf(ledger: PhaseLedger, events: RunEvents): PhaseRunner {
   return {
-    measure<T>(phase: Phase, work: () => T): T {
+    measure(phase: Phase, work: () => void): number {
       events.emit({ type: 'phase-start', phase });
       const before = ledger.seconds[phase];
-      const result = ledger.measure(phase, work);
-      events.emit({ type: 'phase-end', phase, seconds: ledger.seconds[phase] - before });
-      return result;
+      ledger.measure(phase, work);
+      const seconds = ledger.seconds[phase] - before;
+      events.emit({ type: 'phase-end', phase, seconds });
+      return seconds;
     },
   };
 }
