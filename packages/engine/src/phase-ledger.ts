@@ -1,6 +1,16 @@
 import { performance } from 'node:perf_hooks';
 import { PHASES, perPhase, type EnergyMeter, type Phase, type PerPhase, type WindowMeasurement } from '@sieve/core';
 
+export interface LedgerState {
+  flops: PerPhase<number>;
+  seconds: PerPhase<number>;
+  joules: PerPhase<number>;
+  joulesByDevice: Record<string, number>;
+  measuredEverywhere: boolean;
+  coverageWeighted: number;
+  coveredSeconds: number;
+}
+
 /**
  * Accounts FLOPs, wall seconds and (when a meter runs) joules per phase. The engine wraps
  * each phase's work in `measure`, which also opens and closes the meter's window for it.
@@ -63,8 +73,27 @@ export class PhaseLedger {
     return PHASES.reduce((sum, phase) => sum + this.joules[phase], 0);
   }
 
-  snapshot(): { flops: PerPhase<number>; seconds: PerPhase<number>; joules: PerPhase<number> } {
-    return { flops: { ...this.flops }, seconds: { ...this.seconds }, joules: { ...this.joules } };
+  /** Everything accounted so far, to be restored into a fresh ledger when a run resumes. */
+  save(): LedgerState {
+    return {
+      flops: { ...this.flops },
+      seconds: { ...this.seconds },
+      joules: { ...this.joules },
+      joulesByDevice: { ...this.joulesByDevice },
+      measuredEverywhere: this.measuredEverywhere,
+      coverageWeighted: this.coverageWeighted,
+      coveredSeconds: this.coveredSeconds,
+    };
+  }
+
+  restore(state: LedgerState): void {
+    Object.assign(this.flops, state.flops);
+    Object.assign(this.seconds, state.seconds);
+    Object.assign(this.joules, state.joules);
+    Object.assign(this.joulesByDevice, state.joulesByDevice);
+    this.measuredEverywhere = state.measuredEverywhere;
+    this.coverageWeighted = state.coverageWeighted;
+    this.coveredSeconds = state.coveredSeconds;
   }
 
   private record(phase: Phase, window: WindowMeasurement): void {

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { stringify } from 'csv-stringify/sync';
@@ -56,6 +56,32 @@ export class RunFiles {
     const path = join(this.dir, RUN_FILES.energy);
     const header = !existsSync(path);
     appendFileSync(path, stringify(rows, { header, columns: ENERGY_COLUMNS }));
+  }
+
+  /** The points written so far. */
+  readPoints(): BenchmarkPoint[] {
+    const path = join(this.dir, RUN_FILES.points);
+    if (!existsSync(path)) return [];
+    return readFileSync(path, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as BenchmarkPoint);
+  }
+
+  /**
+   * Drops points and energy rows after `step`: what a run wrote after its last checkpoint is
+   * written again, identically, when it resumes from that checkpoint.
+   */
+  keepUpToStep(step: number): BenchmarkPoint[] {
+    const kept = this.readPoints().filter((point) => point.step <= step);
+    writeFileSync(join(this.dir, RUN_FILES.points), kept.map((point) => `${JSON.stringify(point)}\n`).join(''));
+    const energyPath = join(this.dir, RUN_FILES.energy);
+    if (existsSync(energyPath)) {
+      const [header, ...rows] = readFileSync(energyPath, 'utf8').split('\n').filter((line) => line !== '');
+      const keptRows = rows.filter((row) => Number(row.split(',')[0]) <= step);
+      writeFileSync(energyPath, [header, ...keptRows].map((line) => `${line}\n`).join(''));
+    }
+    return kept;
   }
 
   async writeSummary(summary: RunSummary): Promise<void> {

@@ -176,6 +176,64 @@ describe('train', () => {
     expect(summary.meterOverhead?.fraction).toBeGreaterThanOrEqual(0);
   });
 
+  it('resumes after a crash from the last checkpoint and gives the same points as an uninterrupted run', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sieve-train-'));
+    const whole = join(root, 'whole');
+    await run(syntheticContrastiveDataset(), configFor(whole, { evalEvery: 5 }));
+
+    // A selector that fails at step 13: the run dies after its checkpoint at step 10.
+    const crashing: SelectorFactory = {
+      ...firstHalfFactory,
+      create(settings) {
+        const inner = firstHalfFactory.create(settings);
+        return {
+          name: 'first-half',
+          async select(context) {
+            if (context.step === 13) throw new Error('simulated crash');
+            return inner.select(context);
+          },
+        };
+      },
+    };
+    const broken = join(root, 'broken');
+    await expect(run(syntheticContrastiveDataset(), configFor(broken, { evalEvery: 5 }), crashing)).rejects.toThrow('simulated crash');
+    expect(readPoints(broken).map((p) => p.step)).toEqual([5, 10]);
+
+    const events = new RunEvents();
+    const summary = await train({
+      config: configFor(broken, { evalEvery: 5 }),
+      dataset: syntheticContrastiveDataset(),
+      selectorFactory: firstHalfFactory,
+      selector: firstHalfFactory.create({ task: 'contrastive', batchSize: 8, superBatchSize: 40, chunks: 2, seed: 1, options: {} }),
+      backendName: 'wasm',
+      meter: null,
+      events,
+      runId: 'resumed',
+      resume: true,
+    });
+    expect(summary.steps).toBe(20);
+    const metrics = (p: BenchmarkPoint) => [p.step, p.score, p.zeroShotAccuracy, p.attributeZeroShotAccuracy, p.trainLoss, p.selection.makeUp, p.flopsTotal, p.examplesScored];
+    expect(readPoints(broken).map(metrics)).toEqual(readPoints(whole).map(metrics));
+  });
+
+  it('refuses to resume a folder without a checkpoint', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sieve-train-'));
+    const events = new RunEvents();
+    await expect(
+      train({
+        config: configFor(join(root, 'empty')),
+        dataset: syntheticContrastiveDataset(),
+        selectorFactory: firstHalfFactory,
+        selector: firstHalfFactory.create({ task: 'contrastive', batchSize: 8, superBatchSize: 40, chunks: 2, seed: 1, options: {} }),
+        backendName: 'wasm',
+        meter: null,
+        events,
+        runId: 'x',
+        resume: true,
+      }),
+    ).rejects.toThrow(/--resume: .* has no checkpoint/);
+  });
+
   it('stops gracefully when asked: a final point and a summary marked stopped', async () => {
     const root = mkdtempSync(join(tmpdir(), 'sieve-train-'));
     const out = join(root, 'run');

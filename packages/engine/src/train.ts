@@ -31,6 +31,7 @@ import { prepareReference } from './reference-model';
 import { RunFiles } from './run-files';
 import { LazyScoringContext, diagonalLearnability, type SuperBatch } from './scoring-context';
 import { SelectionTally } from './selection-tally';
+import { LOOP_STATE_VERSION, loadCheckpoint, saveCheckpoint } from './checkpoint';
 
 export interface TrainingInputs {
   config: RunConfig;
@@ -43,6 +44,8 @@ export interface TrainingInputs {
   runId: string;
   /** Set `stopRequested` to finish the current step, write a point and the summary, and return. */
   control?: { stopRequested: boolean };
+  /** Carry on from the checkpoint in `config.out` (written at every benchmark point). */
+  resume?: boolean;
 }
 
 export async function train(inputs: TrainingInputs): Promise<RunSummary> {
@@ -52,7 +55,7 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
   const files = new RunFiles(config.out);
   const unsubscribe = events.subscribe((event) => files.appendEvent(event));
   try {
-    await files.writeConfig(config);
+    if (!inputs.resume) await files.writeConfig(config);
     const batchSize = config.batchSize;
     const superBatchSize = superBatchSizeOf(batchSize, config.filterRatio);
     if (superBatchSize > dataset.pool.count) {
@@ -86,9 +89,15 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
     const spec = modelSpecOf(config, dataset);
     const reference = await prepareReference(config, spec, dataset, ledger, events);
 
-    // 2. The learner, from the same initialisation for every selector with this seed.
+    // 2. The learner, from the same initialisation for every selector with this seed, or as the
+    // checkpoint left it when resuming.
+    const checkpoint = inputs.resume ? await loadCheckpoint(config.out, spec, dataset.kind) : null;
+    if (inputs.resume && !checkpoint) {
+      throw new UserInputError('--resume', `${config.out} has no checkpoint (one is written at every benchmark point); start the run again.`);
+    }
     const learner: ContrastiveModel | ClassifierModel =
-      dataset.kind === 'contrastive' ? createContrastiveModel(spec, config.seed) : createClassifierModel(spec, config.seed);
+      checkpoint?.learner ??
+      (dataset.kind === 'contrastive' ? createContrastiveModel(spec, config.seed) : createClassifierModel(spec, config.seed));
 
     const pixels = dataset.imageSide * dataset.imageSide;
     const maxTokens = dataset.kind === 'contrastive' ? dataset.maxTokens : 0;
@@ -112,8 +121,42 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
     let lastJoulesTotal = 0;
     let lastJoulesByPhase = { ...ledger.joules };
     let lastSecondsByPhase = { ...ledger.seconds };
-    const loopStart = performance.now();
     let step = 0;
+    // Seconds and joules from before a resume; the new meter and clocks start from zero.
+    let runSecondsBefore = 0;
+    let loopSecondsBefore = 0;
+    let joulesByDeviceBefore: Record<string, number> = {};
+    if (checkpoint) {
+      const { state } = checkpoint;
+      ledger.restore(state.ledger);
+      step = state.step;
+      examplesScored = state.examplesScored;
+      lastJoulesTotal = state.lastJoulesTotal;
+      lastJoulesByPhase = state.lastJoulesByPhase;
+      lastSecondsByPhase = state.lastSecondsByPhase;
+      joulesByDeviceBefore = state.joulesByDevice;
+      runSecondsBefore = state.runSeconds;
+      loopSecondsBefore = state.loopSeconds;
+      points.push(...files.keepUpToStep(step));
+      events.emit({ type: 'log', message: `resumed from the checkpoint at step ${step}` });
+    }
+    const loopStart = performance.now();
+    const loopSeconds = () => loopSecondsBefore + (performance.now() - loopStart) / 1000;
+    const runSeconds = () => runSecondsBefore + (performance.now() - runStart) / 1000;
+
+    const writeCheckpoint = () =>
+      saveCheckpoint(config.out, learner, {
+        version: LOOP_STATE_VERSION,
+        step,
+        examplesScored,
+        ledger: ledger.save(),
+        lastJoulesTotal,
+        lastJoulesByPhase,
+        lastSecondsByPhase,
+        joulesByDevice: joulesByDeviceOf(meter, joulesByDeviceBefore) ?? {},
+        runSeconds: runSeconds(),
+        loopSeconds: loopSeconds(),
+      });
 
     const writePoint = (): BenchmarkPoint => {
       const evaluation = ledger.measure('evaluation', () =>
@@ -122,7 +165,7 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
           : evaluateClassifier(learner as ClassifierModel, dataset as Extract<Dataset, { kind: 'classification' }>, config.evaluation.testLimit),
       );
       ledger.addFlops('evaluation', evaluation.flops);
-      const energy = pointEnergy(meter, ledger, lastJoulesTotal, lastJoulesByPhase, config.energy.carbonIntensity);
+      const energy = pointEnergy(meter, ledger, joulesByDeviceBefore, lastJoulesTotal, lastJoulesByPhase, config.energy.carbonIntensity);
       if (meter) {
         files.appendEnergyRows(
           PHASES.map((phase) => ({
@@ -144,7 +187,7 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
         step,
         examplesTrained: step * batchSize,
         examplesScored,
-        wallSeconds: (performance.now() - runStart) / 1000,
+        wallSeconds: runSeconds(),
         trainLoss: lossCount > 0 ? lossSum / lossCount : null,
         zeroShotAccuracy: 'zeroShotAccuracy' in evaluation ? evaluation.zeroShotAccuracy : null,
         attributeZeroShotAccuracy: 'attributeZeroShotAccuracy' in evaluation ? evaluation.attributeZeroShotAccuracy : null,
@@ -231,25 +274,30 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
       lossSum += loss;
       lossCount++;
 
-      const elapsedSeconds = (performance.now() - loopStart) / 1000;
+      const elapsedSeconds = loopSeconds();
       events.emit({
         type: 'step',
         step,
         totalSteps: config.steps,
         loss,
-        stepsPerSecond: step / elapsedSeconds,
+        stepsPerSecond: (step - (checkpoint?.state.step ?? 0)) / ((performance.now() - loopStart) / 1000),
         elapsedSeconds,
         powerWatts: meter?.powerWatts() ?? null,
       });
 
       // 3d. A benchmark point at the interval, and always at the last step.
-      if (step % config.evalEvery === 0 || step === config.steps) writePoint();
+      if (step % config.evalEvery === 0 || step === config.steps) {
+        writePoint();
+        await writeCheckpoint();
+      }
       // Let timers (meter, dashboard, signals) run between steps.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    if (control.stopRequested && (points.length === 0 || points[points.length - 1].step !== step)) writePoint();
+    if (control.stopRequested && (points.length === 0 || points[points.length - 1].step !== step)) {
+      writePoint();
+      await writeCheckpoint();
+    }
 
-    const loopSeconds = (performance.now() - loopStart) / 1000;
     const best = points.reduce<BenchmarkPoint | null>((top, p) => (top === null || p.score > top.score ? p : top), null);
     const finalPoint = points[points.length - 1] ?? null;
     const summary: RunSummary = {
@@ -260,15 +308,15 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
       backend: inputs.backendName,
       seed: config.seed,
       steps: step,
-      stepsPerSecond: step / loopSeconds,
-      wallSeconds: (performance.now() - runStart) / 1000,
+      stepsPerSecond: step / loopSeconds(),
+      wallSeconds: runSeconds(),
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
       finalPoint,
       bestScore: best?.score ?? null,
       bestScoreStep: best?.step ?? null,
       flopsByPhase: { ...ledger.flops },
       secondsByPhase: { ...ledger.seconds },
-      energy: finalPoint?.energy ?? pointEnergy(meter, ledger, 0, ledger.joules, config.energy.carbonIntensity),
+      energy: finalPoint?.energy ?? pointEnergy(meter, ledger, joulesByDeviceBefore, 0, ledger.joules, config.energy.carbonIntensity),
       reference: { cacheKey: reference.cacheKey, reusedFromCache: reference.reusedFromCache },
       meterOverhead: meterOverheadOf(meter),
       config,
@@ -310,9 +358,18 @@ function learnabilityOf(context: LazyScoringContext): Float64Array | null {
   return learner && reference ? diagonalLearnability(learner, reference) : null;
 }
 
+/** Cumulative joules per device: this meter's since it started, plus those from before a resume. */
+function joulesByDeviceOf(meter: EnergyMeter | null, before: Record<string, number>): Record<string, number> | null {
+  if (!meter) return null;
+  const total = { ...before };
+  for (const [device, joules] of Object.entries(meter.totalJoulesByDevice())) total[device] = (total[device] ?? 0) + joules;
+  return total;
+}
+
 function pointEnergy(
   meter: EnergyMeter | null,
   ledger: PhaseLedger,
+  joulesByDeviceBefore: Record<string, number>,
   lastJoulesTotal: number,
   lastJoulesByPhase: Record<string, number>,
   carbonIntensity: number | undefined,
@@ -329,7 +386,7 @@ function pointEnergy(
       gramsCo2e: null,
     };
   }
-  const joulesByDevice = meter.totalJoulesByDevice();
+  const joulesByDevice = joulesByDeviceOf(meter, joulesByDeviceBefore) ?? {};
   const joulesTotal = Object.values(joulesByDevice).reduce((sum, j) => sum + j, 0);
   const sources = meter
     .sources()

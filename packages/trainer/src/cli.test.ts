@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { readFileSync } from 'node:fs';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,11 +8,12 @@ import { encodeIdxImages, encodeIdxLabels } from '@sieve/data';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
 const mainScript = join(repoRoot, 'packages/trainer/src/main.ts');
-const tsx = join(repoRoot, 'node_modules/.bin/tsx');
+// One process (tsx's own binary would run the script in a child that a kill does not reach).
+const node = [process.execPath, '--import', 'tsx'] as const;
 
 /** Runs the real CLI in a child process, as a user would. */
 async function sieve(args: string[]) {
-  return execa(tsx, [mainScript, ...args], { cwd: repoRoot, reject: false, env: { CI: 'true' }, timeout: 120_000 });
+  return execa(node[0], [...node.slice(1), mainScript, ...args], { cwd: repoRoot, reject: false, env: { CI: 'true' }, timeout: 120_000 });
 }
 
 function freshOut(): string {
@@ -68,5 +70,41 @@ describe('sieve train: bad input', () => {
     expect(result.stdout).toMatch(/--filter-ratio/);
     expect(result.stdout).toMatch(/jest/);
     expect(result.stdout).toMatch(/oracle-clean.*benchmark reference/);
+  });
+});
+
+describe('sieve train --resume', () => {
+  it('carries on a run killed mid-way from its last checkpoint, to the end', async () => {
+    const out = freshOut();
+    const args = ['train', '--preset', 'smoke', '--steps', '400', '--eval-every', '40', '--selector', 'jest', '--no-energy', '--out', out];
+    const child = execa(node[0], [...node.slice(1), mainScript, ...args], { cwd: repoRoot, reject: false, env: { CI: 'true' } });
+    // Kill it (no chance to clean up) once the first checkpoint is on disk.
+    const checkpointState = join(out, 'checkpoint', 'state.json');
+    while (!existsSync(checkpointState)) {
+      if (child.exitCode !== null) throw new Error(`the run ended early: ${String((await child).stderr)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    child.kill('SIGKILL');
+    await child;
+    expect(existsSync(join(out, 'summary.json'))).toBe(false);
+
+    const resumed = await sieve(['train', '--resume', out]);
+    expect(resumed.exitCode).toBe(0);
+    expect(resumed.stdout).toMatch(/resumed from the checkpoint at step \d+/);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.status).toBe('completed');
+    expect(summary.steps).toBe(400);
+    const steps = readFileSync(join(out, 'points.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line).step);
+    expect(steps).toEqual([40, 80, 120, 160, 200, 240, 280, 320, 360, 400]);
+  }, 180_000);
+
+  it('refuses other settings, a folder that is not a run, and a finished run', async () => {
+    const out = freshOut();
+    const notRun = await sieve(['train', '--resume', out]);
+    expect(notRun.exitCode).toBe(2);
+    expect(notRun.stderr).toMatch(/--resume: .* is not a run folder/);
+    const withFlags = await sieve(['train', '--resume', out, '--steps', '5']);
+    expect(withFlags.exitCode).toBe(2);
+    expect(withFlags.stderr).toMatch(/--resume: a resumed run keeps its own settings; drop --steps/);
   });
 });

@@ -1,7 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { BACKEND_NAMES, IMAGE_TOWERS, TASK_NAMES, UserInputError, isUserInputError, type RunConfigInput } from '@sieve/core';
 import { PRESET_NAMES } from './presets';
-import { resolveRunConfig } from './run-config';
+import { resolveRunConfig, resumedRunConfig } from './run-config';
 
 /** Parses a whole number for `flag`, or fails with a message naming it. */
 function integer(flag: string) {
@@ -18,6 +18,10 @@ function decimal(flag: string) {
     if (!Number.isFinite(parsed)) throw new InvalidArgumentError(`${flag} takes a number, got "${value}".`);
     return parsed;
   };
+}
+
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 }
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -71,6 +75,7 @@ interface TrainFlags {
   carbonIntensity?: number;
   dashboard?: boolean;
   overwrite?: boolean;
+  resume?: string;
 }
 
 function flagsToConfig(flags: TrainFlags): Partial<RunConfigInput> {
@@ -109,7 +114,7 @@ function flagsToConfig(flags: TrainFlags): Partial<RunConfigInput> {
 }
 
 export interface CliHandlers {
-  train(config: ReturnType<typeof resolveRunConfig>, options: { overwrite: boolean }): Promise<unknown>;
+  train(config: ReturnType<typeof resolveRunConfig>, options: { overwrite: boolean; resume: boolean }): Promise<unknown>;
   energy(options: { seconds: number; json: boolean; sampleIntervalMs: number }): Promise<void>;
   dashboard(options: { run: string; plain: boolean }): Promise<void>;
   /** Text listing the selectors, shown after `train --help`. */
@@ -143,6 +148,7 @@ export function buildProgram(handlers: CliHandlers): Command {
     .option('--eval-every <n>', 'steps between benchmark points', integer('--eval-every'))
     .option('--out <dir>', 'run folder (default runs/<time>-<selector>-seed<seed>)')
     .option('--overwrite', 'replace a previous run in --out')
+    .option('--resume <dir>', 'carry on an interrupted run from its last checkpoint, with its own settings')
     .addOption(new Option('--backend <name>', 'tensor backend').choices([...BACKEND_NAMES]))
     .addOption(new Option('--image-tower <kind>', 'image tower').choices([...IMAGE_TOWERS]))
     .option('--test-limit <n>', 'evaluate on the first n test images', integer('--test-limit'))
@@ -153,8 +159,17 @@ export function buildProgram(handlers: CliHandlers): Command {
     .option('--carbon-intensity <g>', 'grid carbon intensity in g CO2e/kWh, for an emissions estimate', decimal('--carbon-intensity'))
     .option('--no-dashboard', 'plain log lines instead of the live dashboard')
     .action(async (flags: TrainFlags) => {
+      if (flags.resume !== undefined) {
+        const settings = Object.keys(flags).filter((name) => !['resume', 'dashboard', 'energy'].includes(name));
+        if (settings.length > 0) {
+          throw new UserInputError('--resume', `a resumed run keeps its own settings; drop ${settings.map((name) => `--${kebab(name)}`).join(', ')}.`);
+        }
+        const config = resumedRunConfig(flags.resume, { dashboard: flags.dashboard, energy: flags.energy });
+        await handlers.train(config, { overwrite: false, resume: true });
+        return;
+      }
       const config = resolveRunConfig({ preset: flags.preset, configFile: flags.config, flags: flagsToConfig(flags) });
-      await handlers.train(config, { overwrite: flags.overwrite === true });
+      await handlers.train(config, { overwrite: flags.overwrite === true, resume: false });
     });
   trainCommand.addHelpText('after', handlers.selectorHelp);
 

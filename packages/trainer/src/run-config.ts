@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { extname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { runConfigSchema, UserInputError, type RunConfig, type RunConfigInput } from '@sieve/core';
@@ -49,6 +49,28 @@ export function resolveRunConfig(options: {
   const parsed = runConfigSchema.safeParse(merged);
   if (!parsed.success) throw userErrorFrom(parsed.error, options.configFile);
   return parsed.data;
+}
+
+/**
+ * The settings of the run in `dir` (its config.json), to resume it. Only the screen and the
+ * meter may be switched for the rest of the run.
+ */
+export function resumedRunConfig(dir: string, switches: { dashboard?: boolean; energy?: boolean }): RunConfig {
+  const configPath = join(dir, 'config.json');
+  if (!existsSync(configPath)) {
+    throw new UserInputError('--resume', `${dir} is not a run folder (no config.json); give the --out of the run to resume.`);
+  }
+  const summaryPath = join(dir, 'summary.json');
+  if (existsSync(summaryPath) && (JSON.parse(readFileSync(summaryPath, 'utf8')) as { status?: string }).status === 'completed') {
+    throw new UserInputError('--resume', `the run in ${dir} is already complete; nothing to resume.`);
+  }
+  const saved = readConfigFile(configPath);
+  const parsed = runConfigSchema.safeParse({ ...saved, out: dir });
+  if (!parsed.success) throw userErrorFrom(parsed.error, configPath);
+  const config = parsed.data;
+  if (switches.dashboard === false) config.dashboard = false;
+  if (switches.energy === false) config.energy = { ...config.energy, enabled: false };
+  return config;
 }
 
 export function readConfigFile(path: string): PlainObject {

@@ -9,6 +9,8 @@ import { checkOutDir, clearPreviousRun } from './out-dir';
 
 export interface TrainOptions {
   overwrite: boolean;
+  /** Carry on the run in `config.out` from its checkpoint. */
+  resume?: boolean;
   /** Where plain lines go (stdout by default). */
   write?: (line: string) => void;
 }
@@ -33,7 +35,7 @@ export async function runTrain(config: RunConfig, options: TrainOptions): Promis
     seed: config.seed,
     options: config.selectorOptions,
   });
-  checkOutDir(config.out, options.overwrite);
+  if (!options.resume) checkOutDir(config.out, options.overwrite);
   const backend = await initBackend(config.backend);
   write(`backend ${backend.name}${backend.onGpu ? ' (GPU)' : ''}`);
   for (const skipped of backend.skipped) write(`  skipped ${skipped.name}: ${skipped.reason}`);
@@ -89,6 +91,7 @@ export async function runTrain(config: RunConfig, options: TrainOptions): Promis
       events,
       runId: randomUUID(),
       control,
+      resume: options.resume === true,
     });
   } finally {
     process.off('SIGINT', onSignal);

@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import type { PerPhase } from '@sieve/core';
+import {
+  loadClassifierModel,
+  loadContrastiveModel,
+  type ClassifierModel,
+  type ContrastiveModel,
+  type ModelSpec,
+} from '@sieve/models';
+import type { LedgerState } from './phase-ledger';
+
+const CHECKPOINT_DIR = 'checkpoint';
+const STATE_VERSION = 1;
+
+/** What the loop needs, beside the learner's weights and optimizer state, to carry on exactly. */
+export interface LoopState {
+  version: number;
+  /** The last step trained (a benchmark point was written for it). */
+  step: number;
+  examplesScored: number;
+  ledger: LedgerState;
+  lastJoulesTotal: number;
+  lastJoulesByPhase: PerPhase<number>;
+  lastSecondsByPhase: PerPhase<number>;
+  /** Cumulative joules per device when saved; a resumed run's meter starts from zero. */
+  joulesByDevice: Record<string, number>;
+  /** Wall seconds of the run and of its loop so far. */
+  runSeconds: number;
+  loopSeconds: number;
+}
+
+export function checkpointDir(outDir: string): string {
+  return join(outDir, CHECKPOINT_DIR);
+}
+
+/**
+ * Saves the learner (weights and optimizer state) and the loop's state into `<out>/checkpoint`,
+ * through a staging folder renamed into place, so that a crash never leaves half a checkpoint.
+ */
+export async function saveCheckpoint(outDir: string, learner: ContrastiveModel | ClassifierModel, state: LoopState): Promise<void> {
+  const target = checkpointDir(outDir);
+  const staging = `${target}.tmp-${process.pid}`;
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { recursive: true });
+  await learner.save(join(staging, 'learner'));
+  await writeFileAtomic(join(staging, 'state.json'), `${JSON.stringify(state)}\n`);
+  await rm(`${target}.old`, { recursive: true, force: true });
+  if (existsSync(target)) await rename(target, `${target}.old`);
+  await rename(staging, target);
+  await rm(`${target}.old`, { recursive: true, force: true });
+}
+
+export interface LoadedCheckpoint {
+  learner: ContrastiveModel | ClassifierModel;
+  state: LoopState;
+}
+
+/** The checkpoint of a run folder, or null when it has none. */
+export async function loadCheckpoint(outDir: string, spec: ModelSpec, kind: 'contrastive' | 'classification'): Promise<LoadedCheckpoint | null> {
+  const dir = checkpointDir(outDir);
+  // A crash between the two renames leaves the previous checkpoint as `.old`.
+  const source = existsSync(join(dir, 'state.json')) ? dir : existsSync(join(`${dir}.old`, 'state.json')) ? `${dir}.old` : null;
+  if (!source) return null;
+  const state = JSON.parse(await readFile(join(source, 'state.json'), 'utf8')) as LoopState;
+  if (state.version !== STATE_VERSION) return null;
+  const learner =
+    kind === 'contrastive'
+      ? await loadContrastiveModel(join(source, 'learner'), spec)
+      : await loadClassifierModel(join(source, 'learner'), spec);
+  return { learner, state };
+}
+
+export const LOOP_STATE_VERSION = STATE_VERSION;
