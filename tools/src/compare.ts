@@ -16,12 +16,24 @@ export function readRun(dir: string): RunRecord {
   if (!existsSync(pointsPath)) throw new UserInputError('--runs', `${dir} has no points.jsonl; give run folders written by \`nx run trainer:train\`.`);
   const points = readFileSync(pointsPath, 'utf8')
     .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as BenchmarkPoint);
+    .map((line, index) => ({ line, index }))
+    .filter(({ line }) => line.trim() !== '')
+    .map(({ line, index }) => parseJson<BenchmarkPoint>(line, `${pointsPath} line ${index + 1}`));
+  if (points.length === 0) throw new UserInputError('--runs', `${pointsPath} holds no benchmark points yet; let the run reach its first evaluation.`);
   const summaryPath = join(dir, 'summary.json');
-  const summary = existsSync(summaryPath) ? (JSON.parse(readFileSync(summaryPath, 'utf8')) as RunSummary) : null;
-  const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { selector: string; seed: number };
+  const summary = existsSync(summaryPath) ? parseJson<RunSummary>(readFileSync(summaryPath, 'utf8'), summaryPath) : null;
+  const configPath = join(dir, 'config.json');
+  if (!existsSync(configPath)) throw new UserInputError('--runs', `${dir} has no config.json; give run folders written by \`nx run trainer:train\`.`);
+  const config = parseJson<{ selector: string; seed: number }>(readFileSync(configPath, 'utf8'), configPath);
   return { dir, selector: config.selector, seed: config.seed, points, summary };
+}
+
+function parseJson<T>(text: string, where: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new UserInputError(where, 'is not valid JSON; the run folder may be damaged.');
+  }
 }
 
 export interface SelectorComparison {
@@ -86,14 +98,26 @@ function bestMeanScore(runs: readonly RunRecord[]): { score: number; step: numbe
 
 const format = (value: number, digits = 3) => (Math.abs(value) >= 1e4 ? value.toExponential(2) : value.toFixed(digits));
 
-export function comparisonTable(comparison: Comparison): string {
-  const lines = [
-    `target: ${comparison.baseline}'s best mean score ${comparison.target.toFixed(4)} (at step ${comparison.targetStep})`,
-    '',
-    '| selector | seeds | best score | steps to target | FLOPs to target | FLOPs w/o reference | joules to target | speed-up (steps / FLOPs / J) |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
-  ];
-  for (const s of comparison.selectors) {
+/** The columns of the comparison table, in order. */
+export const COMPARISON_COLUMNS = [
+  'selector',
+  'seeds',
+  'best score',
+  'steps to target',
+  'FLOPs to target',
+  'FLOPs w/o reference',
+  'joules to target',
+  'speed-up (steps / FLOPs / J)',
+] as const;
+
+/** The line that states the target the table measures against. */
+export function targetLine(comparison: Comparison): string {
+  return `target: ${comparison.baseline}'s best mean score ${comparison.target.toFixed(4)} (at step ${comparison.targetStep})`;
+}
+
+/** One row of cells per selector, matching `COMPARISON_COLUMNS`: mean ± spread over seeds. */
+export function comparisonRows(comparison: Comparison): string[][] {
+  return comparison.selectors.map((s) => {
     const cell = (axis: CostAxis, digits = 0) => {
       const t = s.toTarget[axis];
       if (!t) return 'never';
@@ -103,9 +127,26 @@ export function comparisonTable(comparison: Comparison): string {
       const r = s.toTarget[axis]?.ratioToBaseline;
       return r ? `${r.toFixed(2)}x` : '–';
     };
-    lines.push(
-      `| ${s.selector} | ${s.seeds} | ${format(s.bestScoreMean)} ± ${format(s.bestScoreSpread)} | ${cell('steps')} | ${cell('flops')} | ${cell('flopsWithoutReference')} | ${cell('joules', 1)} | ${ratio('steps')} / ${ratio('flops')} / ${ratio('joules')} |`,
-    );
-  }
-  return lines.join('\n');
+    return [
+      s.selector,
+      String(s.seeds),
+      `${format(s.bestScoreMean)} ± ${format(s.bestScoreSpread)}`,
+      cell('steps'),
+      cell('flops'),
+      cell('flopsWithoutReference'),
+      cell('joules', 1),
+      `${ratio('steps')} / ${ratio('flops')} / ${ratio('joules')}`,
+    ];
+  });
+}
+
+export function comparisonTable(comparison: Comparison): string {
+  const row = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [
+    targetLine(comparison),
+    '',
+    row(COMPARISON_COLUMNS),
+    row(COMPARISON_COLUMNS.map(() => '---')),
+    ...comparisonRows(comparison).map(row),
+  ].join('\n');
 }

@@ -1,2 +1,3 @@
 export * from './reach';
 export * from './compare';
+export * from './report';
