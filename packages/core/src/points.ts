@@ -82,7 +82,8 @@ export interface RunSummary {
   flopsByPhase: PerPhase<number>;
   secondsByPhase: PerPhase<number>;
   energy: PointEnergy;
-  reference: { cacheKey: string; reusedFromCache: boolean };
+  /** The reference model used, or null when the selector never asked for reference losses. */
+  reference: { cacheKey: string; reusedFromCache: boolean } | null;
   /** The meter's own CPU time against the whole process's, when a meter ran. */
   meterOverhead: { meterCpuSeconds: number; processCpuSeconds: number; fraction: number } | null;
   config: unknown;

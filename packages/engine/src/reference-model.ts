@@ -82,6 +82,8 @@ export async function prepareReference(
   dataset: Dataset,
   ledger: PhaseLedger,
   events: RunEvents,
+  /** A resumed run's ledger already holds the one-off costs. */
+  alreadyCharged = false,
 ): Promise<ReferenceResult> {
   const log = (message: string) => events.emit({ type: 'log', message });
   const cacheKey = referenceCacheKey(config, spec, dataset);
@@ -90,8 +92,10 @@ export async function prepareReference(
   if (cached) {
     log(`reference model ${cacheKey} reused from ${dir}`);
     // The one-off FLOPs still count towards the totals that include the reference.
-    ledger.addFlops('reference-training', cached.trainingFlops);
-    ledger.addFlops('reference-embedding', cached.embeddingFlops);
+    if (!alreadyCharged) {
+      ledger.addFlops('reference-training', cached.trainingFlops);
+      ledger.addFlops('reference-embedding', cached.embeddingFlops);
+    }
     return { ...cached, cacheKey, reusedFromCache: true };
   }
   log(`training reference model ${cacheKey} on ${dataset.reference.count} curated examples`);
@@ -99,8 +103,10 @@ export async function prepareReference(
     dataset.kind === 'contrastive'
       ? await trainContrastiveReference(config, spec, dataset, dir, phasesOf(ledger, events))
       : await trainClassifierReference(config, spec, dataset, dir, phasesOf(ledger, events));
-  ledger.addFlops('reference-training', result.trainingFlops);
-  ledger.addFlops('reference-embedding', result.embeddingFlops);
+  if (!alreadyCharged) {
+    ledger.addFlops('reference-training', result.trainingFlops);
+    ledger.addFlops('reference-embedding', result.embeddingFlops);
+  }
   return { ...result, cacheKey, reusedFromCache: false };
 }
 

@@ -68,7 +68,7 @@ describe('LazyScoringContext', () => {
       rng: new Rng(1),
       superBatch,
       learner,
-      reference,
+      reference: async () => reference,
       ledger,
       seesNoiseTags,
       selectorName: 'test',

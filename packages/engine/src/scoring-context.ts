@@ -37,7 +37,8 @@ export interface ScoringContextOptions {
   rng: Rng;
   superBatch: SuperBatch;
   learner: ContrastiveModel | ClassifierModel;
-  reference: ReferenceScores;
+  /** The reference's cached scores; the first call may train the reference model. */
+  reference: () => Promise<ReferenceScores>;
   ledger: PhaseLedger;
   seesNoiseTags: boolean;
   selectorName: string;
@@ -72,9 +73,10 @@ export class LazyScoringContext implements ScoringContext {
     const key = `${model}:${resolution}`;
     const known = this.computed.get(key);
     if (known) return known;
+    const reference = model === 'reference' ? await this.options.reference() : null;
     const start = performance.now();
     const matrix = this.options.ledger.measure('scoring', () =>
-      model === 'learner' ? this.learnerLosses(resolution) : this.referenceLosses(),
+      reference ? this.referenceLosses(reference) : this.learnerLosses(resolution),
     );
     this.scoringMilliseconds += performance.now() - start;
     this.computed.set(key, matrix);
@@ -102,7 +104,7 @@ export class LazyScoringContext implements ScoringContext {
     const n = this.superBatchSize;
     if (learner.kind === 'contrastive') {
       const values = learner.pairwiseLosses(superBatch.images, superBatch.tokens, n, resolution);
-      const dim = embeddingDimOf(this.options.reference);
+      const dim = learner.spec.embeddingDim;
       this.chargeLearner(
         resolution,
         learner.flops.embedImages(n, resolution) + learner.flops.embedTexts(n) + learner.flops.pairwiseLosses(n, n, dim),
@@ -119,8 +121,8 @@ export class LazyScoringContext implements ScoringContext {
     this.learnerScoringFlops[resolution] += flops;
   }
 
-  private referenceLosses(): LossMatrix {
-    const { reference, superBatch, ledger, learner } = this.options;
+  private referenceLosses(reference: ReferenceScores): LossMatrix {
+    const { superBatch, ledger, learner } = this.options;
     const n = this.superBatchSize;
     if (reference.kind === 'contrastive') {
       const dim = reference.dim;
@@ -147,10 +149,6 @@ function referencePairwiseLosses(x: Float32Array, y: Float32Array, n: number, di
   const values = losses.dataSync() as Float32Array;
   losses.dispose();
   return values;
-}
-
-function embeddingDimOf(reference: ReferenceScores): number {
-  return reference.kind === 'contrastive' ? reference.dim : 0;
 }
 
 /** Per-candidate learnability (learner minus reference loss of the positive pair / the example). */

@@ -122,8 +122,8 @@ describe('train', () => {
     const root = mkdtempSync(join(tmpdir(), 'sieve-train-'));
     const first = await run(syntheticContrastiveDataset(), configFor(join(root, 'a')));
     const second = await run(syntheticContrastiveDataset(), configFor(join(root, 'b')));
-    expect(first.summary.reference.reusedFromCache).toBe(false);
-    expect(second.summary.reference.reusedFromCache).toBe(true);
+    expect(first.summary.reference?.reusedFromCache).toBe(false);
+    expect(second.summary.reference?.reusedFromCache).toBe(true);
     const metrics = (p: BenchmarkPoint) => [p.step, p.score, p.zeroShotAccuracy, p.attributeZeroShotAccuracy, p.trainLoss, p.selection.makeUp, p.flopsTotal];
     expect(readPoints(join(root, 'b')).map(metrics)).toEqual(readPoints(join(root, 'a')).map(metrics));
     const other = await run(syntheticContrastiveDataset(), configFor(join(root, 'c'), { seed: 2 }));
@@ -214,6 +214,27 @@ describe('train', () => {
     expect(summary.steps).toBe(20);
     const metrics = (p: BenchmarkPoint) => [p.step, p.score, p.zeroShotAccuracy, p.attributeZeroShotAccuracy, p.trainLoss, p.selection.makeUp, p.flopsTotal, p.examplesScored];
     expect(readPoints(broken).map(metrics)).toEqual(readPoints(whole).map(metrics));
+  });
+
+  it('never trains or charges a reference model for a selector that does not ask for one', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sieve-train-'));
+    const out = join(root, 'run');
+    const blind: SelectorFactory = {
+      name: 'blind',
+      summary: 'test selector that reads no losses',
+      create: (settings) => ({
+        name: 'blind',
+        select: async (context) => ({ indices: context.rng.sampleWithoutReplacement(context.superBatchSize, settings.batchSize) }),
+      }),
+    };
+    const { summary, seen } = await run(syntheticContrastiveDataset(), configFor(out), blind);
+    expect(summary.reference).toBeNull();
+    expect(summary.flopsByPhase['reference-training']).toBe(0);
+    expect(summary.flopsByPhase.scoring).toBe(0);
+    expect(seen.some((event) => event.type === 'phase-start' && event.phase === 'reference-training')).toBe(false);
+    const final = readPoints(out).at(-1)!;
+    expect(final.flopsTotal).toBe(final.flopsTotalWithoutReference);
+    expect(final.examplesScored).toBe(0);
   });
 
   it('refuses to resume a folder without a checkpoint', async () => {

@@ -1,6 +1,8 @@
 /**
- * The training loop, top to bottom: reference model, then for every step a super-batch,
- * a selection, a learner step; a benchmark point at a fixed interval; a summary at the end.
+ * The training loop, top to bottom: for every step a super-batch, a selection, a learner step;
+ * a benchmark point at a fixed interval; a summary at the end. The reference model is trained
+ * (or taken from the cache) the first time a selector asks for reference losses, so a selector
+ * that never does (uniform) is never charged for it.
  */
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs-core';
@@ -27,7 +29,7 @@ import { evaluateClassifier, evaluateContrastive } from './evaluate';
 import { gatherRows, gatherValues } from './batch';
 import { modelSpecOf } from './model-spec';
 import { PhaseLedger } from './phase-ledger';
-import { prepareReference } from './reference-model';
+import { prepareReference, type ReferenceResult } from './reference-model';
 import { RunFiles } from './run-files';
 import { LazyScoringContext, diagonalLearnability, type SuperBatch } from './scoring-context';
 import { SelectionTally } from './selection-tally';
@@ -85,9 +87,15 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
       },
     });
 
-    // 1. The frozen reference model, trained on the curated split or reused from the cache.
+    // 1. The frozen reference model, trained on the curated split or reused from the cache, when first needed.
     const spec = modelSpecOf(config, dataset);
-    const reference = await prepareReference(config, spec, dataset, ledger, events);
+    const referenceUse: { pending: Promise<ReferenceResult> | null; result: ReferenceResult | null } = { pending: null, result: null };
+    const referenceScores = async () => {
+      const alreadyCharged = ledger.flops['reference-training'] > 0;
+      referenceUse.pending ??= prepareReference(config, spec, dataset, ledger, events, alreadyCharged);
+      referenceUse.result = await referenceUse.pending;
+      return referenceUse.result.scores;
+    };
 
     // 2. The learner, from the same initialisation for every selector with this seed, or as the
     // checkpoint left it when resuming.
@@ -229,7 +237,7 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
         rng: Rng.derive(config.seed, 0x5e1ec7, step),
         superBatch,
         learner,
-        reference: reference.scores,
+        reference: referenceScores,
         ledger,
         seesNoiseTags: selectorFactory.seesNoiseTags === true,
         selectorName: selectorFactory.name,
@@ -317,7 +325,7 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
       flopsByPhase: { ...ledger.flops },
       secondsByPhase: { ...ledger.seconds },
       energy: finalPoint?.energy ?? pointEnergy(meter, ledger, joulesByDeviceBefore, 0, ledger.joules, config.energy.carbonIntensity),
-      reference: { cacheKey: reference.cacheKey, reusedFromCache: reference.reusedFromCache },
+      reference: referenceUse.result && { cacheKey: referenceUse.result.cacheKey, reusedFromCache: referenceUse.result.reusedFromCache },
       meterOverhead: meterOverheadOf(meter),
       config,
     };
