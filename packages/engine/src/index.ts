@@ -7,3 +7,5 @@ export { LazyScoringContext, diagonalLearnability, type SuperBatch } from './sco
 export { evaluateContrastive, evaluateClassifier, argmaxDot, averagedPromptEmbeddings } from './evaluate';
 export { prepareReference, referenceCacheKey, type ReferenceScores, type ReferenceResult } from './reference-model';
 export { modelSpecOf } from './model-spec';
+export { superBatchRng, selectionRng } from './streams';
+export { saveCheckpoint, loadCheckpoint, checkpointDir, type LoopState } from './checkpoint';

@@ -42,6 +42,8 @@ export interface ScoringContextOptions {
   ledger: PhaseLedger;
   seesNoiseTags: boolean;
   selectorName: string;
+  /** Fills the super-batch's images, tokens and labels; called before the learner first scores. */
+  gatherInputs?: () => void;
 }
 
 /**
@@ -101,6 +103,7 @@ export class LazyScoringContext implements ScoringContext {
 
   private learnerLosses(resolution: Resolution): LossMatrix {
     const { learner, superBatch } = this.options;
+    this.options.gatherInputs?.();
     const n = this.superBatchSize;
     if (learner.kind === 'contrastive') {
       const values = learner.pairwiseLosses(superBatch.images, superBatch.tokens, n, resolution);

@@ -9,7 +9,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   ONE_OFF_PHASES,
   PHASES,
-  Rng,
   superBatchSizeOf,
   UserInputError,
   type BenchmarkPoint,
@@ -33,6 +32,7 @@ import { prepareReference, type ReferenceResult } from './reference-model';
 import { RunFiles } from './run-files';
 import { LazyScoringContext, diagonalLearnability, type SuperBatch } from './scoring-context';
 import { SelectionTally } from './selection-tally';
+import { selectionRng, superBatchRng } from './streams';
 import { LOOP_STATE_VERSION, loadCheckpoint, saveCheckpoint } from './checkpoint';
 
 export interface TrainingInputs {
@@ -222,25 +222,32 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
     while (step < config.steps && !control.stopRequested) {
       step++;
       // 3a. A super-batch of N candidates drawn uniformly from the pool.
-      const poolIndices = Rng.derive(config.seed, 0xba7c4, step).sampleWithoutReplacement(dataset.pool.count, superBatchSize);
+      const poolIndices = superBatchRng(config.seed, step).sampleWithoutReplacement(dataset.pool.count, superBatchSize);
       superBatch.poolIndices.set(poolIndices);
-      gatherRows(dataset.pool.images, pixels, poolIndices, superBatch.images);
-      if (dataset.kind === 'contrastive') gatherRows(dataset.pool.tokens, maxTokens, poolIndices, superBatch.tokens);
-      else gatherValues(dataset.pool.labels, poolIndices, superBatch.labels);
       gatherValues(dataset.pool.tags, poolIndices, superBatch.tags);
+      // The candidates' images and captions are copied only if the learner scores them.
+      let inputsGathered = false;
+      const gatherInputs = () => {
+        if (inputsGathered) return;
+        gatherRows(dataset.pool.images, pixels, poolIndices, superBatch.images);
+        if (dataset.kind === 'contrastive') gatherRows(dataset.pool.tokens, maxTokens, poolIndices, superBatch.tokens);
+        else gatherValues(dataset.pool.labels, poolIndices, superBatch.labels);
+        inputsGathered = true;
+      };
 
       // 3b. The selector picks b of them; losses it asks for are computed lazily and charged to scoring.
       const context = new LazyScoringContext({
         task: dataset.kind,
         step,
         batchSize,
-        rng: Rng.derive(config.seed, 0x5e1ec7, step),
+        rng: selectionRng(config.seed, step),
         superBatch,
         learner,
         reference: referenceScores,
         ledger,
         seesNoiseTags: selectorFactory.seesNoiseTags === true,
         selectorName: selectorFactory.name,
+        gatherInputs,
       });
       const selectionStart = performance.now();
       const selection = await selector.select(context);
