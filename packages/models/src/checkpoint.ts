@@ -147,3 +147,24 @@ export function restoreFromCheckpoint(parameters: Parameters, adam: Adam, checkp
 function assertLittleEndian(): void {
   if (endianness() !== 'LE') throw new Error('checkpoints are little-endian; this machine is big-endian');
 }
+
+/**
+ * Builds a fresh model for `spec` and restores a checkpoint into it (weights and optimizer
+ * state); the model is disposed if the checkpoint does not fit.
+ */
+export async function loadModelFromCheckpoint<M extends { restore(checkpoint: CheckpointContents): void; dispose(): void }>(
+  dir: string,
+  kind: CheckpointContents['kind'],
+  spec: ModelSpec,
+  build: (spec: ModelSpec, seed: number) => M,
+): Promise<M> {
+  const checkpoint = await readCheckpoint(dir, kind, spec);
+  const model = build(spec, 0);
+  try {
+    model.restore(checkpoint);
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+  return model;
+}

@@ -11,7 +11,7 @@ import {
   totalFlops,
   type FlopCount,
 } from '@sieve/tensor';
-import { readCheckpoint, restoreFromCheckpoint, writeCheckpoint, type CheckpointContents } from './checkpoint';
+import { loadModelFromCheckpoint, restoreFromCheckpoint, writeCheckpoint, type CheckpointContents } from './checkpoint';
 import { createImageTower } from './create-image-tower';
 import type { PreparedImageTower } from './image-tower';
 import { constant, glorotUniform } from './initializers';
@@ -67,15 +67,7 @@ export function createClassifierModel(spec: ModelSpec, seed: number): Classifier
 
 export async function loadClassifierModel(dir: string, spec: ModelSpec): Promise<ClassifierModel> {
   validateModelSpec(spec, 'classification');
-  const checkpoint = await readCheckpoint(dir, 'classification', spec);
-  const model = buildClassifierModel(spec, 0);
-  try {
-    model.restore(checkpoint);
-  } catch (error) {
-    model.dispose();
-    throw error;
-  }
-  return model;
+  return loadModelFromCheckpoint(dir, 'classification', spec, buildClassifierModel);
 }
 
 function buildClassifierModel(spec: ModelSpec, seed: number) {

@@ -15,7 +15,7 @@ import {
   totalFlops,
   type FlopCount,
 } from '@sieve/tensor';
-import { readCheckpoint, restoreFromCheckpoint, writeCheckpoint, type CheckpointContents } from './checkpoint';
+import { loadModelFromCheckpoint, restoreFromCheckpoint, writeCheckpoint, type CheckpointContents } from './checkpoint';
 import { createImageTower } from './create-image-tower';
 import type { PreparedImageTower } from './image-tower';
 import { constant, glorotUniform } from './initializers';
@@ -92,15 +92,7 @@ export function createContrastiveModel(spec: ModelSpec, seed: number): Contrasti
 /** Restores a model saved by `save`, weights and optimizer state, for the same spec. */
 export async function loadContrastiveModel(dir: string, spec: ModelSpec): Promise<ContrastiveModel> {
   validateModelSpec(spec, 'contrastive');
-  const checkpoint = await readCheckpoint(dir, 'contrastive', spec);
-  const model = buildContrastiveModel(spec, 0);
-  try {
-    model.restore(checkpoint);
-  } catch (error) {
-    model.dispose();
-    throw error;
-  }
-  return model;
+  return loadModelFromCheckpoint(dir, 'contrastive', spec, buildContrastiveModel);
 }
 
 function buildContrastiveModel(spec: ModelSpec, seed: number) {
