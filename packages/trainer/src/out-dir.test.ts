@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserInputError } from '@sieve/core';
-import { checkOutDir } from './out-dir';
+import { checkOutDir, clearPreviousRun } from './out-dir';
 
 describe('checkOutDir', () => {
   it('accepts a new folder below a writable one and creates nothing', () => {
@@ -25,5 +25,14 @@ describe('checkOutDir', () => {
     writeFileSync(join(root, 'run', 'points.jsonl'), '{}\n');
     expect(() => checkOutDir(join(root, 'run'), false)).toThrow(/already holds a run/);
     expect(() => checkOutDir(join(root, 'run'), true)).not.toThrow();
+  });
+
+  it('clears every file of a previous run, its checkpoint too, and nothing else', () => {
+    const root = mkdtempSync(join(tmpdir(), 'sieve-out-'));
+    const run = join(root, 'run');
+    mkdirSync(join(run, 'checkpoint', 'learner'), { recursive: true });
+    for (const name of ['points.jsonl', 'summary.json', 'events.jsonl', 'config.json', 'energy.csv', 'notes.txt']) writeFileSync(join(run, name), 'x');
+    clearPreviousRun(run);
+    expect(readdirSync(run)).toEqual(['notes.txt']);
   });
 });

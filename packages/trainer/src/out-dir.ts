@@ -42,5 +42,5 @@ export function checkOutDir(out: string, overwrite: boolean): void {
 
 /** Removes the files of a previous run in `out` (only called with --overwrite). */
 export function clearPreviousRun(out: string): void {
-  for (const name of [...RUN_MARKERS, 'config.json', 'energy.csv']) rmSync(join(out, name), { force: true });
+  for (const name of [...RUN_MARKERS, 'config.json', 'energy.csv', 'checkpoint']) rmSync(join(out, name), { recursive: true, force: true });
 }
