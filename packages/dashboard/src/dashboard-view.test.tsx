@@ -26,7 +26,7 @@ describe('DashboardView', () => {
     expect(text).toContain('eta 1m11s');
     // Score, the points table and energy.
     expect(text).toContain('score 41.2%  best 41.2% at 600');
-    expect(text).toMatch(/600\s+41\.2%\s+61\.0%\s+21\.4%\s+2\.500\s+12\.35\s+812\.3/);
+    expect(text).toMatch(/600\s+41\.2%\s+61\.0%\s+21\.4%\s+2\.500\s+12\.3 kJ\s+812 J/);
     expect(text).toMatch(/power now\s+41\.5 W/);
     expect(text).toMatch(/total\s+12\.3 kJ/);
     expect(text).toMatch(/ref training\s+6\.00 kJ/);

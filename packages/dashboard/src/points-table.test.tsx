@@ -12,9 +12,9 @@ describe('PointsTable', () => {
     const lines = frameOf(<PointsTable points={points} taskKind="contrastive" rows={5} width={80} />).split('\n');
     expect(lines).toEqual([
       'Benchmark points',
-      '  step   score  zero-shot  attribute    loss       kJ  J since last',
-      '   550   39.0%      50.0%      20.0%   3.000        -             -',
-      '   600   41.2%      61.0%      21.4%   2.500    12.35         812.3',
+      '  step   score  zero-shot  attribute    loss    energy   since last',
+      '   550   39.0%      50.0%      20.0%   3.000         -            -',
+      '   600   41.2%      61.0%      21.4%   2.500   12.3 kJ        812 J',
     ]);
   });
 
@@ -26,8 +26,8 @@ describe('PointsTable', () => {
   });
 
   it('uses test accuracy for classification and drops the loss column when narrow', () => {
-    expect(pointColumns('classification').map((c) => c.header)).toEqual(['step', 'score', 'test acc', 'loss', 'kJ', 'J since last']);
-    expect(pointColumns('contrastive', 60).map((c) => c.header)).toEqual(['step', 'score', 'zero-shot', 'attribute', 'kJ', 'J since last']);
+    expect(pointColumns('classification').map((c) => c.header)).toEqual(['step', 'score', 'test acc', 'loss', 'energy', 'since last']);
+    expect(pointColumns('contrastive', 60).map((c) => c.header)).toEqual(['step', 'score', 'zero-shot', 'attribute', 'energy', 'since last']);
     expect(frameOf(<PointsTable points={[]} taskKind="classification" rows={3} width={80} />)).toContain('no point yet');
   });
 });

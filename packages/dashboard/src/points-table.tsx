@@ -1,7 +1,7 @@
 /** @jsxRuntime automatic */
 import { Box, Text } from 'ink';
 import type { BenchmarkPoint, TaskKind } from '@sieve/core';
-import { formatFixed, formatPercent } from './format';
+import { formatFixed, formatJoules, formatPercent } from './format';
 
 interface Column {
   header: string;
@@ -11,7 +11,6 @@ interface Column {
   optional?: boolean;
 }
 
-const kilojoules = (joules: number | null) => (joules === null ? '-' : formatFixed(joules / 1000, 2));
 
 /**
  * Columns of the points table that fit in `width`; units live in the headers so that the
@@ -30,8 +29,9 @@ export function pointColumns(taskKind: TaskKind, width = Number.POSITIVE_INFINIT
     { header: 'score', width: 8, cell: (p) => formatPercent(p.score) },
     ...accuracy,
     { header: 'loss', width: 8, cell: (p) => formatFixed(p.trainLoss, 3), optional: true },
-    { header: 'kJ', width: 9, cell: (p) => kilojoules(p.energy.joulesTotal) },
-    { header: 'J since last', width: 14, cell: (p) => formatFixed(p.energy.joulesSinceLastPoint, 1) },
+    // Units per cell (J, kJ, MJ): a short run's few joules stay readable next to a long run's kJ.
+    { header: 'energy', width: 10, cell: (p) => formatJoules(p.energy.joulesTotal) },
+    { header: 'since last', width: 13, cell: (p) => formatJoules(p.energy.joulesSinceLastPoint) },
   ];
   const total = (columns: Column[]) => columns.reduce((sum, column) => sum + column.width, 0);
   return total(all) <= width ? all : all.filter((column) => !column.optional);
