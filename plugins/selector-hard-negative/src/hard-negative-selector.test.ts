@@ -1,27 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, isUserInputError, type LossMatrix, type SelectorSettings } from '@sieve/core';
-import { fixedScoringContext, liveTensorCount, randomPairwiseLosses, selectionProblems } from '@sieve/selection/testing';
+import { Rng, type LossMatrix } from '@sieve/core';
+import { fixedScoringContext, liveTensorCount, randomPairwiseLosses, selectionProblems, selectorSettings, userErrorField } from '@sieve/selection/testing';
 import { hardNegativeSelectorFactory } from './hard-negative-selector';
 
-const settings = (options: Record<string, unknown> = {}, overrides: Partial<SelectorSettings> = {}): SelectorSettings => ({
-  task: 'contrastive',
-  batchSize: 8,
-  superBatchSize: 40,
-  chunks: 4,
-  seed: 0,
-  options,
-  ...overrides,
-});
+const settings = selectorSettings;
 
-function fieldOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    if (isUserInputError(error)) return error.field;
-    throw error;
-  }
-  return undefined;
-}
+const fieldOf = userErrorField;
 
 describe('hard-negative selector', () => {
   it('returns b distinct indices in [0, N), reproducibly for a seed, from learner losses alone, leaving no tensors', async () => {

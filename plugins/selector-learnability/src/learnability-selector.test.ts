@@ -1,34 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, isUserInputError, type LossMatrix, type SelectorSettings } from '@sieve/core';
+import { Rng, type LossMatrix } from '@sieve/core';
 import { topK } from '@sieve/selection';
-import {
-  fixedScoringContext,
-  liveTensorCount,
-  randomPairwiseLosses,
-  randomPerExampleLosses,
-  selectionProblems,
-} from '@sieve/selection/testing';
+import { fixedScoringContext, liveTensorCount, randomPairwiseLosses, randomPerExampleLosses, selectionProblems, selectorSettings, userErrorField } from '@sieve/selection/testing';
 import { learnabilitySelectorFactory } from './learnability-selector';
 
-const settings = (options: Record<string, unknown> = {}, overrides: Partial<SelectorSettings> = {}): SelectorSettings => ({
-  task: 'contrastive',
-  batchSize: 8,
-  superBatchSize: 40,
-  chunks: 4,
-  seed: 0,
-  options,
-  ...overrides,
-});
+const settings = selectorSettings;
 
-function fieldOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    if (isUserInputError(error)) return error.field;
-    throw error;
-  }
-  return undefined;
-}
+const fieldOf = userErrorField;
 
 describe('learnability selector', () => {
   it('returns b distinct indices in [0, N), the same for every seed (it does not sample), leaving no tensors', async () => {

@@ -2,3 +2,4 @@
 export * from './scoring-context-fixture';
 export * from './selection-problems';
 export * from './live-tensors';
+export * from './selector-settings';
