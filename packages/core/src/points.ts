@@ -19,6 +19,20 @@ export interface PointEnergy {
   gramsCo2e: number | null;
 }
 
+/** The energy of a point when no meter ran: every figure null. */
+export function noPointEnergy(): PointEnergy {
+  return {
+    joulesTotal: null,
+    joulesSinceLastPoint: null,
+    joulesByPhase: null,
+    joulesByPhaseSinceLastPoint: null,
+    joulesByDevice: null,
+    kind: null,
+    sources: [],
+    gramsCo2e: null,
+  };
+}
+
 /** The make-up of what was chosen since the last point, against the pool. */
 export interface SelectionReport {
   /** Fraction of each noise tag among the examples trained on since the last point. */

@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   ONE_OFF_PHASES,
+  noPointEnergy,
   PHASES,
   superBatchSizeOf,
   UserInputError,
@@ -389,18 +390,7 @@ function pointEnergy(
   lastJoulesByPhase: Record<string, number>,
   carbonIntensity: number | undefined,
 ): PointEnergy {
-  if (!meter) {
-    return {
-      joulesTotal: null,
-      joulesSinceLastPoint: null,
-      joulesByPhase: null,
-      joulesByPhaseSinceLastPoint: null,
-      joulesByDevice: null,
-      kind: null,
-      sources: [],
-      gramsCo2e: null,
-    };
-  }
+  if (!meter) return noPointEnergy();
   const joulesByDevice = joulesByDeviceOf(meter, joulesByDeviceBefore) ?? {};
   const joulesTotal = Object.values(joulesByDevice).reduce((sum, j) => sum + j, 0);
   const sources = meter

@@ -168,3 +168,21 @@ export async function loadModelFromCheckpoint<M extends { restore(checkpoint: Ch
   }
   return model;
 }
+
+/** The `save` and `restore` of a model: its parameters and its optimizer state. */
+export function checkpointMethods(kind: CheckpointContents['kind'], spec: ModelSpec, parameters: Parameters, adam: Adam) {
+  return {
+    async save(dir: string): Promise<void> {
+      await writeCheckpoint(dir, {
+        kind,
+        spec,
+        parameters: parameters.list().map(({ name, shape }) => ({ name, shape })),
+        values: parameters.readValues(),
+        optimizer: adam.getState(),
+      });
+    },
+    restore(checkpoint: CheckpointContents): void {
+      restoreFromCheckpoint(parameters, adam, checkpoint);
+    },
+  };
+}

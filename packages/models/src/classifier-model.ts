@@ -11,7 +11,7 @@ import {
   totalFlops,
   type FlopCount,
 } from '@sieve/tensor';
-import { loadModelFromCheckpoint, restoreFromCheckpoint, writeCheckpoint, type CheckpointContents } from './checkpoint';
+import { checkpointMethods, loadModelFromCheckpoint } from './checkpoint';
 import { createImageTower } from './create-image-tower';
 import type { PreparedImageTower } from './image-tower';
 import { constant, glorotUniform } from './initializers';
@@ -167,18 +167,7 @@ function buildClassifierModel(spec: ModelSpec, seed: number) {
     },
     flopCounts,
     parameterCount: () => parameters.size(),
-    async save(dir: string): Promise<void> {
-      await writeCheckpoint(dir, {
-        kind: 'classification',
-        spec,
-        parameters: parameters.list().map(({ name, shape }) => ({ name, shape })),
-        values: parameters.readValues(),
-        optimizer: adam.getState(),
-      });
-    },
-    restore(checkpoint: CheckpointContents) {
-      restoreFromCheckpoint(parameters, adam, checkpoint);
-    },
+    ...checkpointMethods('classification', spec, parameters, adam),
     dispose(): void {
       adam.dispose();
       imageTower.dispose();

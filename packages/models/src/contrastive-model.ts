@@ -15,7 +15,7 @@ import {
   totalFlops,
   type FlopCount,
 } from '@sieve/tensor';
-import { loadModelFromCheckpoint, restoreFromCheckpoint, writeCheckpoint, type CheckpointContents } from './checkpoint';
+import { checkpointMethods, loadModelFromCheckpoint } from './checkpoint';
 import { createImageTower } from './create-image-tower';
 import type { PreparedImageTower } from './image-tower';
 import { constant, glorotUniform } from './initializers';
@@ -227,18 +227,7 @@ function buildContrastiveModel(spec: ModelSpec, seed: number) {
     },
     flopCounts,
     parameterCount: () => parameters.size(),
-    async save(dir: string): Promise<void> {
-      await writeCheckpoint(dir, {
-        kind: 'contrastive',
-        spec,
-        parameters: parameters.list().map(({ name, shape }) => ({ name, shape })),
-        values: parameters.readValues(),
-        optimizer: adam.getState(),
-      });
-    },
-    restore(checkpoint: CheckpointContents) {
-      restoreFromCheckpoint(parameters, adam, checkpoint);
-    },
+    ...checkpointMethods('contrastive', spec, parameters, adam),
     dispose(): void {
       adam.dispose();
       imageTower.dispose();
