@@ -6,7 +6,7 @@
  *
  *   npx tsx tools/bench/engine-overhead.ts [steps=500]
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -18,6 +18,9 @@ import { modelSpecOf, selectionRng, superBatchRng, train } from '@sieve/engine';
 import { uniformSelectorFactory } from '@sieve/selector-uniform';
 
 const steps = Number(process.argv[2] ?? 500);
+// The engine's run files go to a scratch folder, removed when the benchmark ends.
+const scratch = mkdtempSync(join(tmpdir(), 'sieve-overhead-'));
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 const config = runConfigSchema.parse({
   selector: 'uniform',
   steps,
@@ -27,7 +30,7 @@ const config = runConfigSchema.parse({
   seed: 0,
   evalEvery: steps,
   evaluation: { testLimit: 1000 },
-  out: join(mkdtempSync(join(tmpdir(), 'sieve-overhead-')), 'run'),
+  out: join(scratch, 'run'),
   energy: { enabled: false },
   dashboard: false,
 });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { installFakeNvidiaSmi } from '../test-support/fake-nvidia-smi';
 import { createEnergyMeter } from './create-energy-meter';
 import { NvidiaSmiSource } from './nvidia-smi-source';
-import { removeTempDirs } from '../test-support/temp-dirs';
+import { removeTempDirs } from '@sieve/core/testing';
 
 afterAll(removeTempDirs);
 

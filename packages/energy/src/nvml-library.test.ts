@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFakeNvml, whyNoCompiler, type FakeNvml } from '../test-support/fake-nvml';
-import { removeTempDirs } from '../test-support/temp-dirs';
+import { removeTempDirs } from '@sieve/core/testing';
 import { loadNvml, NvmlError } from './nvml-library';
 import { UINT64_RANGE } from './wrapping-counter';
 

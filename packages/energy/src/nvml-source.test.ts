@@ -4,7 +4,7 @@ import { buildFakeNvml, whyNoCompiler, type FakeNvml } from '../test-support/fak
 import { createEnergyMeter } from './create-energy-meter';
 import { NvmlSource } from './nvml-source';
 import { UINT64_RANGE } from './wrapping-counter';
-import { removeTempDirs } from '../test-support/temp-dirs';
+import { removeTempDirs } from '@sieve/core/testing';
 
 afterAll(removeTempDirs);
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEnergyMeter } from './create-energy-meter';
 import { findRaplZones, RaplSource } from './rapl-source';
-import { removeTempDirs, tempDir } from '../test-support/temp-dirs';
+import { removeTempDirs, tempDir } from '@sieve/core/testing';
 
 afterAll(removeTempDirs);
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isUserInputError } from '@sieve/core';
 import { parseReplayText, readReplayFile } from './replay-file';
-import { removeTempDirs, tempDir } from '../test-support/temp-dirs';
+import { removeTempDirs, tempDir } from '@sieve/core/testing';
 
 afterAll(removeTempDirs);
 

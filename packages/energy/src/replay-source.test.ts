@@ -6,7 +6,7 @@ import { createEnergyMeter } from './create-energy-meter';
 import { Meter } from './meter';
 import { parseReplayText } from './replay-file';
 import { ReplaySource } from './replay-source';
-import { removeTempDirs, tempDir } from '../test-support/temp-dirs';
+import { removeTempDirs, tempDir } from '@sieve/core/testing';
 
 afterAll(removeTempDirs);
 

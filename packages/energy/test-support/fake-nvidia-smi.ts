@@ -1,7 +1,7 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tempDir } from './temp-dirs';
+import { tempDir } from '@sieve/core/testing';
 
 /**
  * Puts an executable `nvidia-smi` (a shell wrapper around fake-nvidia-smi-process.mjs) in a new temp

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import koffi from 'koffi';
-import { tempDir } from './temp-dirs';
+import { tempDir } from '@sieve/core/testing';
 
 /** Why the fake cannot be built here, or null when a C compiler is present. */
 export function whyNoCompiler(): string | null {

@@ -1,7 +1,6 @@
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   RunEvents,
   runConfigSchema,
@@ -13,11 +12,14 @@ import {
   type Selector,
   type SelectorFactory,
 } from '@sieve/core';
+import { removeTempDirs, tempDir } from '@sieve/core/testing';
 import { initBackend } from '@sieve/tensor';
 import { createEnergyMeter } from '@sieve/energy';
 import type { Dataset } from '@sieve/data';
 import { train } from './train';
 import { syntheticClassificationDataset, syntheticContrastiveDataset } from './testing/synthetic-dataset';
+
+afterAll(removeTempDirs);
 
 /** A selector written in the test: uniform over the first half of the candidates' indices. */
 const firstHalfFactory: SelectorFactory = {
@@ -85,7 +87,7 @@ describe('train', () => {
   });
 
   it('writes points and a summary with real FLOPs, timings and selection make-up', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'sieve-train-'));
+    const root = tempDir('sieve-train-');
     const out = join(root, 'run');
     const { summary, seen } = await run(syntheticContrastiveDataset(), configFor(out));
     const points = readPoints(out);
@@ -119,7 +121,7 @@ describe('train', () => {
   });
 
   it('gives identical metrics for the same seed, and reuses the cached reference model', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'sieve-train-'));
+    const root = tempDir('sieve-train-');
     const first = await run(syntheticContrastiveDataset(), configFor(join(root, 'a')));
     const second = await run(syntheticContrastiveDataset(), configFor(join(root, 'b')));
     expect(first.summary.reference?.reusedFromCache).toBe(false);
@@ -131,7 +133,7 @@ describe('train', () => {
   });
 
   it('trains the classification task and reports test accuracy', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'sieve-train-'));
+    const root = tempDir('sieve-train-');
     const out = join(root, 'run');
     const { summary } = await run(syntheticClassificationDataset(), configFor(out, { task: 'fashion-noisy-labels' }));
     const final = summary.finalPoint!;
@@ -142,7 +144,7 @@ describe('train', () => {
   });
 
   it('keeps the tensor count flat from step 100 to step 1,000', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'sieve-train-'));
+    const root = tempDir('sieve-train-');
     const out = join(root, 'run');
     await run(syntheticContrastiveDataset(), configFor(out, { steps: 1000, evalEvery: 100, reference: { steps: 5, batchSize: 16 } }));
     const points = readPoints(out);
@@ -151,7 +153,7 @@ describe('train', () => {
   }, 240_000);
 
   it('puts estimated joules in every point, per phase, and writes energy.csv', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'sieve-train-'));
+    const root = tempDir('sieve-train-');
     const out = join(root, 'run');
     const meter = createEnergyMeter({ sources: ['estimate'], wattsPerCore: 10, sampleIntervalMs: 20 });
     await meter.start();
@@ -177,7 +179,7 @@ describe('train', () => {
   });
 
   it('resumes after a crash from the last checkpoint and gives the same points as an uninterrupted run', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'sieve-train-'));
+    const root = tempDir('sieve-train-');
     const whole = join(root, 'whole');
     await run(syntheticContrastiveDataset(), configFor(whole, { evalEvery: 5 }));
 
@@ -217,7 +219,7 @@ describe('train', () => {
   });
 
   it('never trains or charges a reference model for a selector that does not ask for one', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'sieve-train-'));
+    const root = tempDir('sieve-train-');
     const out = join(root, 'run');
     const blind: SelectorFactory = {
       name: 'blind',
@@ -238,7 +240,7 @@ describe('train', () => {
   });
 
   it('refuses to resume a folder without a checkpoint', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'sieve-train-'));
+    const root = tempDir('sieve-train-');
     const events = new RunEvents();
     await expect(
       train({
@@ -256,7 +258,7 @@ describe('train', () => {
   });
 
   it('stops gracefully when asked: a final point and a summary marked stopped', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'sieve-train-'));
+    const root = tempDir('sieve-train-');
     const out = join(root, 'run');
     const control = { stopRequested: false };
     const events = new RunEvents();

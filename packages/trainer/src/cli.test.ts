@@ -1,10 +1,12 @@
 import { execa } from 'execa';
 import { readFileSync } from 'node:fs';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { removeTempDirs, tempDir } from '@sieve/core/testing';
 import { encodeIdxImages, encodeIdxLabels } from '@sieve/data';
+
+afterAll(removeTempDirs);
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
 const mainScript = join(repoRoot, 'packages/trainer/src/main.ts');
@@ -17,7 +19,7 @@ async function sieve(args: string[]) {
 }
 
 function freshOut(): string {
-  return join(mkdtempSync(join(tmpdir(), 'sieve-cli-')), 'run');
+  return join(tempDir('sieve-cli-'), 'run');
 }
 
 describe('sieve train: bad input', () => {
@@ -43,7 +45,7 @@ describe('sieve train: bad input', () => {
   }
 
   it('an unwritable --out: exit code 2 naming it', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'sieve-cli-'));
+    const root = tempDir('sieve-cli-');
     writeFileSync(join(root, 'a-file'), 'x');
     const result = await sieve(['train', '--preset', 'smoke', '--out', join(root, 'a-file', 'run')]);
     expect(result.exitCode).toBe(2);
@@ -51,7 +53,7 @@ describe('sieve train: bad input', () => {
   });
 
   it('mismatched IDX files: exit code 2 naming the files, nothing written', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'sieve-cli-'));
+    const root = tempDir('sieve-cli-');
     const images = join(root, 'images.idx');
     const labels = join(root, 'labels.idx');
     writeFileSync(images, encodeIdxImages({ count: 5, rows: 4, cols: 4, pixels: new Uint8Array(5 * 4 * 4) }));

@@ -1,10 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { UserInputError } from '@sieve/core';
+import { removeTempDirs, tempDir } from '@sieve/core/testing';
 import { PRESETS } from './presets';
 import { deepMerge, resolveRunConfig } from './run-config';
+
+afterAll(removeTempDirs);
 
 function expectUserError(run: () => unknown, field: RegExp, problem?: RegExp): void {
   try {
@@ -20,7 +22,7 @@ function expectUserError(run: () => unknown, field: RegExp, problem?: RegExp): v
 
 describe('resolveRunConfig', () => {
   it('takes the preset, then the file, then the flags', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sieve-config-'));
+    const dir = tempDir('sieve-config-');
     const file = join(dir, 'run.yaml');
     writeFileSync(file, 'steps: 77\nbatchSize: 32\nreference:\n  steps: 5\n');
     const config = resolveRunConfig({ preset: 'smoke', configFile: file, flags: { batchSize: 16, out: 'x' } });
@@ -33,7 +35,7 @@ describe('resolveRunConfig', () => {
   });
 
   it('takes the preset named in the file unless --preset is given', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sieve-config-'));
+    const dir = tempDir('sieve-config-');
     const file = join(dir, 'run.yaml');
     writeFileSync(file, 'preset: smoke\nsteps: 9\n');
     expect(resolveRunConfig({ configFile: file, flags: {} }).batchSize).toBe(PRESETS.smoke.batchSize);
@@ -41,7 +43,7 @@ describe('resolveRunConfig', () => {
   });
 
   it('reads JSON files and picks a default run folder', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sieve-config-'));
+    const dir = tempDir('sieve-config-');
     const file = join(dir, 'run.json');
     writeFileSync(file, JSON.stringify({ selector: 'uniform', seed: 3 }));
     const config = resolveRunConfig({ preset: 'default', configFile: file, flags: {} });
@@ -60,7 +62,7 @@ describe('resolveRunConfig', () => {
   });
 
   it('names the file and the setting for unknown or bad settings in a config file', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sieve-config-'));
+    const dir = tempDir('sieve-config-');
     const typo = join(dir, 'typo.json');
     writeFileSync(typo, JSON.stringify({ stpes: 10 }));
     expectUserError(() => resolveRunConfig({ configFile: typo, flags: {} }), /typo\.json/, /stpes/);

@@ -1,0 +1,2 @@
+// Test support shared by every package: temp folders that a test file removes with `afterAll(removeTempDirs)`.
+export * from './temp-dirs';
