@@ -7,6 +7,7 @@ export { buildContrastiveDataset, CAPTION_SEED } from './contrastive-dataset';
 export type { ContrastiveDatasetOptions } from './contrastive-dataset';
 export { buildClassificationDataset } from './classification-dataset';
 export type { ClassificationDatasetOptions } from './classification-dataset';
+export { shiftImage, shiftImagesRandomly } from './image-shift';
 export { syntheticImages } from './synthetic-images';
 export type { SyntheticImagesOptions } from './synthetic-images';
 export { FASHION_CLASS_NAMES, FASHION_CLASS_NOUNS } from './fashion-classes';

@@ -10,7 +10,7 @@ import {
   createContrastiveModel,
   type ModelSpec,
 } from '@sieve/models';
-import type { ClassificationDataset, ContrastiveDataset, Dataset } from '@sieve/data';
+import { shiftImagesRandomly, type ClassificationDataset, type ContrastiveDataset, type Dataset } from '@sieve/data';
 import { gatherRows, gatherValues } from './batch';
 import type { PhaseLedger } from './phase-ledger';
 
@@ -122,10 +122,12 @@ async function trainContrastiveReference(
   const batchSize = Math.min(config.reference.batchSize, reference.count);
   const pixels = dataset.imageSide * dataset.imageSide;
   const images = new Float32Array(batchSize * pixels);
+  const augment = augmenterFor(config, dataset.imageSide, batchSize);
   const tokens = new Int32Array(batchSize * maxTokens);
   const trainingSeconds = phases.measure('reference-training', () =>
     trainReferenceSteps(config, reference.count, batchSize, (indices, learningRate) => {
       gatherRows(reference.images, pixels, indices, images);
+      augment(images);
       gatherRows(reference.tokens, maxTokens, indices, tokens);
       model.trainStep({ images, tokens, count: batchSize }, learningRate);
     }),
@@ -177,10 +179,12 @@ async function trainClassifierReference(
   const batchSize = Math.min(config.reference.batchSize, reference.count);
   const pixels = dataset.imageSide * dataset.imageSide;
   const images = new Float32Array(batchSize * pixels);
+  const augment = augmenterFor(config, dataset.imageSide, batchSize);
   const labels = new Int32Array(batchSize);
   const trainingSeconds = phases.measure('reference-training', () =>
     trainReferenceSteps(config, reference.count, batchSize, (indices, learningRate) => {
       gatherRows(reference.images, pixels, indices, images);
+      augment(images);
       gatherValues(reference.labels, indices, labels);
       model.trainStep({ images, labels, count: batchSize }, learningRate);
     }),
@@ -224,6 +228,12 @@ function trainReferenceSteps(
     });
     trainOn(indices, learningRate);
   }
+}
+
+/** Random translation of each reference batch, from its own seeded stream (see `reference.maxShift`). */
+function augmenterFor(config: RunConfig, imageSide: number, batchSize: number): (images: Float32Array) => void {
+  const rng = Rng.derive(config.seed, 0x5ee0a);
+  return (images) => shiftImagesRandomly(images, batchSize, imageSide, config.reference.maxShift, rng);
 }
 
 /** Calls `work(start, count)` over [0, total) in chunks that bound memory, not results. */

@@ -14,7 +14,7 @@ export const PRESETS = {
     chunks: 16,
     seed: 0,
     evalEvery: 30,
-    reference: { steps: 150, batchSize: 128, learningRate: 2e-3 },
+    reference: { steps: 150, batchSize: 128, learningRate: 2e-3, maxShift: 2 },
     evaluation: { testLimit: 2000 },
     optimizer: { learningRate: 2e-3, warmupSteps: 10, finalLearningRateFraction: 0.05 },
   },
@@ -25,7 +25,7 @@ export const PRESETS = {
     chunks: 16,
     seed: 0,
     evalEvery: 100,
-    reference: { steps: 600, batchSize: 128, learningRate: 2e-3 },
+    reference: { steps: 3200, batchSize: 128, learningRate: 2e-3, maxShift: 2 },
     optimizer: { learningRate: 2e-3, warmupSteps: 50, finalLearningRateFraction: 0.05 },
   },
   benchmark: {
@@ -35,7 +35,7 @@ export const PRESETS = {
     chunks: 16,
     seed: 0,
     evalEvery: 50,
-    reference: { steps: 600, batchSize: 128, learningRate: 2e-3 },
+    reference: { steps: 3200, batchSize: 128, learningRate: 2e-3, maxShift: 2 },
     optimizer: { learningRate: 2e-3, warmupSteps: 50, finalLearningRateFraction: 0.05 },
   },
 } satisfies Record<string, Partial<RunConfigInput>>;
