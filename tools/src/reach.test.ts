@@ -21,8 +21,16 @@ describe('costToReach', () => {
     expect(costToReach(points, 0.51, 'steps')).toBeNull();
   });
 
-  it('is null on the joules axis without a meter', () => {
+  it('is null on the joules axes without a meter', () => {
     expect(costToReach([point(50, 0.9, 500, null)], 0.5, 'joules')).toBeNull();
+    expect(costToReach([point(50, 0.9, 500, null)], 0.5, 'joulesWithoutReference')).toBeNull();
+  });
+
+  it('leaves out the reference\'s one-off joules on the joulesWithoutReference axis', () => {
+    // 40 J of reference training and embedding in every point: 100 J + 40 J at step 50.
+    const withReference = [point(50, 0.2, 500, 100, 40), point(100, 0.4, 1000, 200, 40)];
+    expect(costToReach(withReference, 0.3, 'joules')).toBeCloseTo(190, 12);
+    expect(costToReach(withReference, 0.3, 'joulesWithoutReference')).toBeCloseTo(150, 12);
   });
 });
 

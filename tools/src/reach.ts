@@ -1,7 +1,7 @@
-import type { BenchmarkPoint } from '@sieve/core';
+import { ONE_OFF_PHASES, type BenchmarkPoint } from '@sieve/core';
 
 /** The cost axes a selector is compared on. */
-export type CostAxis = 'steps' | 'flops' | 'flopsWithoutReference' | 'joules';
+export type CostAxis = 'steps' | 'flops' | 'flopsWithoutReference' | 'joules' | 'joulesWithoutReference';
 
 export function costOf(point: BenchmarkPoint, axis: CostAxis): number | null {
   switch (axis) {
@@ -13,7 +13,20 @@ export function costOf(point: BenchmarkPoint, axis: CostAxis): number | null {
       return point.flopsTotalWithoutReference;
     case 'joules':
       return point.energy.joulesTotal;
+    case 'joulesWithoutReference':
+      return joulesWithoutReference(point);
   }
+}
+
+/**
+ * Joules less the reference model's one-off phases. A run that reuses a cached reference spends
+ * nothing on it while one that trains it spends a lot, so only this total compares runs fairly.
+ */
+function joulesWithoutReference(point: BenchmarkPoint): number | null {
+  const { joulesTotal, joulesByPhase } = point.energy;
+  if (joulesTotal === null) return null;
+  const oneOff = ONE_OFF_PHASES.reduce((sum, phase) => sum + (joulesByPhase?.[phase] ?? 0), 0);
+  return joulesTotal - oneOff;
 }
 
 /**
