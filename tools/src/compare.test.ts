@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareRuns, comparisonTable, type RunRecord } from './compare';
+import type { BenchmarkPoint } from '@sieve/core';
+import { compareRuns, comparisonTable, noisyShareAfterFirstPoint, type RunRecord } from './compare';
 import { point } from './testing';
 
 const run = (selector: string, seed: number, scores: number[]): RunRecord => ({
@@ -28,5 +29,26 @@ describe('compareRuns', () => {
     expect(bySelector.jest.toTarget.steps?.ratioToBaseline).toBeCloseTo(87.5 / 75, 12);
     expect(bySelector['hard-negative'].toTarget.steps).toBeNull();
     expect(comparisonTable(comparison)).toMatch(/\| hard-negative \| 1 \| .* \| never \|/);
+  });
+});
+
+describe('noisyShareAfterFirstPoint', () => {
+  const withMakeUp = (step: number, examplesTrained: number, makeUp: Record<string, number>) =>
+    ({ ...point(step, 0.5), examplesTrained, selection: { makeUp } }) as unknown as BenchmarkPoint;
+
+  it('weights each interval after the first point by the examples trained in it', () => {
+    const points = [
+      withMakeUp(50, 400, { clean: 0.5, mismatched: 0.5 }), // inside the warm-up: left out
+      withMakeUp(100, 800, { clean: 0.8, mismatched: 0.1, junk: 0.1 }), // 400 examples, 20% noisy
+      withMakeUp(200, 2400, { clean: 0.9, duplicate: 0.05, junk: 0.05 }), // 1600 examples, 5% noisy
+    ];
+    // (400 * 0.2 + 1600 * 0.05) / 2000 = 160 / 2000 = 0.08
+    expect(noisyShareAfterFirstPoint(points)).toBeCloseTo(0.08, 12);
+  });
+
+  it('counts flipped labels as noise, and is null for runs without noise tags or with one point', () => {
+    expect(noisyShareAfterFirstPoint([withMakeUp(10, 80, { clean: 1 }), withMakeUp(20, 160, { clean: 0.75, flipped: 0.25 })])).toBeCloseTo(0.25, 12);
+    expect(noisyShareAfterFirstPoint([withMakeUp(10, 80, { clean: 1 }), withMakeUp(20, 160, { clean: 1 })])).toBeNull();
+    expect(noisyShareAfterFirstPoint([withMakeUp(10, 80, { clean: 0.5, junk: 0.5 })])).toBeNull();
   });
 });

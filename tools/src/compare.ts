@@ -41,6 +41,11 @@ export interface SelectorComparison {
   seeds: number;
   bestScoreMean: number;
   bestScoreSpread: number;
+  /**
+   * Mean and spread over seeds of the share of noisy examples (`NOISE_TAGS`) among those trained
+   * on after the first benchmark point; null when the runs carry no noise tags.
+   */
+  noisyShare: { mean: number; spread: number } | null;
   /** Per axis: mean and spread of the cost to reach the target over the seeds that reached it. */
   toTarget: Record<CostAxis, { mean: number; spread: number; reached: number; ratioToBaseline: number | null } | null>;
 }
@@ -50,6 +55,27 @@ export interface Comparison {
   target: number;
   targetStep: number;
   selectors: SelectorComparison[];
+}
+
+/** Tags of examples whose caption or label is wrong. */
+export const NOISE_TAGS: readonly string[] = ['mismatched', 'junk', 'flipped'];
+
+/**
+ * The share of noisy examples among those trained on after the first benchmark point, weighted
+ * by each interval's examples. The first interval holds the learning-rate warm-up (the presets
+ * evaluate first at or after it ends), so this is the make-up "after warm-up".
+ */
+export function noisyShareAfterFirstPoint(points: readonly BenchmarkPoint[]): number | null {
+  let noisy = 0;
+  let trained = 0;
+  for (let i = 1; i < points.length; i++) {
+    const makeUp = points[i].selection?.makeUp;
+    if (!makeUp || !NOISE_TAGS.some((tag) => tag in makeUp)) return null;
+    const examples = points[i].examplesTrained - points[i - 1].examplesTrained;
+    noisy += examples * NOISE_TAGS.reduce((sum, tag) => sum + (makeUp[tag] ?? 0), 0);
+    trained += examples;
+  }
+  return trained > 0 ? noisy / trained : null;
 }
 
 const AXES: CostAxis[] = ['steps', 'flops', 'flopsWithoutReference', 'joulesWithoutReference'];
@@ -80,7 +106,11 @@ export function compareRuns(runs: readonly RunRecord[], baseline = 'uniform'): C
         return [axis, { mean: m, spread: standardDeviation(costs), reached: costs.length, ratioToBaseline: Number.isFinite(base) && m > 0 ? base / m : null }];
       }),
     ) as SelectorComparison['toTarget'];
-    return { selector, seeds: group.length, bestScoreMean: mean(bests), bestScoreSpread: standardDeviation(bests), toTarget };
+    const shares = group.map((run) => noisyShareAfterFirstPoint(run.points));
+    const noisyShare = shares.every((share): share is number => share !== null)
+      ? { mean: mean(shares), spread: standardDeviation(shares) }
+      : null;
+    return { selector, seeds: group.length, bestScoreMean: mean(bests), bestScoreSpread: standardDeviation(bests), noisyShare, toTarget };
   });
   return { baseline, target, targetStep, selectors };
 }
@@ -108,6 +138,7 @@ export const COMPARISON_COLUMNS = [
   'FLOPs w/o reference',
   'joules w/o reference',
   'speed-up (steps / FLOPs / FLOPs w/o ref. / J w/o ref.)',
+  'noisy trained on, after the first point',
 ] as const;
 
 /** The line that states the target the table measures against. */
@@ -136,6 +167,7 @@ export function comparisonRows(comparison: Comparison): string[][] {
       cell('flopsWithoutReference'),
       cell('joulesWithoutReference', 1),
       `${ratio('steps')} / ${ratio('flops')} / ${ratio('flopsWithoutReference')} / ${ratio('joulesWithoutReference')}`,
+      s.noisyShare ? `${(100 * s.noisyShare.mean).toFixed(1)}% ± ${(100 * s.noisyShare.spread).toFixed(1)}` : '–',
     ];
   });
 }

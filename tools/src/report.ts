@@ -6,7 +6,7 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { BenchmarkPoint } from '@sieve/core';
-import { COMPARISON_COLUMNS, compareRuns, comparisonRows, targetLine, type Comparison, type RunRecord } from './compare';
+import { COMPARISON_COLUMNS, NOISE_TAGS, compareRuns, comparisonRows, targetLine, type Comparison, type RunRecord } from './compare';
 import { mean } from './reach';
 
 export interface ReportOptions {
@@ -20,7 +20,6 @@ const CHART_WIDTH = 720;
 const CHART_HEIGHT = 320;
 const SCORE_TITLE = 'score (0–1, higher is better)';
 /** Tags whose examples hurt training: what a good selector avoids. */
-const NOISE_TAGS = ['mismatched', 'junk', 'flipped'];
 /** Fixed colours for the known tags, so that every report reads the same way. */
 const TAG_COLOURS: Record<string, string> = {
   clean: '#59a14f',
