@@ -60,6 +60,12 @@ export interface Comparison {
 /** Tags of examples whose caption or label is wrong. */
 export const NOISE_TAGS: readonly string[] = ['mismatched', 'junk', 'flipped'];
 
+/** The noisy share of one point's make-up; null when the make-up carries no noise tag. */
+export function noisyFraction(makeUp: Record<string, number> | undefined): number | null {
+  if (!makeUp || !NOISE_TAGS.some((tag) => tag in makeUp)) return null;
+  return NOISE_TAGS.reduce((sum, tag) => sum + (makeUp[tag] ?? 0), 0);
+}
+
 /**
  * The share of noisy examples among those trained on after the first benchmark point, weighted
  * by each interval's examples. The first interval holds the learning-rate warm-up (the presets
@@ -69,10 +75,10 @@ export function noisyShareAfterFirstPoint(points: readonly BenchmarkPoint[]): nu
   let noisy = 0;
   let trained = 0;
   for (let i = 1; i < points.length; i++) {
-    const makeUp = points[i].selection?.makeUp;
-    if (!makeUp || !NOISE_TAGS.some((tag) => tag in makeUp)) return null;
+    const fraction = noisyFraction(points[i].selection?.makeUp);
+    if (fraction === null) return null;
     const examples = points[i].examplesTrained - points[i - 1].examplesTrained;
-    noisy += examples * NOISE_TAGS.reduce((sum, tag) => sum + (makeUp[tag] ?? 0), 0);
+    noisy += examples * fraction;
     trained += examples;
   }
   return trained > 0 ? noisy / trained : null;

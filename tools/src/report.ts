@@ -6,7 +6,7 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { BenchmarkPoint } from '@sieve/core';
-import { COMPARISON_COLUMNS, NOISE_TAGS, compareRuns, comparisonRows, targetLine, type Comparison, type RunRecord } from './compare';
+import { COMPARISON_COLUMNS, NOISE_TAGS, compareRuns, noisyFraction, comparisonRows, targetLine, type Comparison, type RunRecord } from './compare';
 import { mean } from './reach';
 
 export interface ReportOptions {
@@ -128,53 +128,52 @@ interface AxisChoice {
   format?: string;
 }
 
+/**
+ * Per selector, the mean over seeds as a line with points, over its min–max band where a selector
+ * has several seeds. `y` is the y encoding without its field.
+ */
+function meanLinesWithBands(rows: CurveRow[], x: object, y: { type: 'quantitative'; title: string; scale?: object; axis?: object }, colour: object): object[] {
+  const bandRows = rows.filter((r) => r.seeds > 1);
+  const band = {
+    data: { values: bandRows },
+    mark: { type: 'area', opacity: 0.18 },
+    encoding: { x, y: { ...y, field: 'min' }, y2: { field: 'max' }, color: colour, detail: { field: 'selector', type: 'nominal' } },
+  };
+  const lines = {
+    data: { values: rows },
+    mark: { type: 'line', point: { size: 36 }, strokeWidth: 2 },
+    encoding: { x, y: { ...y, field: 'mean' }, color: { ...colour, title: 'selector' } },
+  };
+  return bandRows.length > 0 ? [band, lines] : [lines];
+}
+
+/** A dashed horizontal rule at `value`, labelled at the chart's left edge. */
+function labelledRule(value: number, label: string, yTitle: string, strokeWidth?: number): object[] {
+  const values = [{ value, label }];
+  const y = { field: 'value', type: 'quantitative', title: yTitle };
+  return [
+    { data: { values }, mark: { type: 'rule', strokeDash: [6, 4], color: '#333333', ...(strokeWidth ? { strokeWidth } : {}) }, encoding: { y } },
+    {
+      data: { values },
+      mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 4, dy: -3, color: '#333333', fontSize: 11 },
+      encoding: { y, x: { value: 0 }, text: { field: 'label' } },
+    },
+  ];
+}
+
 /** Score against one cost axis: a line per selector (mean over seeds), a min–max band, the target rule. */
 function scoreChart(rows: CurveRow[], comparison: Comparison, xAxis: AxisChoice): TopLevelSpec {
   const selectors = selectorOrder(comparison).filter((s) => rows.some((r) => r.selector === s));
   const colour = { field: 'selector', type: 'nominal' as const, scale: { domain: selectorOrder(comparison), scheme: 'tableau10' }, sort: selectors };
   const x = { field: 'x', type: 'quantitative' as const, title: xAxis.title, axis: xAxis.format ? { format: xAxis.format } : {} };
-  const yScale = { zero: false };
-  const bandRows = rows.filter((r) => r.seeds > 1);
-  const target = [{ target: comparison.target, label: `target ${comparison.target.toFixed(3)} (${comparison.baseline}'s best mean)` }];
+  const target = comparison.target;
   return {
     width: CHART_WIDTH,
     height: CHART_HEIGHT,
     config: chartConfig,
     layer: [
-      ...(bandRows.length > 0
-        ? [
-            {
-              data: { values: bandRows },
-              mark: { type: 'area' as const, opacity: 0.18 },
-              encoding: {
-                x,
-                y: { field: 'min', type: 'quantitative' as const, title: SCORE_TITLE, scale: yScale },
-                y2: { field: 'max' },
-                color: colour,
-                detail: { field: 'selector', type: 'nominal' as const },
-              },
-            },
-          ]
-        : []),
-      {
-        data: { values: rows },
-        mark: { type: 'line' as const, point: { size: 36 }, strokeWidth: 2 },
-        encoding: {
-          x,
-          y: { field: 'mean', type: 'quantitative' as const, title: SCORE_TITLE, scale: yScale },
-          color: { ...colour, title: 'selector' },
-        },
-      },
-      {
-        data: { values: target },
-        mark: { type: 'rule' as const, strokeDash: [6, 4], color: '#333333', strokeWidth: 1.5 },
-        encoding: { y: { field: 'target', type: 'quantitative' as const, title: SCORE_TITLE } },
-      },
-      {
-        data: { values: target },
-        mark: { type: 'text' as const, align: 'left' as const, baseline: 'bottom' as const, dx: 4, dy: -3, color: '#333333', fontSize: 11 },
-        encoding: { y: { field: 'target', type: 'quantitative' as const, title: SCORE_TITLE }, x: { value: 0 }, text: { field: 'label' } },
-      },
+      ...meanLinesWithBands(rows, x, { type: 'quantitative', title: SCORE_TITLE, scale: { zero: false } }, colour),
+      ...labelledRule(target, `target ${target.toFixed(3)} (${comparison.baseline}'s best mean)`, SCORE_TITLE, 1.5),
     ],
   } as TopLevelSpec;
 }
@@ -220,63 +219,19 @@ function poolShare(runs: readonly RunRecord[], tags: readonly string[]): number 
 
 /** The share of noisy examples (mismatched + junk, or flipped labels) trained on, per selector. */
 function noiseChart(runs: readonly RunRecord[], comparison: Comparison, noiseTags: string[]): TopLevelSpec {
-  const rows = curves(
-    runs,
-    (p) => p.step,
-    (p) => {
-      const makeUp = p.selection?.makeUp;
-      if (!makeUp || !noiseTags.some((tag) => tag in makeUp)) return null;
-      return noiseTags.reduce((sum, tag) => sum + (makeUp[tag] ?? 0), 0);
-    },
-  );
+  const rows = curves(runs, (p) => p.step, (p) => noisyFraction(p.selection?.makeUp));
   const selectors = selectorOrder(comparison);
   const pool = poolShare(runs, noiseTags);
-  const y = { field: 'mean', type: 'quantitative' as const, title: `${noiseTags.join(' + ')} share`, axis: { format: '.0%' } };
-  const bandRows = rows.filter((r) => r.seeds > 1);
+  const title = `${noiseTags.join(' + ')} share`;
   const colour = { field: 'selector', type: 'nominal' as const, scale: { domain: selectors, scheme: 'tableau10' }, sort: selectors };
+  const x = { field: 'x', type: 'quantitative' as const, title: 'learner steps' };
   return {
     width: CHART_WIDTH,
     height: 260,
     config: chartConfig,
     layer: [
-      ...(bandRows.length > 0
-        ? [
-            {
-              data: { values: bandRows },
-              mark: { type: 'area' as const, opacity: 0.18 },
-              encoding: {
-                x: { field: 'step', type: 'quantitative' as const, title: 'learner steps' },
-                y: { ...y, field: 'min' },
-                y2: { field: 'max' },
-                color: colour,
-                detail: { field: 'selector', type: 'nominal' as const },
-              },
-            },
-          ]
-        : []),
-      {
-        data: { values: rows },
-        mark: { type: 'line' as const, point: { size: 36 }, strokeWidth: 2 },
-        encoding: {
-          x: { field: 'step', type: 'quantitative' as const, title: 'learner steps' },
-          y,
-          color: { ...colour, title: 'selector' },
-        },
-      },
-      ...(pool === null
-        ? []
-        : [
-            {
-              data: { values: [{ pool, label: `pool: ${(pool * 100).toFixed(0)}%` }] },
-              mark: { type: 'rule' as const, strokeDash: [6, 4], color: '#333333' },
-              encoding: { y: { field: 'pool', type: 'quantitative' as const, title: y.title } },
-            },
-            {
-              data: { values: [{ pool, label: `pool: ${(pool * 100).toFixed(0)}%` }] },
-              mark: { type: 'text' as const, align: 'left' as const, baseline: 'bottom' as const, dx: 4, dy: -3, color: '#333333', fontSize: 11 },
-              encoding: { y: { field: 'pool', type: 'quantitative' as const, title: y.title }, x: { value: 0 }, text: { field: 'label' } },
-            },
-          ]),
+      ...meanLinesWithBands(rows, x, { type: 'quantitative', title, axis: { format: '.0%' } }, colour),
+      ...(pool === null ? [] : labelledRule(pool, `pool: ${(pool * 100).toFixed(0)}%`, title)),
     ],
   } as TopLevelSpec;
 }

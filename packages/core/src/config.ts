@@ -40,11 +40,8 @@ export const runConfigSchema = z
         cacheDir: z.string().default('.cache/sieve'),
       })
       .strict()
-      .default({
-        noise: { clean: 0.4, duplicate: 0.1, mismatched: 0.3, junk: 0.2 },
-        labelNoise: 0.4,
-        cacheDir: '.cache/sieve',
-      }),
+      // An omitted section is parsed as {}, so each of its fields takes the default written on it.
+      .prefault({}),
     selector: z.string().min(1).default('jest'),
     /** The selector's own options (e.g. `{ "mode": "greedy", "score": "learnability" }`). */
     selectorOptions: z.record(z.string(), z.unknown()).default({}),
@@ -72,17 +69,7 @@ export const runConfigSchema = z
         vitHeads: z.number().int().positive().default(4),
       })
       .strict()
-      .default({
-        imageTower: 'mlp',
-        embeddingDim: 64,
-        hiddenDim: 256,
-        textEmbeddingDim: 64,
-        patchSize: 7,
-        coarsePatchSize: 14,
-        vitDim: 64,
-        vitDepth: 2,
-        vitHeads: 4,
-      }),
+      .prefault({}),
     optimizer: z
       .object({
         learningRate: z.number().positive().default(2e-3),
@@ -91,7 +78,7 @@ export const runConfigSchema = z
         finalLearningRateFraction: fraction.default(0.05),
       })
       .strict()
-      .default({ learningRate: 2e-3, warmupSteps: 50, finalLearningRateFraction: 0.05 }),
+      .prefault({}),
     /**
      * The frozen reference model's training on the curated split. It sees only 4,000 examples, so it
      * trains longer than it would without augmentation: every batch is randomly translated by up to
@@ -105,14 +92,14 @@ export const runConfigSchema = z
         maxShift: z.number().int().min(0).max(8).default(2),
       })
       .strict()
-      .default({ steps: 3200, batchSize: 128, learningRate: 2e-3, maxShift: 2 }),
+      .prefault({}),
     evaluation: z
       .object({
         /** Evaluate on the first N test images (all 10,000 when unset). */
         testLimit: z.number().int().positive().optional(),
       })
       .strict()
-      .default({}),
+      .prefault({}),
     energy: z
       .object({
         enabled: z.boolean().default(true),
@@ -123,7 +110,7 @@ export const runConfigSchema = z
         carbonIntensity: z.number().min(0).optional(),
       })
       .strict()
-      .default({ enabled: true, sampleIntervalMs: 100 }),
+      .prefault({}),
     /** `auto`: the ink dashboard when stdout is a TTY and CI is unset. */
     dashboard: z.union([z.boolean(), z.literal('auto')]).default('auto'),
   })

@@ -57,10 +57,20 @@ function configFor(out: string, overrides: Partial<RunConfigInput> = {}): RunCon
   });
 }
 
-async function run(dataset: Dataset, config: RunConfig, factory = firstHalfFactory, meter: EnergyMeter | null = null) {
+/** Trains with `factory` and collects every event; `extra` resumes, passes a stop control or watches events. */
+async function run(
+  dataset: Dataset,
+  config: RunConfig,
+  factory = firstHalfFactory,
+  meter: EnergyMeter | null = null,
+  extra: { resume?: boolean; control?: { stopRequested: boolean }; onEvent?: (event: RunEvent) => void } = {},
+) {
   const events = new RunEvents();
   const seen: RunEvent[] = [];
-  events.subscribe((event) => seen.push(event));
+  events.subscribe((event) => {
+    seen.push(event);
+    extra.onEvent?.(event);
+  });
   const summary = await train({
     config,
     dataset,
@@ -70,6 +80,8 @@ async function run(dataset: Dataset, config: RunConfig, factory = firstHalfFacto
     meter,
     events,
     runId: 'test',
+    resume: extra.resume,
+    control: extra.control,
   });
   return { summary, seen };
 }
@@ -201,18 +213,7 @@ describe('train', () => {
     await expect(run(syntheticContrastiveDataset(), configFor(broken, { evalEvery: 5 }), crashing)).rejects.toThrow('simulated crash');
     expect(readPoints(broken).map((p) => p.step)).toEqual([5, 10]);
 
-    const events = new RunEvents();
-    const summary = await train({
-      config: configFor(broken, { evalEvery: 5 }),
-      dataset: syntheticContrastiveDataset(),
-      selectorFactory: firstHalfFactory,
-      selector: firstHalfFactory.create({ task: 'contrastive', batchSize: 8, superBatchSize: 40, chunks: 2, seed: 1, options: {} }),
-      backendName: 'wasm',
-      meter: null,
-      events,
-      runId: 'resumed',
-      resume: true,
-    });
+    const { summary } = await run(syntheticContrastiveDataset(), configFor(broken, { evalEvery: 5 }), firstHalfFactory, null, { resume: true });
     expect(summary.steps).toBe(20);
     const metrics = (p: BenchmarkPoint) => [p.step, p.score, p.zeroShotAccuracy, p.attributeZeroShotAccuracy, p.trainLoss, p.selection.makeUp, p.flopsTotal, p.examplesScored];
     expect(readPoints(broken).map(metrics)).toEqual(readPoints(whole).map(metrics));
@@ -241,41 +242,20 @@ describe('train', () => {
 
   it('refuses to resume a folder without a checkpoint', async () => {
     const root = tempDir('sieve-train-');
-    const events = new RunEvents();
-    await expect(
-      train({
-        config: configFor(join(root, 'empty')),
-        dataset: syntheticContrastiveDataset(),
-        selectorFactory: firstHalfFactory,
-        selector: firstHalfFactory.create({ task: 'contrastive', batchSize: 8, superBatchSize: 40, chunks: 2, seed: 1, options: {} }),
-        backendName: 'wasm',
-        meter: null,
-        events,
-        runId: 'x',
-        resume: true,
-      }),
-    ).rejects.toThrow(/--resume: .* has no checkpoint/);
+    await expect(run(syntheticContrastiveDataset(), configFor(join(root, 'empty')), firstHalfFactory, null, { resume: true })).rejects.toThrow(
+      /--resume: .* has no checkpoint/,
+    );
   });
 
   it('stops gracefully when asked: a final point and a summary marked stopped', async () => {
     const root = tempDir('sieve-train-');
     const out = join(root, 'run');
     const control = { stopRequested: false };
-    const events = new RunEvents();
-    events.subscribe((event) => {
-      if (event.type === 'step' && event.step === 13) control.stopRequested = true;
-    });
-    const config = configFor(out);
-    const summary = await train({
-      config,
-      dataset: syntheticContrastiveDataset(),
-      selectorFactory: firstHalfFactory,
-      selector: firstHalfFactory.create({ task: 'contrastive', batchSize: 8, superBatchSize: 40, chunks: 2, seed: 1, options: {} }),
-      backendName: 'wasm',
-      meter: null,
-      events,
-      runId: 'stop',
+    const { summary } = await run(syntheticContrastiveDataset(), configFor(out), firstHalfFactory, null, {
       control,
+      onEvent: (event) => {
+        if (event.type === 'step' && event.step === 13) control.stopRequested = true;
+      },
     });
     expect(summary.status).toBe('stopped');
     expect(summary.steps).toBe(13);

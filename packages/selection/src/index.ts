@@ -5,4 +5,5 @@ export * from './score-matrix';
 export * from './independent-scores';
 export * from './diagnostics';
 export * from './joint-selector-options';
+export * from './joint-score-selector';
 export * from './spearman';

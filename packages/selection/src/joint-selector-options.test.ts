@@ -1,26 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isUserInputError, type SelectorSettings } from '@sieve/core';
+import type { SelectorSettings } from '@sieve/core';
 import { parseJointSelectorOptions } from './joint-selector-options';
+import { selectorSettings, userErrorField as fieldOf } from './testing';
 
-const settings = (options: Record<string, unknown> = {}, overrides: Partial<SelectorSettings> = {}): SelectorSettings => ({
-  task: 'contrastive',
-  batchSize: 256,
-  superBatchSize: 1280,
-  chunks: 16,
-  seed: 0,
-  options,
-  ...overrides,
-});
-
-function fieldOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    if (isUserInputError(error)) return error.field;
-    throw error;
-  }
-  return undefined;
-}
+// The benchmark's selection size: b = 256 of N = 1,280 in 16 chunks.
+const settings = (options: Record<string, unknown> = {}, overrides: Partial<SelectorSettings> = {}): SelectorSettings =>
+  selectorSettings(options, { batchSize: 256, superBatchSize: 1280, chunks: 16, ...overrides });
 
 describe('parseJointSelectorOptions', () => {
   it('fills in the defaults and the run chunk count', () => {

@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Rng, type LossMatrix } from '@sieve/core';
-import { fixedScoringContext, liveTensorCount, randomPairwiseLosses, selectionProblems, selectorSettings, userErrorField } from '@sieve/selection/testing';
+import { fixedScoringContext, liveTensorCount, randomPairwiseLosses, selectionProblems, selectorSettings as settings, userErrorField as fieldOf } from '@sieve/selection/testing';
 import { easyReferenceSelectorFactory } from './easy-reference-selector';
 
-const settings = selectorSettings;
-
-const fieldOf = userErrorField;
 
 describe('easy-reference selector', () => {
   it('returns b distinct indices in [0, N), reproducibly for a seed, from reference losses alone, leaving no tensors', async () => {

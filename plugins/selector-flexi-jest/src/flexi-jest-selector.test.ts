@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, UserInputError, type LossMatrix, type SelectorSettings } from '@sieve/core';
-import { fixedScoringContext, randomPairwiseLosses, selectionProblems } from '@sieve/selection/testing';
+import { Rng, UserInputError, type LossMatrix } from '@sieve/core';
+import { fixedScoringContext, randomPairwiseLosses, selectionProblems, selectorSettings as settings } from '@sieve/selection/testing';
 import { flexiJestSelectorFactory } from './flexi-jest-selector';
-
-const settings = (options: Record<string, unknown> = {}): SelectorSettings => ({
-  task: 'contrastive',
-  batchSize: 8,
-  superBatchSize: 40,
-  chunks: 4,
-  seed: 0,
-  options,
-});
 
 function losses(seed: number): { learner: LossMatrix; coarse: LossMatrix; reference: LossMatrix } {
   const rng = new Rng(seed);

@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Rng, type LossMatrix } from '@sieve/core';
-import { fixedScoringContext, liveTensorCount, randomPairwiseLosses, selectionProblems, selectorSettings, userErrorField } from '@sieve/selection/testing';
+import { fixedScoringContext, liveTensorCount, randomPairwiseLosses, selectionProblems, selectorSettings as settings, userErrorField as fieldOf } from '@sieve/selection/testing';
 import { hardNegativeSelectorFactory } from './hard-negative-selector';
 
-const settings = selectorSettings;
-
-const fieldOf = userErrorField;
 
 describe('hard-negative selector', () => {
   it('returns b distinct indices in [0, N), reproducibly for a seed, from learner losses alone, leaving no tensors', async () => {

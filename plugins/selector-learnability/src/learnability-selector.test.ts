@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Rng, type LossMatrix } from '@sieve/core';
 import { topK } from '@sieve/selection';
-import { fixedScoringContext, liveTensorCount, randomPairwiseLosses, randomPerExampleLosses, selectionProblems, selectorSettings, userErrorField } from '@sieve/selection/testing';
+import { fixedScoringContext, liveTensorCount, randomPairwiseLosses, randomPerExampleLosses, selectionProblems, selectorSettings as settings, userErrorField as fieldOf } from '@sieve/selection/testing';
 import { learnabilitySelectorFactory } from './learnability-selector';
 
-const settings = selectorSettings;
-
-const fieldOf = userErrorField;
 
 describe('learnability selector', () => {
   it('returns b distinct indices in [0, N), the same for every seed (it does not sample), leaving no tensors', async () => {

@@ -1,17 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isUserInputError, type SelectorSettings } from '@sieve/core';
-import { fixedScoringContext, liveTensorCount, selectionProblems } from '@sieve/selection/testing';
+import type { SelectorSettings } from '@sieve/core';
+import { fixedScoringContext, liveTensorCount, selectionProblems, selectorSettings, userErrorField as field } from '@sieve/selection/testing';
 import { oracleCleanSelectorFactory } from './oracle-clean-selector';
 
-const settings = (options: Record<string, unknown> = {}, overrides: Partial<SelectorSettings> = {}): SelectorSettings => ({
-  task: 'contrastive',
-  batchSize: 4,
-  superBatchSize: 10,
-  chunks: 2,
-  seed: 0,
-  options,
-  ...overrides,
-});
+// b = 4 of N = 10 in 2 chunks.
+const settings = (options: Record<string, unknown> = {}, overrides: Partial<SelectorSettings> = {}): SelectorSettings =>
+  selectorSettings(options, { batchSize: 4, superBatchSize: 10, chunks: 2, ...overrides });
 
 // Candidates 0-4 are kept by the oracle (clean or duplicate), 5-9 are noise.
 const tags = ['clean', 'duplicate', 'clean', 'clean', 'duplicate', 'junk', 'mismatched', 'junk', 'mismatched', 'junk'];
@@ -64,14 +58,6 @@ describe('oracle-clean selector', () => {
   });
 
   it('rejects options it does not have and a batch larger than the super-batch', () => {
-    const field = (run: () => unknown) => {
-      try {
-        run();
-      } catch (error) {
-        return isUserInputError(error) ? error.field : String(error);
-      }
-      return undefined;
-    };
     expect(field(() => oracleCleanSelectorFactory.create(settings({ keep: ['clean'] })))).toBe('selectorOptions.keep');
     expect(field(() => oracleCleanSelectorFactory.create(settings({}, { batchSize: 11 })))).toBe('--batch-size');
   });

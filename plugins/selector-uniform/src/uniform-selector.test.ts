@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isUserInputError, type SelectorSettings } from '@sieve/core';
-import { fixedScoringContext, liveTensorCount, selectionProblems } from '@sieve/selection/testing';
+import { fixedScoringContext, liveTensorCount, selectionProblems, selectorSettings, userErrorField } from '@sieve/selection/testing';
 import { uniformSelectorFactory } from './uniform-selector';
 
-const settings: SelectorSettings = {
-  task: 'contrastive',
-  batchSize: 4,
-  superBatchSize: 10,
-  chunks: 2,
-  seed: 0,
-  options: {},
-};
+const settings = selectorSettings({}, { batchSize: 4, superBatchSize: 10, chunks: 2 });
 
 describe('uniform selector', () => {
   it('returns b distinct indices in [0, N), reproducibly for a seed, without asking for losses or tensors', async () => {
@@ -48,18 +40,8 @@ describe('uniform selector', () => {
   });
 
   it('rejects a batch larger than the super-batch and options it does not have', () => {
-    const tooBig = catchError(() => uniformSelectorFactory.create({ ...settings, batchSize: 11 }));
-    expect(isUserInputError(tooBig) && tooBig.field).toBe('--batch-size');
-    const option = catchError(() => uniformSelectorFactory.create({ ...settings, options: { mode: 'greedy' } }));
-    expect(isUserInputError(option) && option.field).toBe('selectorOptions.mode');
+    expect(userErrorField(() => uniformSelectorFactory.create({ ...settings, batchSize: 11 }))).toBe('--batch-size');
+    expect(userErrorField(() => uniformSelectorFactory.create({ ...settings, options: { mode: 'greedy' } }))).toBe('selectorOptions.mode');
   });
 });
 
-function catchError(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
