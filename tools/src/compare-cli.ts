@@ -10,7 +10,7 @@ try {
   });
   const dirs = [...(values.runs ?? []), ...positionals];
   if (dirs.length === 0) throw new Error('give run folders: --runs DIR [DIR ...]');
-  const comparison = compareRuns(dirs.map(readRun), values.baseline);
+  const comparison = compareRuns(dirs.map(readRun), { baseline: values.baseline });
   process.stdout.write(values.json ? `${JSON.stringify(comparison, null, 2)}\n` : `${comparisonTable(comparison)}\n`);
 } catch (error) {
   process.stderr.write(`error: ${isUserInputError(error) || error instanceof Error ? error.message : String(error)}\n`);

@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { BenchmarkPoint } from '@sieve/core';
 import { compareRuns, comparisonTable, noisyShareAfterFirstPoint, type RunRecord } from './compare';
-import { point } from './testing';
+import { point, runRecord } from './testing';
 
-const run = (selector: string, seed: number, scores: number[]): RunRecord => ({
-  dir: `${selector}-${seed}`,
-  selector,
-  seed,
-  summary: null,
-  points: scores.map((score, i) => point((i + 1) * 50, score)),
-});
+const run = (selector: string, seed: number, scores: number[]): RunRecord => runRecord(selector, seed, scores.map((score, i) => point((i + 1) * 50, score)));
 
 describe('compareRuns', () => {
   it("targets the baseline's best mean score and reports steps to it with ratios", () => {
@@ -29,6 +23,75 @@ describe('compareRuns', () => {
     expect(bySelector.jest.toTarget.steps?.ratioToBaseline).toBeCloseTo(87.5 / 75, 12);
     expect(bySelector['hard-negative'].toTarget.steps).toBeNull();
     expect(comparisonTable(comparison)).toMatch(/\| hard-negative \| 1 \| .* \| never \|/);
+    // Step 100 of a 150-step budget is past 60% of it: the target may be censored.
+    expect(comparison.censored).toBe(true);
+    expect(comparisonTable(comparison)).toMatch(/WARNING: target may be censored: uniform's best mean score comes at step 100 of 150.*extend --steps/);
+  });
+
+  it('charges the reference once per seed, and works out the break-even and the best score at equal joules', () => {
+    // Budget 300 steps; points every 50; joules 2 per step (w/o reference); FLOPs 10 per step.
+    const steps = [50, 100, 150, 200, 250, 300];
+    const uniformScores = [0.1, 0.2, 0.3, 0.4, 0.35, 0.3]; // target 0.4 at step 200 (200 of 300: not censored? 200 > 180: censored)
+    const uniformRun = (seed: number) => runRecord('uniform', seed, steps.map((s, i) => point(s, uniformScores[i], s * 10, s * 2, 0, false)), { steps: 300 });
+    // The selector: 3 J per step (scoring costs), reaches 0.4 halfway from 0.3 (50) to 0.5 (100) = step 75.
+    const jestScores = [0.3, 0.5, 0.55, 0.6, 0.6, 0.6];
+    const jestRun = (seed: number) => runRecord('jest', seed, steps.map((s, i) => point(s, jestScores[i], s * 30, s * 3)), { steps: 300 });
+    const references = [
+      { seed: 0, cacheKey: 'a', flops: 1000, joules: 100 },
+      { seed: 1, cacheKey: 'b', flops: 1000, joules: 140 },
+    ];
+    const comparison = compareRuns([uniformRun(0), uniformRun(1), jestRun(0), jestRun(1)], { references });
+    expect(comparison.target).toBeCloseTo(0.4, 12);
+    expect(comparison.targetStep).toBe(200);
+    expect(comparison.budgetSteps).toBe(300);
+    expect(comparison.censored).toBe(true); // 200 > 0.6 * 300 = 180
+    // Uniform's full budget: 300 steps * 2 J = 600 J.
+    expect(comparison.baselineBudgetJoules).toBeCloseTo(600, 12);
+    const [uniform, jest] = comparison.selectors;
+    expect(uniform.usesReference).toBe(false);
+    expect(uniform.toTarget.joulesWithReference).toMatchObject({ mean: 400 });
+    expect(uniform.breakEvenNote).toBe('no reference');
+    // jest: 75 steps, 75 * 3 = 225 J w/o reference; with it 325 J (seed 0) and 365 J (seed 1).
+    expect(jest.toTarget.steps).toMatchObject({ mean: 75, reached: 2 });
+    expect(jest.toTarget.joulesWithoutReference?.mean).toBeCloseTo(225, 12);
+    expect(jest.toTarget.joulesWithReference?.perSeed).toEqual([325, 365]);
+    expect(jest.toTarget.joulesWithReference?.ratioToBaseline).toBeCloseTo(400 / 345, 12);
+    // FLOPs with reference: 75 * 30 + 1000 = 3250 against uniform's 2000.
+    expect(jest.toTarget.flopsWithReference?.mean).toBeCloseTo(3250, 12);
+    // Break-even: mean reference joules 120 over the 400 - 225 = 175 J saved per run.
+    expect(jest.referenceJoules).toBeCloseTo(120, 12);
+    expect(jest.breakEvenRuns).toBeCloseTo(120 / 175, 12);
+    // Within 600 J: w/o reference the points up to step 200 (600 J): best 0.6; with reference
+    // (seed 0: 3 J/step + 100 J) up to step 150 (550 J): 0.55; seed 1 (+140 J): step 150 (590 J): 0.55.
+    expect(jest.bestScoreWithinBaselineJoules.withoutReference).toMatchObject({ mean: 0.6, seeds: 2 });
+    expect(jest.bestScoreWithinBaselineJoules.withReference).toMatchObject({ mean: 0.55, seeds: 2 });
+    expect(uniform.bestScoreWithinBaselineJoules.withoutReference?.mean).toBeCloseTo(0.4, 12);
+  });
+
+  it('says a selector that saves nothing per run never pays for its reference', () => {
+    const steps = [50, 100];
+    const uniform = runRecord('uniform', 0, steps.map((s, i) => point(s, [0.2, 0.4][i], s, s, 0, false)), { steps: 400 });
+    // Reaches 0.4 at step 100 too, but at 5 J a step.
+    const costly = runRecord('costly', 0, steps.map((s, i) => point(s, [0.2, 0.4][i], s, s * 5)), { steps: 400 });
+    const comparison = compareRuns([uniform, costly], { references: [{ seed: 0, cacheKey: 'a', flops: 1000, joules: 10 }] });
+    expect(comparison.censored).toBe(false);
+    expect(comparison.selectors[1].breakEvenRuns).toBeNull();
+    expect(comparison.selectors[1].breakEvenNote).toBe('no saving');
+    expect(comparisonTable(comparison)).toMatch(/never \(no saving per run\)/);
+  });
+
+  it('refuses runs of different tasks, architectures, batch sizes or budgets, naming them', () => {
+    const a = run('uniform', 0, [0.1, 0.2]);
+    const cases: [Parameters<typeof runRecord>[3], RegExp][] = [
+      [{ task: 'fashion-noisy-labels' }, /differ in task are never compared: uniform-0 has fashion-captions, jest-1 has fashion-noisy-labels/],
+      [{ model: { imageTower: 'flexivit' } }, /differ in learner architecture/],
+      [{ batchSize: 64 }, /differ in batch size are never compared: uniform-0 has 128, jest-1 has 64/],
+      [{ steps: 4000 }, /differ in budget \(steps\)/],
+    ];
+    for (const [setup, message] of cases) {
+      const b = runRecord('jest', 1, a.points, setup);
+      expect(() => compareRuns([a, b])).toThrow(message);
+    }
   });
 });
 

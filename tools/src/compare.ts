@@ -1,12 +1,23 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserInputError, type BenchmarkPoint, type RunSummary } from '@sieve/core';
-import { costToReach, mean, standardDeviation, type CostAxis } from './reach';
+import { COST_AXES, costOf, costToReach, mean, standardDeviation, usesReference, type CostAxis } from './reach';
+
+/** What must be the same for two runs to be compared (benchmark protocol). */
+export interface RunSetup {
+  task: string;
+  batchSize: number;
+  /** Learner steps: the budget. */
+  steps: number;
+  /** The learner's architecture (the config's `model` section). */
+  model: unknown;
+}
 
 export interface RunRecord {
   dir: string;
   selector: string;
   seed: number;
+  setup: RunSetup;
   points: BenchmarkPoint[];
   summary: RunSummary | null;
 }
@@ -24,8 +35,9 @@ export function readRun(dir: string): RunRecord {
   const summary = existsSync(summaryPath) ? parseJson<RunSummary>(readFileSync(summaryPath, 'utf8'), summaryPath) : null;
   const configPath = join(dir, 'config.json');
   if (!existsSync(configPath)) throw new UserInputError('--runs', `${dir} has no config.json; give run folders written by \`nx run trainer:train\`.`);
-  const config = parseJson<{ selector: string; seed: number }>(readFileSync(configPath, 'utf8'), configPath);
-  return { dir, selector: config.selector, seed: config.seed, points, summary };
+  const config = parseJson<RunSetup & { selector: string; seed: number }>(readFileSync(configPath, 'utf8'), configPath);
+  const setup = { task: config.task, batchSize: config.batchSize, steps: config.steps, model: config.model };
+  return { dir, selector: config.selector, seed: config.seed, setup, points, summary };
 }
 
 function parseJson<T>(text: string, where: string): T {
@@ -36,24 +48,67 @@ function parseJson<T>(text: string, where: string): T {
   }
 }
 
+/** What one seed's reference model cost, measured by the bench that trained it for its runs. */
+export interface ReferenceCost {
+  seed: number;
+  cacheKey: string;
+  flops: number;
+  /** Null when no meter ran. */
+  joules: number | null;
+}
+
+/** Mean and spread (sample standard deviation) over seeds. */
+export interface Spread {
+  mean: number;
+  spread: number;
+}
+
+export interface CostToTarget extends Spread {
+  /** Seeds that reached the target; the mean and spread are over them. */
+  reached: number;
+  /** Each seed's cost, null where it never reached the target (in the order of the runs). */
+  perSeed: (number | null)[];
+  /** The baseline's mean cost divided by this one; null when either is unknown. */
+  ratioToBaseline: number | null;
+}
+
 export interface SelectorComparison {
   selector: string;
   seeds: number;
-  bestScoreMean: number;
-  bestScoreSpread: number;
+  /** Whether its runs used the reference model (and so are charged for it on the "with" axes). */
+  usesReference: boolean;
+  bestScore: Spread;
   /**
    * Mean and spread over seeds of the share of noisy examples (`NOISE_TAGS`) among those trained
    * on after the first benchmark point; null when the runs carry no noise tags.
    */
-  noisyShare: { mean: number; spread: number } | null;
-  /** Per axis: mean and spread of the cost to reach the target over the seeds that reached it. */
-  toTarget: Record<CostAxis, { mean: number; spread: number; reached: number; ratioToBaseline: number | null } | null>;
+  noisyShare: Spread | null;
+  /** Per axis: the cost to first reach the target; null when no seed reached it. */
+  toTarget: Record<CostAxis, CostToTarget | null>;
+  /** Mean joules of the reference model(s) its runs are charged for; 0 when it uses none; null when unknown. */
+  referenceJoules: number | null;
+  /**
+   * How many runs it takes for the reference to pay for itself: reference joules over the joules
+   * saved per run against the baseline (to the target, without the reference). Null when it uses no
+   * reference, saves nothing, or a figure is unknown (`breakEvenNote` says which).
+   */
+  breakEvenRuns: number | null;
+  breakEvenNote: 'no reference' | 'no saving' | 'unknown' | null;
+  /** The best score reached within the baseline's full-budget joules (quality at equal energy). */
+  bestScoreWithinBaselineJoules: { withoutReference: (Spread & { seeds: number }) | null; withReference: (Spread & { seeds: number }) | null };
 }
 
 export interface Comparison {
   baseline: string;
   target: number;
   targetStep: number;
+  /** The baseline's budget in learner steps. */
+  budgetSteps: number;
+  /** The target's step lies in the last 40% of the budget: the baseline may not have peaked. */
+  censored: boolean;
+  warnings: string[];
+  /** Mean over the baseline's seeds of its joules over the whole budget; null without a meter. */
+  baselineBudgetJoules: number | null;
   selectors: SelectorComparison[];
 }
 
@@ -84,41 +139,141 @@ export function noisyShareAfterFirstPoint(points: readonly BenchmarkPoint[]): nu
   return trained > 0 ? noisy / trained : null;
 }
 
-const AXES: CostAxis[] = ['steps', 'flops', 'flopsWithoutReference', 'joulesWithoutReference'];
+/** The protocol: a target in the last 40% of the budget may be censored. */
+export const CENSORING_FRACTION = 0.6;
+
+export interface CompareOptions {
+  baseline?: string;
+  /** What each seed's reference cost, where a bench measured it. */
+  references?: readonly ReferenceCost[];
+}
 
 /**
  * The protocol's comparison: the target is the best mean score (over seeds) that the baseline
- * reaches at any point; for every selector, the steps, FLOPs and joules to first reach it.
+ * reaches at any point; for every selector, the steps, FLOPs and joules to first reach it, with and
+ * without the reference's one-off cost, the break-even count of runs, and the best score within
+ * the baseline's energy.
  */
-export function compareRuns(runs: readonly RunRecord[], baseline = 'uniform'): Comparison {
+export function compareRuns(runs: readonly RunRecord[], options: CompareOptions = {}): Comparison {
+  const baseline = options.baseline ?? 'uniform';
+  checkComparable(runs);
   const bySelector = new Map<string, RunRecord[]>();
   for (const run of runs) bySelector.set(run.selector, [...(bySelector.get(run.selector) ?? []), run]);
   const baselineRuns = bySelector.get(baseline);
   if (!baselineRuns) throw new UserInputError('--baseline', `no run of "${baseline}" among the folders; include one or name another --baseline.`);
   const { score: target, step: targetStep } = bestMeanScore(baselineRuns);
+  const budgetSteps = baselineRuns[0].setup.steps;
+  const censored = targetStep > CENSORING_FRACTION * budgetSteps;
+  const warnings = censored
+    ? [
+        `target may be censored: ${baseline}'s best mean score comes at step ${targetStep} of ${budgetSteps}, in the last ` +
+          `${Math.round((1 - CENSORING_FRACTION) * 100)}% of the budget, so it may not have peaked; extend --steps.`,
+      ]
+    : [];
 
-  const costsOf = (group: RunRecord[], axis: CostAxis) =>
-    group.map((run) => costToReach(run.points, target, axis)).filter((c): c is number => c !== null);
-  const baselineMeans = Object.fromEntries(AXES.map((axis) => [axis, mean(costsOf(baselineRuns, axis))])) as Record<CostAxis, number>;
+  const referenceJoulesOf = (run: RunRecord): number | null => {
+    const record = options.references?.find((r) => r.seed === run.seed);
+    return record?.joules ?? null;
+  };
+  const costsOf = (group: readonly RunRecord[], axis: CostAxis) => group.map((run) => costToReach(run.points, target, axis, referenceJoulesOf(run)));
+  const reachedMean = (costs: (number | null)[]) => {
+    const reached = costs.filter((c): c is number => c !== null);
+    return reached.length > 0 ? mean(reached) : null;
+  };
+  const baselineMeans = Object.fromEntries(COST_AXES.map((axis) => [axis, reachedMean(costsOf(baselineRuns, axis))])) as Record<CostAxis, number | null>;
+  const budgetJoules = baselineRuns.map((run) => costOf(run.points[run.points.length - 1], 'joulesWithoutReference'));
+  const baselineBudgetJoules = budgetJoules.every((j): j is number => j !== null) ? mean(budgetJoules) : null;
 
   const selectors = [...bySelector.entries()].map(([selector, group]): SelectorComparison => {
-    const bests = group.map((run) => Math.max(...run.points.map((p) => p.score)));
     const toTarget = Object.fromEntries(
-      AXES.map((axis) => {
-        const costs = costsOf(group, axis);
-        if (costs.length === 0) return [axis, null];
-        const m = mean(costs);
+      COST_AXES.map((axis) => {
+        const perSeed = costsOf(group, axis);
+        const reached = perSeed.filter((c): c is number => c !== null);
+        if (reached.length === 0) return [axis, null];
+        const m = mean(reached);
         const base = baselineMeans[axis];
-        return [axis, { mean: m, spread: standardDeviation(costs), reached: costs.length, ratioToBaseline: Number.isFinite(base) && m > 0 ? base / m : null }];
+        return [axis, { mean: m, spread: standardDeviation(reached), reached: reached.length, perSeed, ratioToBaseline: base !== null && m > 0 ? base / m : null }];
       }),
     ) as SelectorComparison['toTarget'];
     const shares = group.map((run) => noisyShareAfterFirstPoint(run.points));
-    const noisyShare = shares.every((share): share is number => share !== null)
-      ? { mean: mean(shares), spread: standardDeviation(shares) }
-      : null;
-    return { selector, seeds: group.length, bestScoreMean: mean(bests), bestScoreSpread: standardDeviation(bests), noisyShare, toTarget };
+    const usesRef = group.some((run) => run.points.some(usesReference));
+    const referenceJoules = usesRef ? nullableMean(group.map(referenceJoulesOf)) : 0;
+    const saving =
+      baselineMeans.joulesWithoutReference !== null && toTarget.joulesWithoutReference !== null
+        ? baselineMeans.joulesWithoutReference - toTarget.joulesWithoutReference.mean
+        : null;
+    const breakEven = breakEvenOf(usesRef, referenceJoules, saving);
+    return {
+      selector,
+      seeds: group.length,
+      usesReference: usesRef,
+      bestScore: spreadOf(group.map((run) => Math.max(...run.points.map((p) => p.score)))),
+      noisyShare: shares.every((share): share is number => share !== null) ? spreadOf(shares) : null,
+      toTarget,
+      referenceJoules,
+      breakEvenRuns: breakEven.runs,
+      breakEvenNote: breakEven.note,
+      bestScoreWithinBaselineJoules: {
+        withoutReference: bestWithin(group, baselineBudgetJoules, 'joulesWithoutReference', referenceJoulesOf),
+        withReference: bestWithin(group, baselineBudgetJoules, 'joulesWithReference', referenceJoulesOf),
+      },
+    };
   });
-  return { baseline, target, targetStep, selectors };
+  return { baseline, target, targetStep, budgetSteps, censored, warnings, baselineBudgetJoules, selectors };
+}
+
+/** Runs of different tasks, learner architectures, batch sizes or budgets are never compared. */
+function checkComparable(runs: readonly RunRecord[]): void {
+  const fields: [label: string, of: (setup: RunSetup) => string][] = [
+    ['task', (s) => s.task],
+    ['learner architecture (model)', (s) => JSON.stringify(s.model)],
+    ['batch size', (s) => String(s.batchSize)],
+    ['budget (steps)', (s) => String(s.steps)],
+  ];
+  for (const [label, of] of fields) {
+    const first = runs[0];
+    const other = runs.find((run) => of(run.setup) !== of(first.setup));
+    if (other) {
+      throw new UserInputError(
+        '--runs',
+        `runs that differ in ${label} are never compared: ${first.dir} has ${of(first.setup)}, ${other.dir} has ${of(other.setup)}; compare them in separate reports.`,
+      );
+    }
+  }
+}
+
+function breakEvenOf(usesRef: boolean, referenceJoules: number | null, saving: number | null): { runs: number | null; note: SelectorComparison['breakEvenNote'] } {
+  if (!usesRef) return { runs: null, note: 'no reference' };
+  if (referenceJoules === null || saving === null) return { runs: null, note: 'unknown' };
+  if (saving <= 0) return { runs: null, note: 'no saving' };
+  return { runs: referenceJoules / saving, note: null };
+}
+
+/** Each seed's best score among the points within `budget` joules; mean and spread over the seeds that have one. */
+function bestWithin(
+  group: readonly RunRecord[],
+  budget: number | null,
+  axis: 'joulesWithoutReference' | 'joulesWithReference',
+  referenceJoulesOf: (run: RunRecord) => number | null,
+): (Spread & { seeds: number }) | null {
+  if (budget === null) return null;
+  const bests: number[] = [];
+  for (const run of group) {
+    const within = run.points.filter((p) => {
+      const joules = costOf(p, axis, referenceJoulesOf(run));
+      return joules !== null && joules <= budget;
+    });
+    if (within.length > 0) bests.push(Math.max(...within.map((p) => p.score)));
+  }
+  return bests.length > 0 ? { ...spreadOf(bests), seeds: bests.length } : null;
+}
+
+function spreadOf(values: readonly number[]): Spread {
+  return { mean: mean(values), spread: standardDeviation(values) };
+}
+
+function nullableMean(values: readonly (number | null)[]): number | null {
+  return values.every((v): v is number => v !== null) ? mean(values) : null;
 }
 
 /** Best score of the per-step mean over seeds (steps present in every seed). */
@@ -134,45 +289,94 @@ function bestMeanScore(runs: readonly RunRecord[]): { score: number; step: numbe
 
 const format = (value: number, digits = 3) => (Math.abs(value) >= 1e4 ? value.toExponential(2) : value.toFixed(digits));
 
+/** Joules with a unit that keeps three figures: 950 J, 12.3 kJ, 1.05 MJ. */
+export function formatJoules(joules: number): string {
+  const abs = Math.abs(joules);
+  if (joules === 0) return '0 J';
+  if (abs >= 1e6) return `${(joules / 1e6).toPrecision(3)} MJ`;
+  if (abs >= 1e3) return `${(joules / 1e3).toPrecision(3)} kJ`;
+  return `${joules.toPrecision(3)} J`;
+}
+
 /** The columns of the comparison table, in order. */
 export const COMPARISON_COLUMNS = [
   'selector',
   'seeds',
   'best score',
   'steps to target',
-  'FLOPs to target',
-  'FLOPs w/o reference',
-  'joules w/o reference',
-  'speed-up (steps / FLOPs / FLOPs w/o ref. / J w/o ref.)',
+  'FLOPs to target, w/o reference',
+  'joules to target, w/o reference',
+  'FLOPs to target, with reference',
+  'joules to target, with reference',
+  'reference pays for itself after',
+  "best score within the baseline's joules (w/o / with reference)",
   'noisy trained on, after the first point',
 ] as const;
 
+/** What the table's cells mean, printed under it. */
+export const COMPARISON_NOTE =
+  'Mean ± standard deviation over seeds. Costs to reach the target are interpolated linearly between benchmark points and taken over the seeds that reached it, with (reached/seeds) when some did not; in brackets, the baseline’s cost against the selector’s. "w/o reference" leaves out the reference model’s one-off training and pool embedding; "with reference" charges each run for the reference of its seed once, as measured when the bench trained it. The reference pays for itself after (its joules) / (joules saved per run to the target). Best score within the baseline’s joules: the best point reached within the baseline’s mean joules over its whole budget.';
+
 /** The line that states the target the table measures against. */
 export function targetLine(comparison: Comparison): string {
-  return `target: ${comparison.baseline}'s best mean score ${comparison.target.toFixed(4)} (at step ${comparison.targetStep})`;
+  return `target: ${comparison.baseline}'s best mean score ${comparison.target.toFixed(4)} (at step ${comparison.targetStep} of ${comparison.budgetSteps})`;
+}
+
+/** FLOPs as 2.41e11 (0 as 0). */
+export function formatFlops(flops: number): string {
+  return flops === 0 ? '0' : flops.toExponential(2).replace('e+', 'e');
+}
+
+const CELL_FORMAT: Record<CostAxis, (value: number) => string> = {
+  steps: (v) => v.toFixed(0),
+  flopsWithoutReference: formatFlops,
+  flopsWithReference: formatFlops,
+  joulesWithoutReference: formatJoules,
+  joulesWithReference: formatJoules,
+};
+
+/** `mean ± spread (ratio)`, `(reached/seeds)` when some seeds never got there, or `never`. */
+export function costCell(s: SelectorComparison, axis: CostAxis): string {
+  const t = s.toTarget[axis];
+  if (!t) return 'never';
+  const f = CELL_FORMAT[axis];
+  const reached = t.reached < s.seeds ? ` (${t.reached}/${s.seeds} seeds)` : '';
+  const ratio = t.ratioToBaseline === null ? '' : ` (${ratioWords(t.ratioToBaseline)})`;
+  return `${f(t.mean)} ± ${f(t.spread)}${ratio}${reached}`;
+}
+
+/** 2.9x fewer / 1.3x more: the baseline's cost over the selector's, in words. */
+export function ratioWords(ratio: number): string {
+  if (Math.abs(ratio - 1) < 0.005) return 'same';
+  return ratio > 1 ? `${ratio.toFixed(2)}x fewer` : `${(1 / ratio).toFixed(2)}x more`;
+}
+
+function breakEvenCell(s: SelectorComparison): string {
+  if (s.breakEvenRuns !== null) return `${s.breakEvenRuns.toFixed(s.breakEvenRuns < 10 ? 1 : 0)} runs`;
+  return s.breakEvenNote === 'no saving' ? 'never (no saving per run)' : s.breakEvenNote === 'unknown' ? '–' : 'no reference';
+}
+
+function spreadCell(value: (Spread & { seeds?: number }) | null, seeds: number, digits = 3): string {
+  if (!value) return '–';
+  const partial = value.seeds !== undefined && value.seeds < seeds ? ` (${value.seeds}/${seeds})` : '';
+  return `${value.mean.toFixed(digits)} ± ${value.spread.toFixed(digits)}${partial}`;
 }
 
 /** One row of cells per selector, matching `COMPARISON_COLUMNS`: mean ± spread over seeds. */
 export function comparisonRows(comparison: Comparison): string[][] {
   return comparison.selectors.map((s) => {
-    const cell = (axis: CostAxis, digits = 0) => {
-      const t = s.toTarget[axis];
-      if (!t) return 'never';
-      return `${format(t.mean, digits)} ± ${format(t.spread, digits)}${t.reached < s.seeds ? ` (${t.reached}/${s.seeds})` : ''}`;
-    };
-    const ratio = (axis: CostAxis) => {
-      const r = s.toTarget[axis]?.ratioToBaseline;
-      return r ? `${r.toFixed(2)}x` : '–';
-    };
+    const within = s.bestScoreWithinBaselineJoules;
     return [
       s.selector,
       String(s.seeds),
-      `${format(s.bestScoreMean)} ± ${format(s.bestScoreSpread)}`,
-      cell('steps'),
-      cell('flops'),
-      cell('flopsWithoutReference'),
-      cell('joulesWithoutReference', 1),
-      `${ratio('steps')} / ${ratio('flops')} / ${ratio('flopsWithoutReference')} / ${ratio('joulesWithoutReference')}`,
+      spreadCell(s.bestScore, s.seeds),
+      costCell(s, 'steps'),
+      costCell(s, 'flopsWithoutReference'),
+      costCell(s, 'joulesWithoutReference'),
+      costCell(s, 'flopsWithReference'),
+      costCell(s, 'joulesWithReference'),
+      breakEvenCell(s),
+      `${spreadCell(within.withoutReference, s.seeds)} / ${spreadCell(within.withReference, s.seeds)}`,
       s.noisyShare ? `${(100 * s.noisyShare.mean).toFixed(1)}% ± ${(100 * s.noisyShare.spread).toFixed(1)}` : '–',
     ];
   });
@@ -182,6 +386,7 @@ export function comparisonTable(comparison: Comparison): string {
   const row = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
   return [
     targetLine(comparison),
+    ...comparison.warnings.map((warning) => `WARNING: ${warning}`),
     '',
     row(COMPARISON_COLUMNS),
     row(COMPARISON_COLUMNS.map(() => '---')),

@@ -1,3 +1,5 @@
 export * from './reach';
 export * from './compare';
 export * from './report';
+export * from './systems-figures';
+export * from './report-markdown';

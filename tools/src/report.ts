@@ -6,13 +6,19 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { BenchmarkPoint } from '@sieve/core';
-import { COMPARISON_COLUMNS, NOISE_TAGS, compareRuns, noisyFraction, comparisonRows, targetLine, type Comparison, type RunRecord } from './compare';
-import { mean } from './reach';
+import { COMPARISON_COLUMNS, COMPARISON_NOTE, NOISE_TAGS, compareRuns, noisyFraction, comparisonRows, targetLine, type Comparison, type ReferenceCost, type RunRecord } from './compare';
+import { costOf, mean } from './reach';
+import { systemsRows, type SystemsFigures } from './systems-figures';
 
 export interface ReportOptions {
   /** The selector whose best mean score is the target; `uniform` when not given. */
   baseline?: string;
   title?: string;
+  /** What each seed's reference cost, where a bench measured it. */
+  references?: readonly ReferenceCost[];
+  /** Lines under the title (settings, machine, date). */
+  lead?: string[];
+  systems?: SystemsFigures;
 }
 
 const DEFAULT_TITLE = 'Sieve benchmark report';
@@ -44,10 +50,9 @@ export interface ReportChart {
 }
 
 export async function buildReport(runs: RunRecord[], options: ReportOptions = {}): Promise<string> {
-  const comparison = compareRuns(runs, options.baseline ?? 'uniform');
-  const charts = await reportCharts(runs, comparison);
-  const title = options.title ?? DEFAULT_TITLE;
-  return page(title, runs, comparison, charts);
+  const comparison = compareRuns(runs, { baseline: options.baseline ?? 'uniform', references: options.references });
+  const charts = await reportCharts(runs, comparison, options.references);
+  return reportPage(runs, comparison, charts, options);
 }
 
 /**
@@ -83,13 +88,17 @@ function groupBySelector(runs: readonly RunRecord[]): Map<string, RunRecord[]> {
  * For every selector and step, the mean, min and max over seeds of `y`, at the mean over seeds of
  * `x`. Points where either is null are left out.
  */
-function curves(runs: readonly RunRecord[], x: (p: BenchmarkPoint) => number | null, y: (p: BenchmarkPoint) => number | null): CurveRow[] {
+function curves(
+  runs: readonly RunRecord[],
+  x: (p: BenchmarkPoint, run: RunRecord) => number | null,
+  y: (p: BenchmarkPoint) => number | null,
+): CurveRow[] {
   const rows: CurveRow[] = [];
   for (const [selector, group] of groupBySelector(runs)) {
     const byStep = new Map<number, { x: number; y: number }[]>();
     for (const run of group) {
       for (const point of run.points) {
-        const xv = x(point);
+        const xv = x(point, run);
         const yv = y(point);
         if (xv === null || yv === null || !Number.isFinite(xv) || !Number.isFinite(yv)) continue;
         byStep.set(point.step, [...(byStep.get(point.step) ?? []), { x: xv, y: yv }]);
@@ -263,7 +272,7 @@ function makeUpChart(runs: readonly RunRecord[], comparison: Comparison, tags: s
 }
 
 /** Renders every chart of the report; a chart with no data is skipped with a note saying why. */
-export async function reportCharts(runs: readonly RunRecord[], comparison: Comparison): Promise<ReportChart[]> {
+export async function reportCharts(runs: readonly RunRecord[], comparison: Comparison, references?: readonly ReferenceCost[]): Promise<ReportChart[]> {
   const charts: ReportChart[] = [];
   const anySpread = [...groupBySelector(runs).values()].some((group) => group.length > 1);
   const spreadNote = anySpread
@@ -284,7 +293,7 @@ export async function reportCharts(runs: readonly RunRecord[], comparison: Compa
     heading: 'Score against total FLOPs',
     svg: await render(
       scoreChart(
-        curves(runs, (p) => p.flopsTotal, score),
+        curves(runs, (p) => costOf(p, 'flopsWithReference'), score),
         comparison,
         { title: 'total FLOPs (all phases, with the one-off reference cost; G = 10⁹, T = 10¹²)', format: '~s' },
       ),
@@ -292,19 +301,36 @@ export async function reportCharts(runs: readonly RunRecord[], comparison: Compa
     note: `${spreadNote} x: mean over seeds of the cumulative FLOPs at each point. ${targetNote}`,
   });
 
-  const joulesRows = curves(runs, (p) => p.energy?.joulesTotal ?? null, score);
-  if (joulesRows.length === 0) {
-    charts.push({ id: 'score-joules', heading: 'Score against joules', svg: null, note: 'Skipped: no run recorded joules (no energy meter ran).' });
-  } else {
+  const referenceJoulesOf = (run: RunRecord) => references?.find((r) => r.seed === run.seed)?.joules ?? null;
+  const joulesCharts = [
+    {
+      id: 'score-joules',
+      heading: 'Score against joules, without the reference',
+      x: (p: BenchmarkPoint) => costOf(p, 'joulesWithoutReference'),
+      what: "cumulative joules less the reference model's one-off training and pool embedding",
+    },
+    {
+      id: 'score-joules-with-reference',
+      heading: 'Score against joules, with the reference',
+      x: (p: BenchmarkPoint, run: RunRecord) => costOf(p, 'joulesWithReference', referenceJoulesOf(run)),
+      what: 'cumulative joules plus what the run’s reference model cost to train and embed the pool, charged once',
+    },
+  ];
+  for (const chart of joulesCharts) {
+    const joulesRows = curves(runs, chart.x, score);
+    if (joulesRows.length === 0) {
+      charts.push({ id: chart.id, heading: chart.heading, svg: null, note: 'Skipped: no run recorded these joules (no energy meter ran, or no reference cost was measured).' });
+      continue;
+    }
     const kinds = new Set(runs.map((run) => energyKind(run)).filter((k) => k !== null));
     const kindWord = kinds.size === 1 ? `, ${[...kinds][0]}` : kinds.size > 1 ? ', measured and estimated mixed' : '';
     const missing = selectorOrder(comparison).filter((s) => !joulesRows.some((r) => r.selector === s));
     charts.push({
-      id: 'score-joules',
-      heading: 'Score against joules',
-      svg: await render(scoreChart(joulesRows, comparison, { title: `energy (J, cumulative${kindWord})` })),
-      note: `${spreadNote} x: mean over seeds of the cumulative joules at each point. ${targetNote}${
-        missing.length > 0 ? ` No joules recorded for: ${missing.join(', ')}.` : ''
+      id: chart.id,
+      heading: chart.heading,
+      svg: await render(scoreChart(joulesRows, comparison, { title: `energy (J${kindWord}; k = 10³)`, format: '~s' })),
+      note: `${spreadNote} x: mean over seeds of the ${chart.what}. ${targetNote}${
+        missing.length > 0 ? ` No such joules recorded for: ${missing.join(', ')}.` : ''
       }`,
     });
   }
@@ -379,11 +405,14 @@ table { border-collapse: collapse; font-size: 13px; margin: 8px 0; }
 th, td { border: 1px solid #ddd; padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: #f4f4f4; }
 td.num { font-variant-numeric: tabular-nums; }
+p.warning { color: #a40000; font-weight: bold; }
 figure { margin: 8px 0 16px; }
 figure svg { max-width: 100%; height: auto; }
 `;
 
-function page(title: string, runs: readonly RunRecord[], comparison: Comparison, charts: readonly ReportChart[]): string {
+/** The whole HTML page: runs, warnings, the comparison, systems figures (when given) and charts. */
+export function reportPage(runs: readonly RunRecord[], comparison: Comparison, charts: readonly ReportChart[], options: ReportOptions = {}): string {
+  const title = options.title ?? DEFAULT_TITLE;
   const selectors = selectorOrder(comparison);
   const seeds = [...groupBySelector(runs).values()].map((g) => g.length);
   const seedWord = Math.min(...seeds) === Math.max(...seeds) ? `${seeds[0]} seed${seeds[0] === 1 ? '' : 's'} each` : `${Math.min(...seeds)}–${Math.max(...seeds)} seeds each`;
@@ -410,12 +439,17 @@ function page(title: string, runs: readonly RunRecord[], comparison: Comparison,
     '<body>',
     `<h1>${escapeHtml(title)}</h1>`,
     `<p class="lead">${runs.length} run${runs.length === 1 ? '' : 's'} of ${selectors.length} selector${selectors.length === 1 ? '' : 's'} (${escapeHtml(selectors.join(', '))}), ${seedWord}; baseline ${escapeHtml(comparison.baseline)}.</p>`,
+    ...(options.lead ?? []).map((line) => `<p class="lead">${escapeHtml(line)}</p>`),
+    ...comparison.warnings.map((warning) => `<p class="warning">Warning: ${escapeHtml(warning)}</p>`),
     '<h2>Runs</h2>',
     table(runHeader, runs.map(runRow), (column) => column === 1 || column === 2),
     '<h2>Comparison</h2>',
     `<p>${escapeHtml(targetLine(comparison))}</p>`,
     table(COMPARISON_COLUMNS, comparisonRows(comparison), (column) => column > 0),
-    '<p class="note">Mean ± standard deviation over seeds; the costs to reach the target are over the seeds that reached it, with (reached/seeds) when some did not. Speed-up: the baseline’s cost divided by the selector’s.</p>',
+    `<p class="note">${escapeHtml(COMPARISON_NOTE)}</p>`,
+    ...(options.systems
+      ? ['<h2>Systems figures</h2>', table(['figure', 'value'], systemsRows(options.systems), () => false)]
+      : []),
     '<h2>Charts</h2>',
     ...chartHtml,
     '</body>',

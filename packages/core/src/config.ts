@@ -90,6 +90,8 @@ export const runConfigSchema = z
         batchSize: z.number().int().positive().default(128),
         learningRate: z.number().positive().default(2e-3),
         maxShift: z.number().int().min(0).max(8).default(2),
+        /** Where the reference model is cached; `<data.cacheDir>/reference` when unset. Not part of its cache key. */
+        cacheDir: z.string().min(1).optional(),
       })
       .strict()
       .prefault({}),

@@ -19,7 +19,8 @@ export interface LossRequest {
 
 /**
  * What a selector may ask about the current super-batch. Each quantity is computed
- * lazily, once per step, and its FLOPs, time and energy are charged to the scoring phase.
+ * lazily, once per step (the pool's reference losses once per run), and its FLOPs, time
+ * and energy are charged to the scoring phase.
  */
 export interface ScoringContext {
   readonly task: TaskKind;
@@ -31,7 +32,18 @@ export interface ScoringContext {
   readonly batchSize: number;
   /** Seeded for this step: the same seed and step give the same stream. */
   readonly rng: Rng;
+  /** The training-pool index of each candidate (length N); valid for this step only. */
+  readonly candidatePoolIndices: Int32Array;
   losses(model: ModelRole, request?: LossRequest): Promise<LossMatrix>;
+  /**
+   * The frozen reference model's loss of every example of the training pool, indexed by pool
+   * index (see `candidatePoolIndices`): on the contrastive task the positive-pair loss
+   * L_ii = softplus(-(t <x_i, y_i> + b)) of each image with its own caption (the diagonal of
+   * the reference's `pairwise` matrix), on classification each example's loss. Computed once
+   * per run, the first time any step asks, with its FLOPs charged to the scoring phase then;
+   * every call returns the same array, so do not write into it.
+   */
+  poolReferenceLosses(): Promise<Float32Array>;
   /**
    * Ground-truth noise tag names of the candidates (`clean`, `duplicate`, ...).
    * Only for selectors whose factory sets `seesNoiseTags` (benchmark oracles); throws for others.

@@ -27,6 +27,8 @@ export interface LoopState {
   lastSecondsByPhase: PerPhase<number>;
   /** Cumulative joules per device when saved; a resumed run's meter starts from zero. */
   joulesByDevice: Record<string, number>;
+  /** Whether the ledger already holds the pool reference losses' one-time scoring FLOPs (absent: no). */
+  poolReferenceLossesCharged?: boolean;
   /** Wall seconds of the run and of its loop so far. */
   runSeconds: number;
   loopSeconds: number;

@@ -63,13 +63,18 @@ export function referenceCacheKey(config: RunConfig, spec: ModelSpec, dataset: D
     task: config.task,
     data: { ...config.data, cacheDir: undefined },
     model: spec,
-    reference: config.reference,
+    reference: { ...config.reference, cacheDir: undefined },
     seed: config.seed,
     pool: dataset.pool.count,
     referenceCount: dataset.reference.count,
     dataFingerprint: fingerprint(dataset),
   };
   return createHash('sha256').update(JSON.stringify(determinants)).digest('hex').slice(0, 16);
+}
+
+/** The folder that holds (or will hold) the reference model with `cacheKey`. */
+export function referenceCacheDir(config: RunConfig, cacheKey: string): string {
+  return join(config.reference.cacheDir ?? join(config.data.cacheDir, 'reference'), cacheKey);
 }
 
 /**
@@ -87,7 +92,7 @@ export async function prepareReference(
 ): Promise<ReferenceResult> {
   const log = (message: string) => events.emit({ type: 'log', message });
   const cacheKey = referenceCacheKey(config, spec, dataset);
-  const dir = join(config.data.cacheDir, 'reference', cacheKey);
+  const dir = referenceCacheDir(config, cacheKey);
   const cached = await readCache(dir, dataset);
   if (cached) {
     log(`reference model ${cacheKey} reused from ${dir}`);

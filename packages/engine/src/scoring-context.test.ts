@@ -4,6 +4,7 @@ import { initBackend, pairwiseSigmoidLossFromEmbeddings } from '@sieve/tensor';
 import { createContrastiveModel, type ModelSpec } from '@sieve/models';
 import { PhaseLedger } from './phase-ledger';
 import { LazyScoringContext, type SuperBatch } from './scoring-context';
+import { PoolReferenceLosses, poolReferenceLossesOf } from './pool-reference-losses';
 import type { ReferenceScores } from './reference-model';
 
 const spec: ModelSpec = {
@@ -58,17 +59,18 @@ describe('LazyScoringContext', () => {
     tags: Uint8Array.from({ length: n }, (_, i) => i % 2),
   };
 
-  function context(seesNoiseTags = false) {
+  /** A step's context; steps of one run share `ledger` and `pool`, as in the engine. */
+  function context(seesNoiseTags = false, step = 1, ledger = new PhaseLedger(null), pool = new PoolReferenceLosses(async () => reference, ledger)) {
     const learner = createContrastiveModel(spec, 3);
-    const ledger = new PhaseLedger(null);
     const ctx = new LazyScoringContext({
       task: 'contrastive',
-      step: 1,
+      step,
       batchSize: 4,
       rng: new Rng(1),
       superBatch,
       learner,
       reference: async () => reference,
+      poolReferenceLosses: () => pool.get(),
       ledger,
       seesNoiseTags,
       selectorName: 'test',
@@ -101,6 +103,43 @@ describe('LazyScoringContext', () => {
     await ctx.losses('learner', { resolution: 'coarse' });
     expect(ctx.learnerScoringFlops.coarse).toBe(learner.flops.embedImages(n, 'coarse') + learner.flops.embedTexts(n) + learner.flops.pairwiseLosses(n, n, 8));
     expect(ctx.learnerScoringFlops.fine).toBe(flopsAfterFirst);
+  });
+
+  it("serves every pool example's reference loss, the diagonal of the reference matrix, computed and charged once across steps", async () => {
+    const ledger = new PhaseLedger(null);
+    const pool = new PoolReferenceLosses(async () => reference, ledger);
+    const first = context(false, 1, ledger, pool).ctx;
+    expect(first.candidatePoolIndices).toBe(poolIndices);
+    const losses = await first.poolReferenceLosses();
+    expect(losses.length).toBe(poolCount);
+    // One 8-dimensional dot product (2 x 8 FLOPs) and one sigmoid loss (10) per pool example.
+    expect(ledger.flops.scoring).toBe(poolCount * (2 * 8 + 10));
+    const matrix = await first.losses('reference');
+    for (let i = 0; i < n; i++) expect(losses[first.candidatePoolIndices[i]]).toBeCloseTo(matrix.values[i * n + i], 5);
+
+    const flopsBefore = ledger.flops.scoring;
+    const later = context(false, 2, ledger, pool).ctx;
+    expect(await later.poolReferenceLosses()).toBe(losses);
+    expect(await first.poolReferenceLosses()).toBe(losses);
+    expect(ledger.flops.scoring).toBe(flopsBefore);
+  });
+
+  it('computes the positive-pair loss softplus(-(t <x, y> + b)) per pool example, and keeps classification losses as cached', () => {
+    // t = 2, b = -1; the pairs' dot products 1, 0 and -1 give logits 1, -1 and -3.
+    const losses = poolReferenceLossesOf({
+      kind: 'contrastive',
+      imageEmbeddings: Float32Array.from([1, 0, 1, 0, 0.6, 0.8]),
+      textEmbeddings: Float32Array.from([1, 0, 0, 1, -0.6, -0.8]),
+      dim: 2,
+      temperature: 2,
+      bias: -1,
+    });
+    expect(losses.length).toBe(3);
+    expect(losses[0]).toBeCloseTo(0.3132617, 6); // log(1 + e^-1)
+    expect(losses[1]).toBeCloseTo(1.3132617, 6); // log(1 + e^1)
+    expect(losses[2]).toBeCloseTo(3.0485874, 6); // log(1 + e^3)
+    const exampleLosses = Float32Array.from([0.1, 2]);
+    expect(poolReferenceLossesOf({ kind: 'classification', exampleLosses })).toBe(exampleLosses);
   });
 
   it('shows noise tags only to selectors allowed to see them', () => {

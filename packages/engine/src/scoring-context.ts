@@ -39,6 +39,8 @@ export interface ScoringContextOptions {
   learner: ContrastiveModel | ClassifierModel;
   /** The reference's cached scores; the first call may train the reference model. */
   reference: () => Promise<ReferenceScores>;
+  /** The reference's loss of every pool example; shared by all steps so it is computed once per run. */
+  poolReferenceLosses: () => Promise<Float32Array>;
   ledger: PhaseLedger;
   seesNoiseTags: boolean;
   selectorName: string;
@@ -48,7 +50,7 @@ export interface ScoringContextOptions {
 
 /**
  * Computes, lazily and once per step, the losses a selector asks for, and charges their FLOPs,
- * time and energy to the scoring phase.
+ * time and energy to the scoring phase. The pool's reference losses come from the run, once.
  */
 export class LazyScoringContext implements ScoringContext {
   readonly task: TaskKind;
@@ -56,6 +58,7 @@ export class LazyScoringContext implements ScoringContext {
   readonly superBatchSize: number;
   readonly batchSize: number;
   readonly rng: Rng;
+  readonly candidatePoolIndices: Int32Array;
   /** Milliseconds spent computing losses for this step. */
   scoringMilliseconds = 0;
   /** Learner scoring FLOPs this step, by the image resolution they ran at. */
@@ -68,6 +71,7 @@ export class LazyScoringContext implements ScoringContext {
     this.superBatchSize = options.superBatch.poolIndices.length;
     this.batchSize = options.batchSize;
     this.rng = options.rng;
+    this.candidatePoolIndices = options.superBatch.poolIndices;
   }
 
   async losses(model: ModelRole, request: LossRequest = {}): Promise<LossMatrix> {
@@ -83,6 +87,15 @@ export class LazyScoringContext implements ScoringContext {
     this.scoringMilliseconds += performance.now() - start;
     this.computed.set(key, matrix);
     return matrix;
+  }
+
+  async poolReferenceLosses(): Promise<Float32Array> {
+    // Preparing the reference is its own phase; only the losses count as this step's scoring time.
+    await this.options.reference();
+    const start = performance.now();
+    const losses = await this.options.poolReferenceLosses();
+    this.scoringMilliseconds += performance.now() - start;
+    return losses;
   }
 
   noiseTags(): readonly string[] {

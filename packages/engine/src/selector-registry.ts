@@ -13,6 +13,7 @@ export const BUILT_IN_SELECTOR_PLUGINS = [
   '@sieve/selector-easy-reference',
   '@sieve/selector-uniform',
   '@sieve/selector-oracle-clean',
+  '@sieve/selector-offline-filter',
 ] as const;
 
 export interface SelectorRegistry {

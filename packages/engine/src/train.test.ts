@@ -240,6 +240,42 @@ describe('train', () => {
     expect(final.examplesScored).toBe(0);
   });
 
+  it("computes the pool's reference losses once per run, charges them to scoring once, and not again on resume", async () => {
+    const seenArrays = new Set<Float32Array>();
+    const poolReader = (crashAt = 0): SelectorFactory => ({
+      name: 'pool-reader',
+      summary: 'test selector that reads only the pool reference losses',
+      create: (settings) => ({
+        name: 'pool-reader',
+        async select(context) {
+          if (context.step === crashAt) throw new Error('simulated crash');
+          const losses = await context.poolReferenceLosses();
+          seenArrays.add(losses);
+          expect(context.candidatePoolIndices).toHaveLength(context.superBatchSize);
+          return { indices: context.rng.sampleWithoutReplacement(context.superBatchSize, settings.batchSize) };
+        },
+      }),
+    });
+    const root = tempDir('sieve-train-');
+    const whole = join(root, 'whole');
+    const { summary } = await run(syntheticContrastiveDataset(), configFor(whole, { evalEvery: 5 }), poolReader());
+    expect(seenArrays.size).toBe(1);
+    expect([...seenArrays][0]).toHaveLength(400);
+    expect(summary.reference).not.toBeNull();
+    // 400 pool examples x (one 8-dimensional dot product, 16 FLOPs, + one sigmoid loss, 10), once.
+    const points = readPoints(whole);
+    for (const point of points) {
+      expect(point.flopsByPhase.scoring).toBe(400 * 26);
+      expect(point.examplesScored).toBe(0);
+    }
+
+    const broken = join(root, 'broken');
+    await expect(run(syntheticContrastiveDataset(), configFor(broken, { evalEvery: 5 }), poolReader(13))).rejects.toThrow('simulated crash');
+    await run(syntheticContrastiveDataset(), configFor(broken, { evalEvery: 5 }), poolReader(), null, { resume: true });
+    const flops = (p: BenchmarkPoint) => [p.step, p.flopsByPhase.scoring, p.flopsTotal];
+    expect(readPoints(broken).map(flops)).toEqual(points.map(flops));
+  });
+
   it('refuses to resume a folder without a checkpoint', async () => {
     const root = tempDir('sieve-train-');
     await expect(run(syntheticContrastiveDataset(), configFor(join(root, 'empty')), firstHalfFactory, null, { resume: true })).rejects.toThrow(

@@ -30,6 +30,7 @@ import { gatherRows, gatherValues } from './batch';
 import { modelSpecOf } from './model-spec';
 import { PhaseLedger } from './phase-ledger';
 import { prepareReference, type ReferenceResult } from './reference-model';
+import { PoolReferenceLosses } from './pool-reference-losses';
 import { RunFiles } from './run-files';
 import { LazyScoringContext, diagonalLearnability, type SuperBatch } from './scoring-context';
 import { SelectionTally } from './selection-tally';
@@ -107,6 +108,8 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
     const learner: ContrastiveModel | ClassifierModel =
       checkpoint?.learner ??
       (dataset.kind === 'contrastive' ? createContrastiveModel(spec, config.seed) : createClassifierModel(spec, config.seed));
+    // The pool's reference losses, for every step's context: computed once, when a selector first asks.
+    const poolReferenceLosses = new PoolReferenceLosses(referenceScores, ledger, checkpoint?.state.poolReferenceLossesCharged === true);
 
     const pixels = dataset.imageSide * dataset.imageSide;
     const maxTokens = dataset.kind === 'contrastive' ? dataset.maxTokens : 0;
@@ -163,6 +166,7 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
         lastJoulesByPhase,
         lastSecondsByPhase,
         joulesByDevice: joulesByDeviceOf(meter, joulesByDeviceBefore) ?? {},
+        poolReferenceLossesCharged: poolReferenceLosses.charged,
         runSeconds: runSeconds(),
         loopSeconds: loopSeconds(),
       });
@@ -245,6 +249,7 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
         superBatch,
         learner,
         reference: referenceScores,
+        poolReferenceLosses: () => poolReferenceLosses.get(),
         ledger,
         seesNoiseTags: selectorFactory.seesNoiseTags === true,
         selectorName: selectorFactory.name,

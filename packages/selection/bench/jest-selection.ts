@@ -4,7 +4,7 @@
 // O(N * b) work, so doubling both should cost about 4x; more than that is memory traffic
 // (the N x N matrix outgrows the caches).
 //
-// Run: npx tsx packages/selection/bench/jest-selection.ts   (or: npx nx run selection:bench)
+// Run: npx tsx packages/selection/bench/jest-selection.ts [--json]   (or: npx nx run selection:bench)
 import { cpus } from 'node:os';
 import { Rng } from '@sieve/core';
 import { jointSample } from '../src/joint-sample';
@@ -39,9 +39,15 @@ function randomLosses(rng: Rng, size: number): LossMatrix {
   return { kind: 'pairwise', size, values };
 }
 
-console.log(`JEST selection cost, sample mode, n = ${CHUNKS} chunks; median of ${TIMED_RUNS} runs`);
-console.log(`${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}\n`);
-console.log('     N      b   select ms  growth   S + select ms  growth');
+const json = process.argv.includes('--json');
+// Human-readable lines, unless --json asks for one line of JSON at the end.
+const say = (line: string) => {
+  if (!json) console.log(line);
+};
+say(`JEST selection cost, sample mode, n = ${CHUNKS} chunks; median of ${TIMED_RUNS} runs`);
+say(`${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}\n`);
+say('     N      b   select ms  growth   S + select ms  growth');
+const results: { superBatchSize: number; batchSize: number; selectMilliseconds: number; withScoreMatrixMilliseconds: number }[] = [];
 
 const rng = new Rng(1);
 let previous: { select: number; withMatrix: number } | undefined;
@@ -59,13 +65,15 @@ for (const { superBatchSize: N, batchSize: b } of SIZES) {
   });
   if (Number.isNaN(baseSelectMs)) baseSelectMs = select;
   const growth = (now: number, before?: number) => (before ? `${(now / before).toFixed(2)}x` : '-').padStart(7);
-  console.log(
+  results.push({ superBatchSize: N, batchSize: b, selectMilliseconds: select, withScoreMatrixMilliseconds: withMatrix });
+  say(
     `${String(N).padStart(6)} ${String(b).padStart(6)} ${select.toFixed(2).padStart(11)} ${growth(select, previous?.select)}` +
       ` ${withMatrix.toFixed(2).padStart(15)} ${growth(withMatrix, previous?.withMatrix)}`,
   );
   previous = { select, withMatrix };
 }
-console.log(
+if (json) console.log(JSON.stringify(results));
+say(
   `\nBase selection (N = 1280, b = 256): ${baseSelectMs.toFixed(2)} ms, ` +
     (baseSelectMs < BUDGET_MS ? `under the ${BUDGET_MS} ms budget.` : `OVER the ${BUDGET_MS} ms budget.`),
 );

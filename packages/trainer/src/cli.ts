@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { BACKEND_NAMES, IMAGE_TOWERS, TASK_NAMES, UserInputError, isUserInputError, type RunConfigInput } from '@sieve/core';
-import { PRESET_NAMES } from './presets';
+import { BENCH_PRESET_NAMES, PRESET_NAMES } from './presets';
+import type { BenchFlags } from './bench/bench-plan';
 import { resolveRunConfig, resumedRunConfig } from './run-config';
 
 /** Parses a whole number for `flag`, or fails with a message naming it. */
@@ -117,6 +118,10 @@ export interface CliHandlers {
   train(config: ReturnType<typeof resolveRunConfig>, options: { overwrite: boolean; resume: boolean }): Promise<unknown>;
   energy(options: { seconds: number; json: boolean; sampleIntervalMs: number }): Promise<void>;
   dashboard(options: { run: string; plain: boolean }): Promise<void>;
+  /** Runs the benchmark protocol; resolves to the exit code. */
+  bench(flags: BenchFlags & { dashboard: boolean }): Promise<number>;
+  /** Trains one reference model from scratch and writes what it cost to `record`. */
+  reference(config: ReturnType<typeof resolveRunConfig>, record: string): Promise<void>;
   /** Text listing the selectors, shown after `train --help`. */
   selectorHelp: string;
 }
@@ -174,6 +179,31 @@ export function buildProgram(handlers: CliHandlers): Command {
   trainCommand.addHelpText('after', handlers.selectorHelp);
 
   program
+    .command('bench')
+    .description('the benchmark protocol in one command: every selector x seeds, the comparison and the report')
+    .addOption(new Option('--preset <name>', 'protocol settings: the full budget or a toy one (default "bench")').choices([...BENCH_PRESET_NAMES]))
+    .option('--selectors <names>', 'comma-separated selectors (default: every installed selector and baseline)')
+    .option('--seeds <n>', 'seeds per selector (default 3)', integer('--seeds'))
+    .option('--jobs <n>', 'training processes in parallel (default: the core count)', integer('--jobs'))
+    .option('--out <dir>', 'bench folder (default bench/<time>); an existing one carries on where it stopped')
+    .addOption(new Option('--task <name>', 'task').choices([...TASK_NAMES]))
+    .option('--config <file>', 'JSON or YAML settings shared by every run (preset < file)')
+    .option('--no-dashboard', 'plain progress lines instead of the live screen')
+    .action(async (flags: BenchFlags & { dashboard: boolean }) => {
+      const code = await handlers.bench(flags);
+      if (code !== 0) throw new CommanderError(code, 'sieve.bench', '');
+    });
+
+  program
+    .command('reference')
+    .description('train the reference model of a run configuration from scratch and record its cost (used by bench)')
+    .requiredOption('--config <file>', 'the run settings (a config file)')
+    .requiredOption('--record <file>', 'where to write what it cost (JSON)')
+    .action(async (flags: { config: string; record: string }) => {
+      await handlers.reference(resolveRunConfig({ configFile: flags.config, flags: {} }), flags.record);
+    });
+
+  program
     .command('energy')
     .description('probe every energy source, then sample power for a while')
     .option('--seconds <n>', 'how long to sample', decimal('--seconds'), 5)
@@ -205,6 +235,7 @@ export async function runCli(argv: string[], handlers: CliHandlers, writeError: 
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
+      if (error.code === 'sieve.bench') return error.exitCode;
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return 0;
       return 2; // commander already printed the message
     }

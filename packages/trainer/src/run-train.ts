@@ -7,6 +7,8 @@ import { createEnergyMeter } from '@sieve/energy';
 import { createPlainLogger, mountDashboard, shouldUseDashboard } from '@sieve/dashboard';
 import { checkOutDir, clearPreviousRun } from './out-dir';
 
+const SAME_SIGNAL_MS = 1000;
+
 export interface TrainOptions {
   overwrite: boolean;
   /** Carry on the run in `config.out` from its checkpoint. */
@@ -72,9 +74,16 @@ export async function runTrain(config: RunConfig, options: TrainOptions): Promis
   const screen = useDashboard ? mountDashboard(events, { onStopRequested: requestStop, refreshIntervalMs: 500 }) : null;
   if (!screen) createPlainLogger(events, write);
   let interrupts = 0;
+  let firstSignalAt = 0;
   const onSignal = () => {
     interrupts++;
-    if (interrupts > 1) process.exit(130);
+    // A terminal's Ctrl-C reaches every process of its group, and `bench` passes it on to its runs
+    // as well: signals within a second of the first count as that one.
+    if (interrupts > 1) {
+      if (Date.now() - firstSignalAt > SAME_SIGNAL_MS) process.exit(130);
+      return;
+    }
+    firstSignalAt = Date.now();
     events.emit({ type: 'log', message: 'stopping after this step (interrupt again to abort)' });
     requestStop();
   };

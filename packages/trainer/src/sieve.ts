@@ -6,6 +6,8 @@ import { isUserInputError } from '@sieve/core';
 import { runCli } from './cli';
 import { runTrain } from './run-train';
 import { selectorHelpText } from './selector-help';
+import { runBench } from './bench/run-bench';
+import { runReference } from './run-reference';
 
 async function main(): Promise<number> {
   const registry = await loadSelectorRegistry();
@@ -20,6 +22,14 @@ async function main(): Promise<number> {
           `done: ${summary.status} after ${summary.steps} steps in ${summary.wallSeconds.toFixed(1)} s; ` +
             `score ${final ? final.score.toFixed(4) : 'n/a'}; files in ${config.out}\n`,
         );
+      },
+      async bench(flags) {
+        const screen = shouldUseDashboard(flags.dashboard === false ? false : 'auto', process.env, process.stdout);
+        return runBench(flags, { screen, write: (line) => process.stdout.write(`${line}\n`) });
+      },
+      async reference(config, record) {
+        const result = await runReference(config, record, (line) => process.stdout.write(`${line}\n`));
+        process.stdout.write(`reference ${result.cacheKey}: ${result.trainingSeconds.toFixed(1)} s training, ${result.embeddingSeconds.toFixed(1)} s embedding; record ${record}\n`);
       },
       async energy(options) {
         const report = await probeAndSample(options.seconds, { sampleIntervalMs: options.sampleIntervalMs });

@@ -50,6 +50,22 @@ describe('fixedScoringContext', () => {
     expect(allowed.noiseTagRequests).toBe(1);
   });
 
+  it('serves the given pool losses and candidate pool indices, 0..N-1 by default', async () => {
+    const byDefault = fixedScoringContext({ batchSize: 1, superBatchSize: 3 });
+    expect(Array.from(byDefault.candidatePoolIndices)).toEqual([0, 1, 2]);
+    await expect(byDefault.poolReferenceLosses()).rejects.toThrow('no poolReferenceLosses');
+
+    const poolReferenceLosses = Float32Array.from([0.5, 1.5, 2.5, 3.5]);
+    const candidatePoolIndices = Int32Array.from([3, 1]);
+    const context = fixedScoringContext({ batchSize: 1, poolReferenceLosses, candidatePoolIndices });
+    expect(context.superBatchSize).toBe(2);
+    expect(context.candidatePoolIndices).toBe(candidatePoolIndices);
+    expect(await context.poolReferenceLosses()).toBe(poolReferenceLosses);
+    expect(context.poolLossRequests).toBe(1);
+    expect(context.lossRequests).toEqual([]);
+    expect(() => fixedScoringContext({ batchSize: 1, superBatchSize: 3, candidatePoolIndices })).toThrow('2 candidatePoolIndices');
+  });
+
   it('draws random losses inside the asked range', () => {
     const losses = randomPairwiseLosses(new Rng(9), 10, 1, 2);
     expect(losses.values.length).toBe(100);

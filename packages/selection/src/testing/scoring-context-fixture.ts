@@ -3,7 +3,7 @@ import { Rng, type LossMatrix, type LossRequest, type ModelRole, type Resolution
 export interface FixedScoringContextInput {
   /** b. */
   batchSize: number;
-  /** N; taken from the loss matrices or the tags when unset. */
+  /** N; taken from the loss matrices, the tags or `candidatePoolIndices` when unset. */
   superBatchSize?: number;
   /** Defaults to `contrastive` for pairwise losses, `classification` for per-example ones. */
   task?: TaskKind;
@@ -15,6 +15,10 @@ export interface FixedScoringContextInput {
   coarseLearner?: LossMatrix;
   reference?: LossMatrix;
   noiseTags?: readonly string[];
+  /** The reference loss of every pool example, served (the same array each time) by `poolReferenceLosses()`. */
+  poolReferenceLosses?: Float32Array;
+  /** The pool index of each candidate; 0..N-1 when unset. */
+  candidatePoolIndices?: Int32Array;
   /** Whether `noiseTags()` answers; like the engine, it throws for selectors that may not see tags. */
   seesNoiseTags?: boolean;
 }
@@ -28,32 +32,43 @@ export interface LossRequestRecord {
 export interface FixedScoringContext extends ScoringContext {
   readonly lossRequests: readonly LossRequestRecord[];
   readonly noiseTagRequests: number;
+  readonly poolLossRequests: number;
 }
 
 /**
  * A `ScoringContext` built from given matrices, for testing selectors without models or
  * tensors. Each call to `losses` returns a fresh copy, so a selector that writes into the
- * matrix it was given cannot change what the next call sees.
+ * matrix it was given cannot change what the next call sees; `poolReferenceLosses` returns the
+ * given array itself, as the engine returns one array per run.
  */
 export function fixedScoringContext(input: FixedScoringContextInput): FixedScoringContext {
   const superBatchSize =
-    input.superBatchSize ?? input.learner?.size ?? input.reference?.size ?? input.noiseTags?.length;
-  if (superBatchSize === undefined) throw new Error('fixedScoringContext: give superBatchSize, losses or tags');
+    input.superBatchSize ?? input.learner?.size ?? input.reference?.size ?? input.noiseTags?.length ?? input.candidatePoolIndices?.length;
+  if (superBatchSize === undefined) throw new Error('fixedScoringContext: give superBatchSize, losses, tags or candidatePoolIndices');
+  const candidatePoolIndices = input.candidatePoolIndices ?? Int32Array.from({ length: superBatchSize }, (_, i) => i);
+  if (candidatePoolIndices.length !== superBatchSize) {
+    throw new Error(`fixedScoringContext: ${candidatePoolIndices.length} candidatePoolIndices for a super-batch of ${superBatchSize}`);
+  }
   const task = input.task ?? ((input.learner ?? input.reference)?.kind === 'per-example' ? 'classification' : 'contrastive');
   const step = input.step ?? 1;
   const lossRequests: LossRequestRecord[] = [];
   let noiseTagRequests = 0;
+  let poolLossRequests = 0;
   return {
     task,
     step,
     superBatchSize,
     batchSize: input.batchSize,
     rng: Rng.derive(input.seed ?? 0, step),
+    candidatePoolIndices,
     get lossRequests() {
       return lossRequests;
     },
     get noiseTagRequests() {
       return noiseTagRequests;
+    },
+    get poolLossRequests() {
+      return poolLossRequests;
     },
     async losses(model: ModelRole, request?: LossRequest): Promise<LossMatrix> {
       const resolution = model === 'learner' ? (request?.resolution ?? 'fine') : 'fine';
@@ -62,6 +77,11 @@ export function fixedScoringContext(input: FixedScoringContextInput): FixedScori
         model === 'reference' ? input.reference : resolution === 'coarse' ? (input.coarseLearner ?? input.learner) : input.learner;
       if (!matrix) throw new Error(`fixedScoringContext: no ${model} losses were given`);
       return { ...matrix, values: matrix.values.slice() };
+    },
+    async poolReferenceLosses(): Promise<Float32Array> {
+      poolLossRequests++;
+      if (!input.poolReferenceLosses) throw new Error('fixedScoringContext: no poolReferenceLosses were given');
+      return input.poolReferenceLosses;
     },
     noiseTags(): readonly string[] {
       noiseTagRequests++;

@@ -1,0 +1,61 @@
+import { SIGMOID_LOSS_OPS_PER_PAIR, matmulFlops, softplus } from '@sieve/tensor';
+import type { PhaseLedger } from './phase-ledger';
+import type { ReferenceScores } from './reference-model';
+
+/**
+ * The reference's loss of every pool example, computed once per run the first time a step asks
+ * and shared by every step's scoring context. Its FLOPs go to the scoring phase when computed.
+ */
+export class PoolReferenceLosses {
+  private pending: Promise<Float32Array> | null = null;
+  /** Whether the ledger holds this run's pool-loss FLOPs (kept in the checkpoint for resumes). */
+  charged: boolean;
+
+  /**
+   * @param reference the reference's cached scores; the first call may train the reference model
+   * @param alreadyCharged a resumed run's restored ledger already holds the FLOPs
+   */
+  constructor(
+    private readonly reference: () => Promise<ReferenceScores>,
+    private readonly ledger: PhaseLedger,
+    alreadyCharged = false,
+  ) {
+    this.charged = alreadyCharged;
+  }
+
+  get(): Promise<Float32Array> {
+    this.pending ??= this.compute();
+    return this.pending;
+  }
+
+  private async compute(): Promise<Float32Array> {
+    const scores = await this.reference();
+    const losses = this.ledger.measure('scoring', () => poolReferenceLossesOf(scores));
+    if (!this.charged) this.ledger.addFlops('scoring', poolReferenceLossFlops(scores, losses.length));
+    this.charged = true;
+    return losses;
+  }
+}
+
+/**
+ * Contrastive: L_ii = softplus(-(t <x_i, y_i> + b)) for every pool pair, the diagonal of
+ * `pairwiseSigmoidLoss` (same signs, t itself rather than its logarithm). Classification: the
+ * cached per-example losses as they are.
+ */
+export function poolReferenceLossesOf(scores: ReferenceScores): Float32Array {
+  if (scores.kind === 'classification') return scores.exampleLosses;
+  const { imageEmbeddings: x, textEmbeddings: y, dim, temperature, bias } = scores;
+  const count = x.length / dim;
+  const losses = new Float32Array(count);
+  for (let i = 0; i < count; i++) {
+    let dot = 0;
+    for (let d = i * dim; d < (i + 1) * dim; d++) dot += x[d] * y[d];
+    losses[i] = softplus(-(temperature * dot + bias));
+  }
+  return losses;
+}
+
+/** One dot product and one sigmoid loss per pool pair (2 dim + 10); nothing for the cached classification losses. */
+export function poolReferenceLossFlops(scores: ReferenceScores, poolCount: number): number {
+  return scores.kind === 'contrastive' ? poolCount * (matmulFlops(1, scores.dim, 1) + SIGMOID_LOSS_OPS_PER_PAIR) : 0;
+}

@@ -1,0 +1,285 @@
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { availableParallelism, cpus, platform, release, totalmem } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import { UserInputError } from '@sieve/core';
+import { loadSelectorRegistry } from '@sieve/engine';
+import {
+  comparisonTable,
+  compareRuns,
+  formatFlops,
+  formatJoules,
+  machineLine,
+  readRun,
+  reportCharts,
+  reportMarkdown,
+  reportPage,
+  type Comparison,
+  type MachineDescription,
+  type ReferenceCost,
+  type RunRecord,
+  type SystemsFigures,
+} from '@sieve/tools';
+import { readConfigFile } from '../run-config';
+import type { ReferenceRecord } from '../run-reference';
+import { benchJobs, resolveBenchSettings, writePlan, type BenchFlags, type BenchJob, type BenchSettings } from './bench-plan';
+import { benchLayout, type BenchLayout } from './bench-layout';
+import { runJobs, type JobProgress } from './scheduler';
+import { progressLine, stepsDoneOf, summariseProgress } from './progress';
+import { mountProgressScreen } from './progress-view';
+import { measureSystems, type SystemsPlan } from './systems';
+
+/** `results.json`: everything the report and the README's results section are made from. */
+export interface BenchResults {
+  version: 1;
+  date: string;
+  preset: string;
+  task: string;
+  selectors: string[];
+  seeds: number[];
+  settings: { steps: number; batchSize: number; filterRatio: number; chunks: number; evalEvery: number; referenceSteps: number };
+  machine: MachineDescription;
+  /** Wall seconds of the bench over every session it took (reruns that carried it on included). */
+  wallSeconds: number;
+  references: ReferenceRecord[];
+  runs: { name: string; selector: string; seed: number; status: string; steps: number; wallSeconds: number | null }[];
+  comparison: Comparison;
+  systems: SystemsFigures | null;
+}
+
+const SYSTEMS_PLANS: Record<string, SystemsPlan> = {
+  bench: { overheadSteps: 500, overheadRepeats: 5 },
+  'bench-smoke': { overheadSteps: 30, overheadRepeats: 1 },
+};
+
+export interface BenchOptions {
+  /** Draw the live screen (a terminal outside CI) or print plain lines. */
+  screen: boolean;
+  write: (line: string) => void;
+}
+
+/**
+ * The benchmark protocol as one command: a reference model per seed, then every selector for
+ * every seed (in parallel processes), then the systems figures, the comparison and the report
+ * files. Returns the exit code: 0 when the report is written, 130 when stopped, 1 when a job failed.
+ */
+export async function runBench(flags: BenchFlags, options: BenchOptions): Promise<number> {
+  const out = resolve(flags.out ?? defaultBenchDir());
+  if (existsSync(out) && !statSync(out).isDirectory()) throw new UserInputError('--out', `${flags.out} exists and is not a folder; choose another --out.`);
+  const parallel = flags.jobs ?? availableParallelism();
+  if (!Number.isInteger(parallel) || parallel < 1) throw new UserInputError('--jobs', `must be a whole number above 0, got ${flags.jobs}.`);
+  const layout = benchLayout(out);
+  const registry = await loadSelectorRegistry(pluginsOf(flags.config));
+  const settings = resolveBenchSettings(flags, registry, out);
+  const jobs = benchJobs(settings, layout);
+  mkdirSync(layout.runs, { recursive: true });
+  await writePlan(settings, layout, jobs);
+
+  const write = options.write;
+  const rerun = `nx run trainer:bench --out ${flags.out ?? relative(process.cwd(), out)}`;
+  write(
+    `bench ${settings.preset} on ${settings.task}: ${settings.selectors.length} selectors x ${settings.seeds.length} seeds ` +
+      `(${settings.selectors.join(', ')}), ${settings.runConfig.steps} steps each, ${parallel} in parallel; folder ${out}`,
+  );
+  const session = { start: new Date().toISOString(), startMs: Date.now() };
+  const progress = await runScheduled(jobs, parallel, settings, options);
+  appendFileSync(join(out, 'sessions.jsonl'), `${JSON.stringify({ start: session.start, seconds: (Date.now() - session.startMs) / 1000 })}\n`);
+
+  const failed = progress.filter((p) => p.status === 'failed' || p.status === 'blocked');
+  const unfinished = progress.filter((p) => p.status !== 'finished' && p.status !== 'skipped');
+  if (failed.length > 0) {
+    for (const p of failed) write(`failed: ${p.job.name}: ${p.problem ?? ''}${p.status === 'failed' ? ` (log: ${p.job.log})` : ''}`);
+    write(`${failed.length} job(s) failed; the finished runs are kept. Fix the cause and run again to carry on: ${rerun}`);
+    return 1;
+  }
+  if (unfinished.length > 0) {
+    const finished = progress.length - unfinished.length;
+    write(`stopped: ${finished} of ${progress.length} jobs finished; the others carry on from their checkpoints with: ${rerun}`);
+    return 130;
+  }
+
+  const results = await analyse(settings, layout, jobs, options.write);
+  write('');
+  write(comparisonTable(results.comparison));
+  write('');
+  write(`report: ${layout.reportHtml}, ${layout.reportMarkdown}, ${layout.results}, charts in ${layout.charts}`);
+  return 0;
+}
+
+/** Runs the jobs with a progress display and clean stopping on Ctrl-C (a second one ends them at once). */
+async function runScheduled(jobs: BenchJob[], parallel: number, settings: BenchSettings, options: BenchOptions): Promise<readonly JobProgress[]> {
+  const lines: string[] = [];
+  const startedAt = Date.now();
+  let stepsAtStart: number | null = null;
+  let lastPlainLine = 0;
+  const title = `sieve bench ${settings.preset} · ${settings.task} · ${settings.selectors.length} selectors x ${settings.seeds.length} seeds`;
+  let screen: ReturnType<typeof mountProgressScreen> | null = null;
+  let latest: readonly JobProgress[] = [];
+  const summary = () => summariseProgress(latest, stepsAtStart ?? 0, (Date.now() - startedAt) / 1000);
+  const scheduler = runJobs(jobs, parallel, {
+    onChange(progress) {
+      latest = progress;
+      stepsAtStart ??= stepsDoneOf(progress);
+      if (screen) screen.update(summary(), lines);
+      else if (Date.now() - lastPlainLine >= 30_000) {
+        lastPlainLine = Date.now();
+        options.write(progressLine(summary()));
+      }
+    },
+    onLine(line) {
+      const stamped = `[${new Date().toISOString().slice(11, 19)}] ${line}`;
+      lines.push(stamped);
+      if (screen) screen.update(summary(), lines);
+      else options.write(stamped);
+    },
+  });
+  if (options.screen) screen = mountProgressScreen(title, summary());
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts++;
+    if (interrupts === 1) {
+      options.write('stopping: each running job finishes its current step and saves a checkpoint (interrupt again to end them at once)');
+      scheduler.stop(signal);
+    } else {
+      scheduler.abort();
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await scheduler.done;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await screen?.close();
+    options.write(progressLine(summary()));
+  }
+}
+
+/** Reads every run and reference record, measures the systems figures and writes the report files. */
+async function analyse(settings: BenchSettings, layout: BenchLayout, jobs: BenchJob[], log: (line: string) => void): Promise<BenchResults> {
+  const references = jobs
+    .filter((job) => job.kind === 'reference')
+    .map((job) => JSON.parse(readFileSync(job.output, 'utf8')) as ReferenceRecord);
+  const runs: RunRecord[] = jobs
+    .filter((job) => job.kind === 'run')
+    .map((job) => ({ ...readRun(job.output), dir: relative(layout.dir, job.output) }));
+  const costs: ReferenceCost[] = references.map((r) => ({
+    seed: r.seed,
+    cacheKey: r.cacheKey,
+    flops: r.trainingFlops + r.embeddingFlops,
+    joules: r.trainingJoules === null || r.embeddingJoules === null ? null : r.trainingJoules + r.embeddingJoules,
+  }));
+  for (const run of runs) {
+    const key = run.summary?.reference?.cacheKey;
+    const record = costs.find((c) => c.seed === run.seed);
+    if (key && record && key !== record.cacheKey) {
+      throw new UserInputError(run.dir, `used reference ${key}, not the bench's ${record.cacheKey} for seed ${run.seed}; remove the run folder and run the bench again.`);
+    }
+  }
+  const comparison = compareRuns(runs, { references: costs });
+  const systems = existsSync(layout.systems)
+    ? (JSON.parse(readFileSync(layout.systems, 'utf8')) as SystemsFigures)
+    : await measureSystems(SYSTEMS_PLANS[settings.preset], runs, log);
+  await writeFileAtomic(layout.systems, `${JSON.stringify(systems, null, 2)}\n`);
+
+  const machine = machineOf(runs);
+  const results: BenchResults = {
+    version: 1,
+    date: new Date().toISOString().slice(0, 10),
+    preset: settings.preset,
+    task: settings.task,
+    selectors: settings.selectors,
+    seeds: settings.seeds,
+    settings: {
+      steps: settings.runConfig.steps,
+      batchSize: settings.runConfig.batchSize,
+      filterRatio: settings.runConfig.filterRatio,
+      chunks: settings.runConfig.chunks,
+      evalEvery: settings.runConfig.evalEvery,
+      referenceSteps: settings.runConfig.reference.steps,
+    },
+    machine,
+    wallSeconds: sessionsSeconds(layout.dir),
+    references,
+    runs: runs.map((run) => ({
+      name: run.dir.replace(/^runs\//, ''),
+      selector: run.selector,
+      seed: run.seed,
+      status: run.summary?.status ?? 'unknown',
+      steps: run.summary?.steps ?? run.points[run.points.length - 1].step,
+      wallSeconds: run.summary?.wallSeconds ?? null,
+    })),
+    comparison,
+    systems,
+  };
+  await writeFileAtomic(layout.results, `${JSON.stringify(results, null, 2)}\n`);
+
+  const charts = await reportCharts(runs, comparison, costs);
+  mkdirSync(layout.charts, { recursive: true });
+  for (const chart of charts) if (chart.svg) await writeFileAtomic(join(layout.charts, `${chart.id}.svg`), chart.svg);
+  const title = `Sieve benchmark: ${settings.task}, preset ${settings.preset}`;
+  const lead = leadLines(results);
+  await writeFileAtomic(layout.reportHtml, reportPage(runs, comparison, charts, { title, lead, systems, references: costs }));
+  await writeFileAtomic(
+    layout.reportMarkdown,
+    reportMarkdown({
+      title,
+      lead,
+      comparison,
+      systems,
+      charts: charts.map((chart) => ({ heading: chart.heading, file: chart.svg ? `charts/${chart.id}.svg` : null, note: chart.note })),
+    }),
+  );
+  return results;
+}
+
+/** The settings, machine, date and reference cost, under the report's title. */
+export function leadLines(results: BenchResults): string[] {
+  const s = results.settings;
+  const referenceJoules = results.references.map((r) => (r.trainingJoules ?? 0) + (r.embeddingJoules ?? 0));
+  const referenceFlops = [...new Set(results.references.map((r) => r.trainingFlops + r.embeddingFlops))];
+  return [
+    `${results.date}; ${results.selectors.length} selectors x ${results.seeds.length} seeds; ${s.steps} learner steps of b = ${s.batchSize} ` +
+      `chosen from N = ${Math.round(s.batchSize / (1 - s.filterRatio))} (f = ${s.filterRatio}, n = ${s.chunks}), a point every ${s.evalEvery} steps.`,
+    `Machine: ${machineLine(results.machine)}.`,
+    `Reference models: one per seed, trained from scratch for this bench (${s.referenceSteps} steps) and reused by every run of its seed; ` +
+      `each cost ${referenceFlops.map(formatFlops).join(', ')} FLOPs and ${referenceJoules.map(formatJoules).join(', ')}.`,
+    `Wall time of the bench: ${(results.wallSeconds / 60).toFixed(1)} min.`,
+  ];
+}
+
+function machineOf(runs: readonly RunRecord[]): MachineDescription {
+  const backends = [...new Set(runs.map((run) => run.summary?.backend).filter((b): b is string => !!b))];
+  const kinds = [...new Set(runs.map((run) => run.summary?.energy?.kind).filter((k): k is 'measured' | 'estimated' => !!k))];
+  return {
+    cpu: cpus()[0]?.model.trim() ?? 'unknown CPU',
+    cores: availableParallelism(),
+    memoryGiB: totalmem() / 2 ** 30,
+    node: process.versions.node,
+    platform: `${platform()} ${release()}`,
+    backends,
+    energyKinds: kinds,
+  };
+}
+
+function sessionsSeconds(dir: string): number {
+  const path = join(dir, 'sessions.jsonl');
+  if (!existsSync(path)) return 0;
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .reduce((sum, line) => sum + ((JSON.parse(line) as { seconds: number }).seconds ?? 0), 0);
+}
+
+/** The plugins a --config file names, so that their selectors can be benchmarked too. */
+function pluginsOf(configFile: string | undefined): string[] {
+  if (!configFile) return [];
+  const plugins = readConfigFile(configFile).plugins;
+  return Array.isArray(plugins) ? plugins.filter((p): p is string => typeof p === 'string') : [];
+}
+
+function defaultBenchDir(): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+  return join('bench', stamp);
+}

@@ -1,0 +1,155 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { jobStateOnDisk, type BenchJob } from './bench-plan';
+import { lastStepOf } from './run-progress';
+
+/** The `sieve` entry point and the folder it runs from (where `tsx` resolves). */
+const MAIN_SCRIPT = fileURLToPath(new URL('../main.ts', import.meta.url));
+export const REPOSITORY_ROOT = resolve(dirname(MAIN_SCRIPT), '../../..');
+
+export type JobStatus = 'pending' | 'running' | 'finished' | 'skipped' | 'failed' | 'stopped' | 'blocked';
+
+export interface JobProgress {
+  job: BenchJob;
+  status: JobStatus;
+  /** Learner (or reference) steps done so far, as far as the job's files tell. */
+  step: number;
+  /** Why it failed or was blocked. */
+  problem?: string;
+}
+
+export interface SchedulerEvents {
+  onChange(progress: readonly JobProgress[]): void;
+  onLine(line: string): void;
+}
+
+export interface Scheduler {
+  /** Resolves when every job has ended or, after `stop`, when the running ones have. */
+  done: Promise<readonly JobProgress[]>;
+  /** Stops starting jobs and asks the running ones to stop after their current step. */
+  stop(signal: NodeJS.Signals): void;
+  /** Ends the running jobs at once. */
+  abort(): void;
+}
+
+/**
+ * Runs the bench's jobs as child processes, at most `parallel` at a time, each once the jobs it
+ * depends on have finished. A finished job (its files say so) is skipped; a run with a checkpoint
+ * is resumed from it; a failed job blocks the jobs that depend on it and no others.
+ */
+export function runJobs(jobs: readonly BenchJob[], parallel: number, events: SchedulerEvents): Scheduler {
+  const progress: JobProgress[] = jobs.map((job) => {
+    const finished = jobStateOnDisk(job) === 'finished';
+    return { job, status: finished ? 'skipped' : 'pending', step: finished ? job.steps : 0 };
+  });
+  const byName = new Map(progress.map((p) => [p.job.name, p]));
+  const children = new Map<string, ChildProcess>();
+  let stopping = false;
+  let resolveDone: (value: readonly JobProgress[]) => void;
+  const done = new Promise<readonly JobProgress[]>((resolveIt) => (resolveDone = resolveIt));
+  const changed = () => events.onChange(progress);
+
+  const isDone = (p: JobProgress | undefined) => p?.status === 'finished' || p?.status === 'skipped';
+  const ready = (p: JobProgress) => p.status === 'pending' && p.job.dependsOn.every((name) => isDone(byName.get(name)));
+
+  const launch = (p: JobProgress) => {
+    const args = argumentsFor(p.job);
+    mkdirSync(dirname(p.job.log), { recursive: true });
+    const log = openSync(p.job.log, 'a');
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN_SCRIPT, ...args], {
+      cwd: REPOSITORY_ROOT,
+      stdio: ['ignore', log, log],
+      env: { ...process.env, NODE_ENV: 'production', FORCE_COLOR: '0' },
+    });
+    closeSync(log);
+    children.set(p.job.name, child);
+    p.status = 'running';
+    events.onLine(`start  ${p.job.name}${args.includes('--resume') ? ' (resuming from its checkpoint)' : ''}`);
+    child.on('exit', (code, signal) => {
+      children.delete(p.job.name);
+      const onDisk = jobStateOnDisk(p.job);
+      if (onDisk === 'finished') {
+        p.status = 'finished';
+        p.step = p.job.steps;
+        events.onLine(`done   ${p.job.name}`);
+      } else if (stopping) {
+        p.status = 'stopped';
+        events.onLine(`stopped ${p.job.name} at step ${p.step}`);
+      } else {
+        p.status = 'failed';
+        p.problem = `exit ${signal ?? code}: ${lastLines(p.job.log)}`;
+        events.onLine(`FAILED ${p.job.name} (${p.problem}); its log: ${p.job.log}`);
+        blockDependents(p.job.name);
+      }
+      changed();
+      schedule();
+    });
+    child.on('error', (error) => events.onLine(`cannot start ${p.job.name}: ${error.message}`));
+  };
+
+  const blockDependents = (failed: string) => {
+    for (const p of progress) {
+      if (p.status === 'pending' && p.job.dependsOn.includes(failed)) {
+        p.status = 'blocked';
+        p.problem = `${failed} failed`;
+        blockDependents(p.job.name);
+      }
+    }
+  };
+
+  const schedule = () => {
+    if (!stopping) {
+      for (const p of progress) {
+        if (children.size >= parallel) break;
+        if (ready(p)) launch(p);
+      }
+    }
+    if (children.size === 0 && (stopping || !progress.some(ready))) {
+      clearInterval(poll);
+      resolveDone(progress);
+    }
+  };
+
+  // The running runs' steps, from their event files, for the progress display.
+  const poll = setInterval(() => {
+    for (const p of progress) if (p.status === 'running' && p.job.kind === 'run') p.step = lastStepOf(p.job.output) ?? p.step;
+    changed();
+  }, 1000);
+
+  changed();
+  setImmediate(schedule);
+  return {
+    done,
+    stop(signal) {
+      stopping = true;
+      for (const child of children.values()) child.kill(signal);
+      for (const p of progress) if (p.status === 'pending') p.status = 'stopped';
+      changed();
+      schedule();
+    },
+    abort() {
+      stopping = true;
+      for (const child of children.values()) child.kill('SIGKILL');
+    },
+  };
+}
+
+/** A run is resumed from its checkpoint, or started afresh (replacing a run that never reached one). */
+function argumentsFor(job: BenchJob): string[] {
+  if (job.kind === 'reference') return ['reference', '--config', job.configFile, '--record', job.output];
+  return jobStateOnDisk(job) === 'resumable'
+    ? ['train', '--resume', job.output, '--no-dashboard']
+    : ['train', '--config', job.configFile, '--overwrite', '--no-dashboard'];
+}
+
+/** The last non-empty line of a log, for a one-line failure message. */
+function lastLines(path: string): string {
+  try {
+    const lines = readFileSync(path, 'utf8').trim().split('\n');
+    return lines.at(-1)?.slice(0, 300) ?? '';
+  } catch {
+    return 'no log';
+  }
+}

@@ -1,0 +1,71 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import type { RunRecord, SystemsFigures } from '@sieve/tools';
+import { REPOSITORY_ROOT } from './scheduler';
+
+/** How long the systems benchmarks run: the full bench measures longer than the smoke one. */
+export interface SystemsPlan {
+  overheadSteps: number;
+  overheadRepeats: number;
+}
+
+/** Runs a TypeScript script of the repository in a child process and parses the last line it prints as JSON. */
+async function jsonFromScript<T>(script: string, args: string[]): Promise<T> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPOSITORY_ROOT, script), ...args], {
+    cwd: REPOSITORY_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_ENV: 'production', FORCE_COLOR: '0' },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const last = stdout.trim().split('\n').at(-1) ?? '';
+  if (code !== 0) throw new Error(`${script} exited with ${code}: ${stderr.trim().split('\n').at(-1) ?? ''}`);
+  return JSON.parse(last) as T;
+}
+
+/**
+ * The systems figures: the engine's overhead and the JEST selection cost, each measured by its own
+ * benchmark in one process (run after the trainings, on a quiet machine), and the meter's CPU share
+ * and the memory figures read from the runs themselves.
+ */
+export async function measureSystems(plan: SystemsPlan, runs: readonly RunRecord[], log: (line: string) => void): Promise<SystemsFigures> {
+  log(`systems: engine overhead (${plan.overheadRepeats} x ${plan.overheadSteps} steps, engine against a plain loop)`);
+  const engineOverhead = await jsonFromScript<SystemsFigures['engineOverhead']>('tools/bench/engine-overhead.ts', [
+    '--steps',
+    String(plan.overheadSteps),
+    '--repeats',
+    String(plan.overheadRepeats),
+    '--json',
+  ]);
+  log('systems: JEST selection cost');
+  const jestSelection = await jsonFromScript<SystemsFigures['jestSelection']>('packages/selection/bench/jest-selection.ts', ['--json']);
+  return { engineOverhead, jestSelection, meterCpuShare: meterShareOf(runs), memory: memoryOf(runs) };
+}
+
+function meterShareOf(runs: readonly RunRecord[]): SystemsFigures['meterCpuShare'] {
+  const fractions = runs.map((run) => run.summary?.meterOverhead?.fraction).filter((f): f is number => typeof f === 'number');
+  if (fractions.length === 0) return null;
+  return { mean: fractions.reduce((a, b) => a + b, 0) / fractions.length, max: Math.max(...fractions), runs: fractions.length };
+}
+
+/** Per selector (its first seed), the points nearest steps 100 and 1,000 (the first and last in a short run). */
+function memoryOf(runs: readonly RunRecord[]): SystemsFigures['memory'] {
+  const memory: SystemsFigures['memory'] = [];
+  const seen = new Set<string>();
+  for (const run of runs) {
+    if (seen.has(run.selector)) continue;
+    seen.add(run.selector);
+    const picked = new Set([100, 1000].map((step) => nearest(run, step)));
+    for (const point of [...picked].sort((a, b) => a.step - b.step)) {
+      memory.push({ selector: run.selector, step: point.step, tensorCount: point.tensorCount, heapUsedBytes: point.heapUsedBytes });
+    }
+  }
+  return memory;
+}
+
+function nearest(run: RunRecord, step: number) {
+  return run.points.reduce((best, p) => (Math.abs(p.step - step) < Math.abs(best.step - step) ? p : best));
+}

@@ -1,0 +1,66 @@
+/**
+ * The protocol's systems figures, each measured side by side with its baseline in one process,
+ * and the machine they were measured on.
+ */
+export interface SystemsFigures {
+  /** Steps per second of the engine with `uniform` against a plain TensorFlow.js loop, same model and batches. */
+  engineOverhead: {
+    steps: number;
+    repeats: number;
+    plainStepsPerSecond: number;
+    engineStepsPerSecond: number;
+    /** Engine time over plain time, minus 1 (median over the repeats). */
+    overheadFraction: number;
+    /** Both loops end on the same loss when they trained on the same batches. */
+    plainLastLoss: number;
+    engineLastLoss: number;
+  } | null;
+  /** Median milliseconds of one JEST selection (sample mode, n = 16) at N = 1,280, b = 256 and larger. */
+  jestSelection: { superBatchSize: number; batchSize: number; selectMilliseconds: number; withScoreMatrixMilliseconds: number }[] | null;
+  /** The meter's CPU time against each run process's, over the bench's runs. */
+  meterCpuShare: { mean: number; max: number; runs: number } | null;
+  /** Live tensors and JavaScript heap at the points nearest steps 100 and 1,000, per selector (first seed). */
+  memory: { selector: string; step: number; tensorCount: number; heapUsedBytes: number }[];
+}
+
+export interface MachineDescription {
+  cpu: string;
+  cores: number;
+  memoryGiB: number;
+  node: string;
+  platform: string;
+  backends: string[];
+  energyKinds: string[];
+}
+
+/** The systems figures as label/value rows, for the HTML and Markdown reports alike. */
+export function systemsRows(figures: SystemsFigures): [label: string, value: string][] {
+  const rows: [string, string][] = [];
+  const e = figures.engineOverhead;
+  if (e) {
+    rows.push([
+      'engine overhead (uniform vs plain TensorFlow.js loop)',
+      `${(e.overheadFraction * 100).toFixed(1)}% more time: ${e.engineStepsPerSecond.toFixed(1)} vs ${e.plainStepsPerSecond.toFixed(1)} steps/s ` +
+        `(median of ${e.repeats} alternating repeats of ${e.steps} steps; last loss ${e.engineLastLoss.toFixed(5)} vs ${e.plainLastLoss.toFixed(5)})`,
+    ]);
+  }
+  for (const size of figures.jestSelection ?? []) {
+    rows.push([
+      `one JEST selection, N = ${size.superBatchSize}, b = ${size.batchSize}, n = 16`,
+      `${size.selectMilliseconds.toFixed(2)} ms (${size.withScoreMatrixMilliseconds.toFixed(2)} ms with building the score matrix)`,
+    ]);
+  }
+  const m = figures.meterCpuShare;
+  if (m) rows.push(['energy meter CPU share', `${(m.mean * 100).toFixed(2)}% mean, ${(m.max * 100).toFixed(2)}% max over ${m.runs} runs`]);
+  for (const entry of figures.memory) {
+    rows.push([`tensors and heap, ${entry.selector} at step ${entry.step}`, `${entry.tensorCount} tensors, ${(entry.heapUsedBytes / 2 ** 20).toFixed(0)} MiB heap`]);
+  }
+  return rows;
+}
+
+export function machineLine(machine: MachineDescription): string {
+  return (
+    `${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB.toFixed(0)} GiB, Node ${machine.node} on ${machine.platform}; ` +
+    `backend ${machine.backends.join(', ')}; energy ${machine.energyKinds.join(', ') || 'not metered'}`
+  );
+}
