@@ -31,7 +31,7 @@ export const PRESETS = {
     optimizer: { learningRate: 2e-3, warmupSteps: 10, finalLearningRateFraction: 0.05 },
   },
   default: DEFAULT_PRESET,
-  bench: { ...DEFAULT_PRESET, steps: 4000, evalEvery: 100 },
+  bench: { ...DEFAULT_PRESET, steps: 4000, evalEvery: 50 },
   'bench-smoke': {
     steps: 40,
     batchSize: 32,
