@@ -3,3 +3,4 @@ export * from './compare';
 export * from './report';
 export * from './systems-figures';
 export * from './report-markdown';
+export * from './bench-results';

@@ -7,25 +7,7 @@ import { initBackend } from '@sieve/tensor';
 import { loadDataset } from '@sieve/data';
 import { PhaseLedger, modelSpecOf, prepareReference, referenceCacheDir, referenceCacheKey } from '@sieve/engine';
 import { createEnergyMeter } from '@sieve/energy';
-
-/**
- * What one reference model cost to make: written by `sieve reference` for the benchmark, which
- * charges it once per seed to the runs that use it (the runs themselves reuse it from the cache,
- * so their own points hold its FLOPs but none of its joules).
- */
-export interface ReferenceRecord {
-  seed: number;
-  cacheKey: string;
-  trainingFlops: number;
-  embeddingFlops: number;
-  trainingSeconds: number;
-  embeddingSeconds: number;
-  /** Null when no energy meter ran. */
-  trainingJoules: number | null;
-  embeddingJoules: number | null;
-  energyKind: 'measured' | 'estimated' | null;
-  backend: string;
-}
+import type { ReferenceRecord } from '@sieve/tools';
 
 /**
  * Trains the reference model of `config` from scratch (a cached copy is deleted first, so that its

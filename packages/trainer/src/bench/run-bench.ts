@@ -14,38 +14,20 @@ import {
   reportCharts,
   reportMarkdown,
   reportPage,
-  type Comparison,
+  referenceCostOf,
+  type BenchResults,
   type MachineDescription,
-  type ReferenceCost,
+  type ReferenceRecord,
   type RunRecord,
   type SystemsFigures,
 } from '@sieve/tools';
 import { readConfigFile } from '../run-config';
-import type { ReferenceRecord } from '../run-reference';
 import { benchJobs, resolveBenchSettings, writePlan, type BenchFlags, type BenchJob, type BenchSettings } from './bench-plan';
 import { benchLayout, type BenchLayout } from './bench-layout';
 import { runJobs, type JobProgress } from './scheduler';
 import { progressLine, stepsDoneOf, summariseProgress } from './progress';
 import { mountProgressScreen } from './progress-view';
 import { measureSystems, type SystemsPlan } from './systems';
-
-/** `results.json`: everything the report and the README's results section are made from. */
-export interface BenchResults {
-  version: 1;
-  date: string;
-  preset: string;
-  task: string;
-  selectors: string[];
-  seeds: number[];
-  settings: { steps: number; batchSize: number; filterRatio: number; chunks: number; evalEvery: number; referenceSteps: number };
-  machine: MachineDescription;
-  /** Wall seconds of the bench over every session it took (reruns that carried it on included). */
-  wallSeconds: number;
-  references: ReferenceRecord[];
-  runs: { name: string; selector: string; seed: number; status: string; steps: number; wallSeconds: number | null }[];
-  comparison: Comparison;
-  systems: SystemsFigures | null;
-}
 
 const SYSTEMS_PLANS: Record<string, SystemsPlan> = {
   bench: { overheadSteps: 500, overheadRepeats: 5 },
@@ -164,12 +146,7 @@ async function analyse(settings: BenchSettings, layout: BenchLayout, jobs: Bench
   const runs: RunRecord[] = jobs
     .filter((job) => job.kind === 'run')
     .map((job) => ({ ...readRun(job.output), dir: relative(layout.dir, job.output) }));
-  const costs: ReferenceCost[] = references.map((r) => ({
-    seed: r.seed,
-    cacheKey: r.cacheKey,
-    flops: r.trainingFlops + r.embeddingFlops,
-    joules: r.trainingJoules === null || r.embeddingJoules === null ? null : r.trainingJoules + r.embeddingJoules,
-  }));
+  const costs = references.map(referenceCostOf);
   for (const run of runs) {
     const key = run.summary?.reference?.cacheKey;
     const record = costs.find((c) => c.seed === run.seed);
