@@ -287,7 +287,6 @@ function bestMeanScore(runs: readonly RunRecord[]): { score: number; step: numbe
   return best;
 }
 
-const format = (value: number, digits = 3) => (Math.abs(value) >= 1e4 ? value.toExponential(2) : value.toFixed(digits));
 
 /** Joules with a unit that keeps three figures: 950 J, 12.3 kJ, 1.05 MJ. */
 export function formatJoules(joules: number): string {

@@ -4,3 +4,4 @@ export * from './report';
 export * from './systems-figures';
 export * from './report-markdown';
 export * from './bench-results';
+export * from './readme-results';

@@ -41,7 +41,7 @@ function writeRun(name: string, selector: string, seed: number, scores: number[]
   const dir = join(root, name);
   mkdirSync(dir, { recursive: true });
   const points = scores.map((score, i) => point((i + 1) * 50, score, noise, withJoules ? (i + 1) * 5 + seed : null));
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ selector, seed, backend: 'auto' }));
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ selector, seed, backend: 'auto', task: 'fashion-captions', batchSize: 128, steps: 200, model: { imageTower: 'mlp' } }));
   writeFileSync(join(dir, 'points.jsonl'), points.map((p) => JSON.stringify(p)).join('\n') + '\n');
   const summary = { status: 'completed', task: 'fashion-captions', selector, backend: 'cpu', seed, steps: points.at(-1)!.step, energy: points.at(-1)!.energy };
   writeFileSync(join(dir, 'summary.json'), JSON.stringify(summary as Partial<RunSummary>));
@@ -65,14 +65,14 @@ describe('buildReport', () => {
     const html = await buildReport(writeRuns('joules', true).map(readRun), { title: 'Noise & <friends>' });
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
     expect(html).toContain('<title>Noise &amp; &lt;friends&gt;</title>');
-    // Score against steps, FLOPs and joules; share of mismatched + junk; make-up by tag.
-    expect(count(html, /<svg[\s>]/g)).toBe(5);
-    for (const id of ['score-steps', 'score-flops', 'score-joules', 'noise', 'make-up']) expect(html).toContain(`<section id="${id}">`);
+    // Score against steps, FLOPs and joules (without and with the reference); share of mismatched + junk; make-up by tag.
+    expect(count(html, /<svg[\s>]/g)).toBe(6);
+    for (const id of ['score-steps', 'score-flops', 'score-joules', 'score-joules-with-reference', 'noise', 'make-up']) expect(html).toContain(`<section id="${id}">`);
     // Self-contained: no scripts, style sheets, images or fonts fetched from anywhere.
     expect(html).not.toMatch(/<script|<link|<img|@import|url\(|src=/i);
     // The comparison table: header and one row per selector (best score: mean ± sd of the seeds' bests);
     // the target is the best per-step mean of uniform, 0.45 at step 100.
-    expect(html).toContain('target: uniform&#39;s best mean score 0.4500 (at step 100)');
+    expect(html).toContain('target: uniform&#39;s best mean score 0.4500 (at step 100 of 200)');
     expect(html).toContain('<th>steps to target</th>');
     expect(html).toMatch(/<tr><td>uniform<\/td><td class="num">2<\/td><td class="num">0\.475 ± 0\.035<\/td>/);
     expect(html).toMatch(/<tr><td>&lt;b&gt;<\/td><td class="num">2<\/td><td class="num">0\.675 ± 0\.035<\/td>/);
@@ -84,10 +84,10 @@ describe('buildReport', () => {
     // Axes say their units.
     expect(html).toContain('learner steps');
     expect(html).toContain('total FLOPs');
-    expect(html).toContain('energy (J, cumulative, estimated)');
+    expect(html).toContain('energy (J, estimated; k = 10³)');
     // Two seeds each: a min–max band under the mean lines, and the target as a rule, in each score chart.
     expect(html).toContain('shaded band: lowest to highest seed');
-    for (const id of ['score-steps', 'score-flops', 'score-joules']) {
+    for (const id of ['score-steps', 'score-flops', 'score-joules', 'score-joules-with-reference']) {
       const section = html.slice(html.indexOf(`<section id="${id}">`), html.indexOf('</section>', html.indexOf(`<section id="${id}">`)));
       expect(section).toContain('aria-roledescription="area mark"');
       expect(section).toContain('aria-roledescription="line mark"');
@@ -100,10 +100,12 @@ describe('buildReport', () => {
   it('skips the joules chart with a note when no run has joules', async () => {
     const html = await buildReport(writeRuns('nojoules', false).map(readRun), {});
     expect(count(html, /<svg[\s>]/g)).toBe(4);
-    expect(html).toMatch(/<section id="score-joules">\n<h3>Score against joules<\/h3>\n<p class="note">Skipped: no run recorded joules/);
+    for (const [id, heading] of [['score-joules', 'without'], ['score-joules-with-reference', 'with']]) {
+      expect(html).toMatch(new RegExp(`<section id="${id}">\\n<h3>Score against joules, ${heading} the reference</h3>\\n<p class="note">Skipped: no run recorded these joules`));
+    }
     expect(html).toContain('<td>no energy</td>');
     // Uniform reaches its own target in steps and FLOPs, but joules to target are 'never'.
-    expect(html).toMatch(/<tr><td>uniform<\/td>(<td class="num">[^<]*<\/td>){5}<td class="num">never<\/td>/);
+    expect(html).toMatch(/<tr><td>uniform<\/td>(<td class="num">[^<]*<\/td>){4}<td class="num">never<\/td>/);
     expect(html).toContain('<h1>Sieve benchmark report</h1>');
   });
 
