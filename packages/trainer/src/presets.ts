@@ -10,6 +10,18 @@ const DEFAULT_PRESET = {
   evalEvery: 100,
 } satisfies Partial<RunConfigInput>;
 
+const SMOKE_PRESET = {
+  steps: 60,
+  batchSize: 64,
+  filterRatio: 0.8,
+  chunks: 16,
+  seed: 0,
+  evalEvery: 30,
+  reference: { steps: 150, batchSize: 128, learningRate: 2e-3, maxShift: 2 },
+  evaluation: { testLimit: 2000 },
+  optimizer: { learningRate: 2e-3, warmupSteps: 10, finalLearningRateFraction: 0.05 },
+} satisfies Partial<RunConfigInput>;
+
 /**
  * Named starting points; a config file and then flags override them.
  * - smoke: a whole run (reference, scoring, training, points) in well under a minute.
@@ -19,29 +31,17 @@ const DEFAULT_PRESET = {
  * - bench-smoke: the same protocol at toy size, for CI and for trying the bench command.
  */
 export const PRESETS = {
-  smoke: {
-    steps: 60,
-    batchSize: 64,
-    filterRatio: 0.8,
-    chunks: 16,
-    seed: 0,
-    evalEvery: 30,
-    reference: { steps: 150, batchSize: 128, learningRate: 2e-3, maxShift: 2 },
-    evaluation: { testLimit: 2000 },
-    optimizer: { learningRate: 2e-3, warmupSteps: 10, finalLearningRateFraction: 0.05 },
-  },
+  smoke: SMOKE_PRESET,
   default: DEFAULT_PRESET,
   bench: { ...DEFAULT_PRESET, steps: 4000, evalEvery: 50 },
   'bench-smoke': {
+    ...SMOKE_PRESET,
     steps: 40,
     batchSize: 32,
-    filterRatio: 0.8,
-    chunks: 16,
-    seed: 0,
     evalEvery: 20,
-    reference: { steps: 100, batchSize: 64, learningRate: 2e-3, maxShift: 2 },
+    reference: { ...SMOKE_PRESET.reference, steps: 100, batchSize: 64 },
     evaluation: { testLimit: 1000 },
-    optimizer: { learningRate: 2e-3, warmupSteps: 5, finalLearningRateFraction: 0.05 },
+    optimizer: { ...SMOKE_PRESET.optimizer, warmupSteps: 5 },
   },
 } satisfies Record<string, Partial<RunConfigInput>>;
 

@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isUserInputError } from '@sieve/core';
 import { removeTempDirs, tempDir } from '@sieve/core/testing';
+import { userErrorField as fieldOf } from '@sieve/selection/testing';
 import { checkpointDir, loadSelectorRegistry, type SelectorRegistry } from '@sieve/engine';
 import { benchJobs, jobStateOnDisk, resolveBenchSettings, writePlan, type BenchFlags } from './bench-plan';
 import { benchLayout } from './bench-layout';
@@ -13,17 +13,6 @@ let registry: SelectorRegistry;
 beforeAll(async () => {
   registry = await loadSelectorRegistry();
 });
-
-/** The field a UserInputError names, or the error itself when it is another kind. */
-function fieldOf(work: () => unknown): string {
-  try {
-    work();
-  } catch (error) {
-    if (isUserInputError(error)) return error.field;
-    throw error;
-  }
-  throw new Error('did not throw');
-}
 
 describe('resolveBenchSettings', () => {
   it('defaults to every installed selector, uniform first, 3 seeds from the config seed, on the bench preset', () => {
