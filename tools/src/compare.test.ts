@@ -78,6 +78,10 @@ describe('compareRuns', () => {
     expect(comparison.selectors[1].breakEvenRuns).toBeNull();
     expect(comparison.selectors[1].breakEvenNote).toBe('no saving');
     expect(comparisonTable(comparison)).toMatch(/never \(no saving per run\)/);
+    // Without the bench's record, a run that reused its reference has unknown joules with it: '–', not 'never'.
+    const unknown = compareRuns([uniform, costly]);
+    expect(unknown.selectors[1].toTarget.joulesWithReference).toBeNull();
+    expect(comparisonTable(unknown)).toMatch(/\| costly \| 1 \|( [^|]+ \|){5} – \|/);
   });
 
   it('refuses runs of different tasks, architectures, batch sizes or budgets, naming them', () => {

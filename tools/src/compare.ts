@@ -337,7 +337,8 @@ const CELL_FORMAT: Record<CostAxis, (value: number) => string> = {
 /** `mean ± spread (ratio)`, `(reached/seeds)` when some seeds never got there, or `never`. */
 export function costCell(s: SelectorComparison, axis: CostAxis): string {
   const t = s.toTarget[axis];
-  if (!t) return 'never';
+  // Reached in steps but with no figure on this axis: unknown (no meter, or no measured reference), not never.
+  if (!t) return s.toTarget.steps ? '–' : 'never';
   const f = CELL_FORMAT[axis];
   const reached = t.reached < s.seeds ? ` (${t.reached}/${s.seeds} seeds)` : '';
   const ratio = t.ratioToBaseline === null ? '' : ` (${ratioWords(t.ratioToBaseline)})`;

@@ -104,8 +104,8 @@ describe('buildReport', () => {
       expect(html).toMatch(new RegExp(`<section id="${id}">\\n<h3>Score against joules, ${heading} the reference</h3>\\n<p class="note">Skipped: no run recorded these joules`));
     }
     expect(html).toContain('<td>no energy</td>');
-    // Uniform reaches its own target in steps and FLOPs, but joules to target are 'never'.
-    expect(html).toMatch(/<tr><td>uniform<\/td>(<td class="num">[^<]*<\/td>){4}<td class="num">never<\/td>/);
+    // Uniform reaches its own target in steps and FLOPs; with no meter its joules to target are unknown.
+    expect(html).toMatch(/<tr><td>uniform<\/td>(<td class="num">[^<]*<\/td>){4}<td class="num">–<\/td>/);
     expect(html).toContain('<h1>Sieve benchmark report</h1>');
   });
 
