@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import type { BenchResults } from './bench-results';
 import { replaceResultsSection, resultsPathOf, resultsSection } from './readme-results';
 
-const root = resolve(import.meta.dirname, '..');
+const root = resolve(import.meta.dirname, '../..');
 const readmePath = join(root, 'README.md');
 try {
   const { values } = parseArgs({ options: { results: { type: 'string' } } });
