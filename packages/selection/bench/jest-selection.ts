@@ -1,4 +1,4 @@
-// Selection cost (benchmark.md, "Systems figures"): the median time of one JEST selection
+// Selection cost (docs/benchmark-protocol.md, "Systems figures"): the median time of one JEST selection
 // (joint sampling, sample mode, n = 16 chunks) on a random score matrix, at N = 1,280, b = 256
 // and at 2x and 4x both, with the growth from one size to the next. The joint sampler does
 // O(N * b) work, so doubling both should cost about 4x; more than that is memory traffic

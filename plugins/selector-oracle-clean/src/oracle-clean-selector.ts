@@ -1,7 +1,7 @@
 import type { ScoringContext, Selection, Selector, SelectorFactory, SelectorSettings } from '@sieve/core';
 import { checkBatchFits, rejectUnknownOptions } from '@sieve/selection';
 
-/** Tags of the examples a perfect noise filter would keep (benchmark.md). */
+/** Tags of the examples a perfect noise filter would keep (docs/benchmark-protocol.md). */
 export const ORACLE_KEPT_TAGS: readonly string[] = ['clean', 'duplicate'];
 
 /**
