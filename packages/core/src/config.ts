@@ -90,6 +90,13 @@ export const runConfigSchema = z
         batchSize: z.number().int().positive().default(128),
         learningRate: z.number().positive().default(2e-3),
         maxShift: z.number().int().min(0).max(8).default(2),
+        /**
+         * The reference's own model size (default: the learner's). It only scores, so it can be
+         * smaller than the learner: its training and pool embedding cost shrink with it.
+         */
+        hiddenDim: z.number().int().positive().optional(),
+        embeddingDim: z.number().int().positive().optional(),
+        textEmbeddingDim: z.number().int().positive().optional(),
         /** Where the reference model is cached; `<data.cacheDir>/reference` when unset. Not part of its cache key. */
         cacheDir: z.string().min(1).optional(),
       })

@@ -15,6 +15,13 @@ export type LossMatrix =
 export interface LossRequest {
   /** Resolution of the learner's image tower when scoring; the reference always runs fine. */
   resolution?: Resolution;
+  /**
+   * Positions in the super-batch (each in [0, N), distinct) to compute the losses over, in this
+   * order; the matrix then has `candidates.length` rows and its entry i is candidate
+   * `candidates[i]`. All N when unset. A cascade scores a prefiltered few this way, and pays
+   * only for those.
+   */
+  candidates?: Int32Array;
 }
 
 /**

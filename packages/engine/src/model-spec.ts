@@ -20,3 +20,14 @@ export function modelSpecOf(config: RunConfig, dataset: Dataset): ModelSpec {
     classCount: dataset.classNames.length,
   };
 }
+
+/** The reference model's shape: the learner's, with the sizes `reference` overrides. */
+export function referenceSpecOf(config: RunConfig, learnerSpec: ModelSpec): ModelSpec {
+  const { hiddenDim, embeddingDim, textEmbeddingDim } = config.reference;
+  return {
+    ...learnerSpec,
+    hiddenDim: hiddenDim ?? learnerSpec.hiddenDim,
+    embeddingDim: embeddingDim ?? learnerSpec.embeddingDim,
+    textEmbeddingDim: textEmbeddingDim ?? learnerSpec.textEmbeddingDim,
+  };
+}

@@ -12,6 +12,7 @@ import {
 } from '@sieve/models';
 import { shiftImagesRandomly, type ClassificationDataset, type ContrastiveDataset, type Dataset } from '@sieve/data';
 import { gatherRows, gatherValues } from './batch';
+import { referenceSpecOf } from './model-spec';
 import type { PhaseLedger } from './phase-ledger';
 
 /** What the learner's scoring needs from the frozen reference model, computed once. */
@@ -56,13 +57,13 @@ interface CacheMeta {
 const CACHE_VERSION = 1;
 const EMBEDDING_CHUNK = 2048;
 
-/** Everything that determines the reference model and its pool scores. */
+/** Everything that determines the reference model and its pool scores (`spec`: the learner's). */
 export function referenceCacheKey(config: RunConfig, spec: ModelSpec, dataset: Dataset): string {
   const determinants = {
     version: CACHE_VERSION,
     task: config.task,
     data: { ...config.data, cacheDir: undefined },
-    model: spec,
+    model: referenceSpecOf(config, spec),
     reference: { ...config.reference, cacheDir: undefined },
     seed: config.seed,
     pool: dataset.pool.count,
@@ -104,10 +105,11 @@ export async function prepareReference(
     return { ...cached, cacheKey, reusedFromCache: true };
   }
   log(`training reference model ${cacheKey} on ${dataset.reference.count} curated examples`);
+  const referenceSpec = referenceSpecOf(config, spec);
   const result =
     dataset.kind === 'contrastive'
-      ? await trainContrastiveReference(config, spec, dataset, dir, phasesOf(ledger, events))
-      : await trainClassifierReference(config, spec, dataset, dir, phasesOf(ledger, events));
+      ? await trainContrastiveReference(config, referenceSpec, dataset, dir, phasesOf(ledger, events))
+      : await trainClassifierReference(config, referenceSpec, dataset, dir, phasesOf(ledger, events));
   if (!alreadyCharged) {
     ledger.addFlops('reference-training', result.trainingFlops);
     ledger.addFlops('reference-embedding', result.embeddingFlops);

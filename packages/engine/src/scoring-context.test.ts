@@ -105,6 +105,39 @@ describe('LazyScoringContext', () => {
     expect(ctx.learnerScoringFlops.fine).toBe(flopsAfterFirst);
   });
 
+  it('scores a subset of candidates as the sub-matrix of the whole, charges only its FLOPs and reports its learnability', async () => {
+    const whole = context();
+    const allLearner = await whole.ctx.losses('learner');
+    const allReference = await whole.ctx.losses('reference');
+    const { ctx, learner, ledger } = context();
+    const subset = Int32Array.from([7, 2, 10]);
+    const learnerPart = await ctx.losses('learner', { candidates: subset });
+    const referencePart = await ctx.losses('reference', { candidates: subset });
+    expect(learnerPart.size).toBe(3);
+    // Entry (i, j) of the subset's matrix is entry (subset[i], subset[j]) of the whole one.
+    for (let i = 0; i < 3; i++) {
+      for (let j = 0; j < 3; j++) {
+        expect(learnerPart.values[i * 3 + j]).toBeCloseTo(allLearner.values[subset[i] * n + subset[j]], 5);
+        expect(referencePart.values[i * 3 + j]).toBeCloseTo(allReference.values[subset[i] * n + subset[j]], 5);
+      }
+    }
+    expect(ctx.learnerScoringFlops.fine).toBe(learner.flops.embedImages(3) + learner.flops.embedTexts(3) + learner.flops.pairwiseLosses(3, 3, 8));
+    expect(ledger.flops.scoring).toBe(ctx.learnerScoringFlops.fine + learner.flops.pairwiseLosses(3, 3, 8));
+    expect(ctx.learnerExamplesScored).toBe(3);
+    const scored = ctx.scoredLearnability()!;
+    expect(Array.from(scored.positions)).toEqual([7, 2, 10]);
+    for (let i = 0; i < 3; i++) expect(scored.learnability[i]).toBeCloseTo(learnerPart.values[i * 4] - referencePart.values[i * 4], 6);
+    // The same subset again is served from this step's cache.
+    expect(await ctx.losses('learner', { candidates: Int32Array.from([7, 2, 10]) })).toBe(learnerPart);
+  });
+
+  it('refuses a subset with a repeated or out-of-range position', async () => {
+    const { ctx } = context();
+    await expect(ctx.losses('learner', { candidates: Int32Array.from([1, 1]) })).rejects.toThrow(/distinct positions in \[0, 12\)/);
+    await expect(ctx.losses('reference', { candidates: Int32Array.from([12]) })).rejects.toThrow(/candidate 12/);
+    expect(ctx.scoredLearnability()).toBeNull();
+  });
+
   it("serves every pool example's reference loss, the diagonal of the reference matrix, computed and charged once across steps", async () => {
     const ledger = new PhaseLedger(null);
     const pool = new PoolReferenceLosses(async () => reference, ledger);

@@ -10,7 +10,7 @@ import {
   type TaskKind,
 } from '@sieve/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { pairwiseSigmoidLoss } from '@sieve/tensor';
+import { pairwiseSigmoidLossValues } from '@sieve/tensor';
 import type { ClassifierModel, ContrastiveModel } from '@sieve/models';
 import type { ReferenceScores } from './reference-model';
 import { gatherRows, gatherValues } from './batch';
@@ -63,6 +63,8 @@ export class LazyScoringContext implements ScoringContext {
   scoringMilliseconds = 0;
   /** Learner scoring FLOPs this step, by the image resolution they ran at. */
   readonly learnerScoringFlops: Record<Resolution, number> = { fine: 0, coarse: 0 };
+  /** The most candidates the learner scored in one request this step (0: it scored none). */
+  learnerExamplesScored = 0;
   private readonly computed = new Map<string, LossMatrix>();
 
   constructor(private readonly options: ScoringContextOptions) {
@@ -76,13 +78,14 @@ export class LazyScoringContext implements ScoringContext {
 
   async losses(model: ModelRole, request: LossRequest = {}): Promise<LossMatrix> {
     const resolution: Resolution = model === 'reference' ? 'fine' : (request.resolution ?? 'fine');
-    const key = `${model}:${resolution}`;
+    const candidates = request.candidates ? this.checkCandidates(request.candidates) : null;
+    const key = lossKey(model, resolution, candidates);
     const known = this.computed.get(key);
     if (known) return known;
     const reference = model === 'reference' ? await this.options.reference() : null;
     const start = performance.now();
     const matrix = this.options.ledger.measure('scoring', () =>
-      reference ? this.referenceLosses(reference) : this.learnerLosses(resolution),
+      reference ? this.referenceLosses(reference, candidates) : this.learnerLosses(resolution, candidates),
     );
     this.scoringMilliseconds += performance.now() - start;
     this.computed.set(key, matrix);
@@ -109,17 +112,64 @@ export class LazyScoringContext implements ScoringContext {
     return Array.from(tags, (tag) => tagNames[tag]);
   }
 
-  /** Losses computed so far this step, by `model:resolution` (for diagnostics). */
+  /** Losses computed so far this step, by `model:resolution` (all N) or `model:resolution:positions` (a subset). */
   computedLosses(): ReadonlyMap<string, LossMatrix> {
     return this.computed;
   }
 
-  private learnerLosses(resolution: Resolution): LossMatrix {
-    const { learner, superBatch } = this.options;
+  /**
+   * Per-candidate learnability of the candidates both models scored at the fine resolution (the
+   * same candidates, in the same order) and their positions in the super-batch; null when the
+   * selector did not ask for both.
+   */
+  scoredLearnability(): { positions: Int32Array; learnability: Float64Array } | null {
+    for (const [key, learner] of this.computed) {
+      if (!key.startsWith('learner:fine')) continue;
+      const reference = this.computed.get(key.replace('learner:', 'reference:'));
+      if (!reference) continue;
+      const subset = key.split(':')[2];
+      const positions = subset === undefined ? Int32Array.from({ length: this.superBatchSize }, (_, i) => i) : Int32Array.from(subset.split(','), Number);
+      return { positions, learnability: diagonalLearnability(learner, reference) };
+    }
+    return null;
+  }
+
+  private checkCandidates(candidates: Int32Array): Int32Array {
+    const seen = new Uint8Array(this.superBatchSize);
+    for (const position of candidates) {
+      if (!Number.isInteger(position) || position < 0 || position >= this.superBatchSize || seen[position]) {
+        throw new Error(
+          `losses were asked for candidate ${position}; candidates must be distinct positions in [0, ${this.superBatchSize})`,
+        );
+      }
+      seen[position] = 1;
+    }
+    if (candidates.length === 0) throw new Error('losses were asked for an empty list of candidates');
+    return candidates;
+  }
+
+  /** The learner's inputs for `candidates` (all N when null), gathered from the super-batch. */
+  private inputsOf(candidates: Int32Array | null): { images: Float32Array; tokens: Int32Array; labels: Int32Array } {
+    const { superBatch } = this.options;
     this.options.gatherInputs?.();
+    if (!candidates) return superBatch;
     const n = this.superBatchSize;
+    const pixels = superBatch.images.length / n;
+    const maxTokens = superBatch.tokens.length / n;
+    return {
+      images: gatherRows(superBatch.images, pixels, candidates, new Float32Array(candidates.length * pixels)),
+      tokens: gatherRows(superBatch.tokens, maxTokens, candidates, new Int32Array(candidates.length * maxTokens)),
+      labels: superBatch.labels.length > 0 ? gatherValues(superBatch.labels, candidates, new Int32Array(candidates.length)) : superBatch.labels,
+    };
+  }
+
+  private learnerLosses(resolution: Resolution, candidates: Int32Array | null): LossMatrix {
+    const { learner } = this.options;
+    const inputs = this.inputsOf(candidates);
+    const n = candidates?.length ?? this.superBatchSize;
+    this.learnerExamplesScored = Math.max(this.learnerExamplesScored, n);
     if (learner.kind === 'contrastive') {
-      const values = learner.pairwiseLosses(superBatch.images, superBatch.tokens, n, resolution);
+      const values = learner.pairwiseLosses(inputs.images, inputs.tokens, n, resolution);
       const dim = learner.spec.embeddingDim;
       this.chargeLearner(
         resolution,
@@ -127,7 +177,7 @@ export class LazyScoringContext implements ScoringContext {
       );
       return { kind: 'pairwise', size: n, values };
     }
-    const values = learner.exampleLosses(superBatch.images, superBatch.labels, n, resolution);
+    const values = learner.exampleLosses(inputs.images, inputs.labels, n, resolution);
     this.chargeLearner(resolution, learner.flops.forward(n, resolution));
     return { kind: 'per-example', size: n, values };
   }
@@ -137,34 +187,41 @@ export class LazyScoringContext implements ScoringContext {
     this.learnerScoringFlops[resolution] += flops;
   }
 
-  private referenceLosses(reference: ReferenceScores): LossMatrix {
+  private referenceLosses(reference: ReferenceScores, candidates: Int32Array | null): LossMatrix {
     const { superBatch, ledger, learner } = this.options;
-    const n = this.superBatchSize;
+    const poolIndices = candidates ? gatherValues(superBatch.poolIndices, candidates, new Int32Array(candidates.length)) : superBatch.poolIndices;
+    const n = poolIndices.length;
     if (reference.kind === 'contrastive') {
       const dim = reference.dim;
-      const x = gatherRows(reference.imageEmbeddings, dim, superBatch.poolIndices, new Float32Array(n * dim));
-      const y = gatherRows(reference.textEmbeddings, dim, superBatch.poolIndices, new Float32Array(n * dim));
+      const x = gatherRows(reference.imageEmbeddings, dim, poolIndices, new Float32Array(n * dim));
+      const y = gatherRows(reference.textEmbeddings, dim, poolIndices, new Float32Array(n * dim));
       const values = referencePairwiseLosses(x, y, n, dim, reference.temperature, reference.bias);
       if (learner.kind === 'contrastive') ledger.addFlops('scoring', learner.flops.pairwiseLosses(n, n, dim));
       return { kind: 'pairwise', size: n, values };
     }
-    const values = gatherValues(reference.exampleLosses, superBatch.poolIndices, new Float32Array(n));
+    const values = gatherValues(reference.exampleLosses, poolIndices, new Float32Array(n));
     return { kind: 'per-example', size: n, values };
   }
 }
 
+/** The cache key of one loss request: the subset's positions are part of it. */
+function lossKey(model: ModelRole, resolution: Resolution, candidates: Int32Array | null): string {
+  return candidates ? `${model}:${resolution}:${candidates.join(',')}` : `${model}:${resolution}`;
+}
+
 /**
  * The reference's N x N loss matrix from its cached embeddings, on the tensor backend (several
- * times faster than a JavaScript loop at N = 640). The result is read outside `tidy`, which
- * would otherwise walk the returned array element by element.
+ * times faster than a JavaScript loop at N = 640).
  */
 function referencePairwiseLosses(x: Float32Array, y: Float32Array, n: number, dim: number, temperature: number, bias: number): Float32Array {
-  const losses = tf.tidy(() =>
-    pairwiseSigmoidLoss(tf.tensor2d(x, [n, dim]), tf.tensor2d(y, [n, dim]), tf.scalar(Math.log(temperature)), tf.scalar(bias)),
-  );
-  const values = losses.dataSync() as Float32Array;
-  losses.dispose();
-  return values;
+  const xs = tf.tensor2d(x, [n, dim]);
+  const ys = tf.tensor2d(y, [n, dim]);
+  try {
+    return pairwiseSigmoidLossValues(xs, ys, temperature, bias);
+  } finally {
+    xs.dispose();
+    ys.dispose();
+  }
 }
 
 /** Per-candidate learnability (learner minus reference loss of the positive pair / the example). */

@@ -13,13 +13,13 @@ describe('SelectionTally', () => {
     tally.record(Int32Array.from([0, 1, 4]), Int32Array.from([0, 1, 2]), {
       selectionMilliseconds: 2,
       scoringMilliseconds: 10,
-      learnability: Float64Array.from([1, 2, 3, 6]),
+      learnability: { positions: Int32Array.from([0, 1, 2, 3]), learnability: Float64Array.from([1, 2, 3, 6]) },
       diagnostics: { spearman: 0.5 },
     });
     tally.record(Int32Array.from([2, 3, 9]), Int32Array.from([0, 1, 3]), {
       selectionMilliseconds: 4,
       scoringMilliseconds: 20,
-      learnability: Float64Array.from([0, 0, 0, 3]),
+      learnability: { positions: Int32Array.from([0, 1, 2, 3]), learnability: Float64Array.from([0, 0, 0, 3]) },
       diagnostics: { spearman: 0.7 },
     });
     const report = tally.report();

@@ -4,8 +4,11 @@ export interface StepSelectionFacts {
   selectionMilliseconds: number;
   scoringMilliseconds: number;
   diagnostics?: Record<string, number>;
-  /** Per-candidate learnability of the super-batch, when the selector computed both losses. */
-  learnability: Float64Array | null;
+  /**
+   * Learnability of the candidates the selector scored with both models (their positions in the
+   * super-batch, and one value each), or null when it did not compute both.
+   */
+  learnability: { positions: Int32Array; learnability: Float64Array } | null;
 }
 
 /** Accumulates what was chosen between two benchmark points, and reports it against the pool. */
@@ -43,10 +46,18 @@ export class SelectionTally {
     this.selectionMilliseconds += facts.selectionMilliseconds;
     this.scoringMilliseconds += facts.scoringMilliseconds;
     if (facts.learnability) {
-      for (const candidate of chosenCandidates) this.learnabilityChosenSum += facts.learnability[candidate];
-      this.learnabilityChosenCount += chosenCandidates.length;
-      for (const value of facts.learnability) this.learnabilitySuperBatchSum += value;
-      this.learnabilitySuperBatchCount += facts.learnability.length;
+      const { positions, learnability } = facts.learnability;
+      const byPosition = new Map<number, number>();
+      positions.forEach((position, i) => byPosition.set(position, learnability[i]));
+      // Chosen candidates the models did not both score (a cascade's) have no learnability to add.
+      for (const candidate of chosenCandidates) {
+        const value = byPosition.get(candidate);
+        if (value === undefined) continue;
+        this.learnabilityChosenSum += value;
+        this.learnabilityChosenCount++;
+      }
+      for (const value of learnability) this.learnabilitySuperBatchSum += value;
+      this.learnabilitySuperBatchCount += learnability.length;
     }
     for (const [name, value] of Object.entries(facts.diagnostics ?? {})) {
       if (!Number.isFinite(value)) continue;

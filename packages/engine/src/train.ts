@@ -32,7 +32,7 @@ import { PhaseLedger } from './phase-ledger';
 import { prepareReference, type ReferenceResult } from './reference-model';
 import { PoolReferenceLosses } from './pool-reference-losses';
 import { RunFiles } from './run-files';
-import { LazyScoringContext, diagonalLearnability, type SuperBatch } from './scoring-context';
+import { LazyScoringContext, type SuperBatch } from './scoring-context';
 import { SelectionTally } from './selection-tally';
 import { selectionRng, superBatchRng } from './streams';
 import { LOOP_STATE_VERSION, loadCheckpoint, saveCheckpoint } from './checkpoint';
@@ -259,9 +259,7 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
       const selection = await selector.select(context);
       const selectionMilliseconds = performance.now() - selectionStart - context.scoringMilliseconds;
       checkSelection(selection.indices, batchSize, superBatchSize, selectorFactory.name);
-      if (context.computedLosses().has('learner:fine') || context.computedLosses().has('learner:coarse')) {
-        examplesScored += superBatchSize;
-      }
+      examplesScored += context.learnerExamplesScored;
       for (let i = 0; i < batchSize; i++) chosenPoolIndices[i] = poolIndices[selection.indices[i]];
       tally.record(chosenPoolIndices, selection.indices, {
         selectionMilliseconds,
@@ -271,7 +269,7 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
           learnerScoringFlopsFine: context.learnerScoringFlops.fine,
           learnerScoringFlopsCoarse: context.learnerScoringFlops.coarse,
         },
-        learnability: learnabilityOf(context),
+        learnability: context.scoredLearnability(),
       });
 
       // 3c. One learner step on the chosen examples.
@@ -370,13 +368,6 @@ function checkSelection(indices: Int32Array, batchSize: number, superBatchSize: 
   if (seen.size !== batchSize) {
     throw new Error(`selector "${name}" returned ${seen.size} indices; it must return exactly ${batchSize}`);
   }
-}
-
-function learnabilityOf(context: LazyScoringContext): Float64Array | null {
-  const losses = context.computedLosses();
-  const learner = losses.get('learner:fine');
-  const reference = losses.get('reference:fine');
-  return learner && reference ? diagonalLearnability(learner, reference) : null;
 }
 
 /** Cumulative joules per device: this meter's since it started, plus those from before a resume. */

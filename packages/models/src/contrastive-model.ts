@@ -9,7 +9,7 @@ import {
   l2NormaliseFlops,
   matMul2d,
   NO_FLOPS,
-  pairwiseSigmoidLoss,
+  pairwiseSigmoidLossValues,
   pairwiseSigmoidLossFlops,
   scaleFlops,
   totalFlops,
@@ -186,15 +186,17 @@ function buildContrastiveModel(spec: ModelSpec, seed: number) {
     pairwiseLosses(images: Float32Array, tokens: Int32Array, count: number, resolution: Resolution = 'fine'): Float32Array {
       assertRows('images', images, count, pixels);
       assertRows('tokens', tokens, count, maxTokens);
-      const losses = tf.tidy(() => {
-        const x = imageEmbeddings(imageTower.prepare(resolution), imagesTensor(images, 0, count));
-        const y = textEmbeddings(tokens, count);
-        return pairwiseSigmoidLoss(x, y, logTemperature as tf.Scalar, bias as tf.Scalar);
-      });
-      // Read outside tidy: tidy walks whatever its callback returns, element by element.
-      const values = (losses.dataSync() as Float32Array).slice();
-      losses.dispose();
-      return values;
+      // Embedded in a tidy, then scored outside it: tidy walks whatever its callback returns.
+      const [x, y] = tf.tidy(() => [
+        imageEmbeddings(imageTower.prepare(resolution), imagesTensor(images, 0, count)),
+        textEmbeddings(tokens, count),
+      ]);
+      try {
+        return pairwiseSigmoidLossValues(x, y, Math.exp(logTemperature.dataSync()[0]), bias.dataSync()[0]);
+      } finally {
+        x.dispose();
+        y.dispose();
+      }
     },
     temperature: () => Math.exp(logTemperature.dataSync()[0]),
     bias: () => bias.dataSync()[0],

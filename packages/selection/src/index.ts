@@ -7,3 +7,4 @@ export * from './diagnostics';
 export * from './joint-selector-options';
 export * from './joint-score-selector';
 export * from './spearman';
+export * from './prefilter';

@@ -14,10 +14,26 @@ describe('parseJointSelectorOptions', () => {
       score: 'learnability',
       chunks: 16,
       resolution: 'fine',
+      prefilter: 1,
+      learnerSteps: null,
     });
     expect(
-      parseJointSelectorOptions(settings({ mode: 'greedy', score: 'hard-learner', chunks: 8, resolution: 'coarse' }), 'jest'),
-    ).toEqual({ mode: 'greedy', score: 'hard-learner', chunks: 8, resolution: 'coarse' });
+      parseJointSelectorOptions(
+        settings({ mode: 'greedy', score: 'hard-learner', chunks: 8, resolution: 'coarse', prefilter: 0.5, learnerSteps: 300 }),
+        'jest',
+      ),
+    ).toEqual({ mode: 'greedy', score: 'hard-learner', chunks: 8, resolution: 'coarse', prefilter: 0.5, learnerSteps: 300 });
+  });
+
+  it('refuses a prefilter that could not fill a batch and learner steps that are not a whole number, naming the option', () => {
+    // b / N = 256 / 1280 = 0.2: a prefilter keeping less could not fill the batch.
+    const { batchSize, superBatchSize } = settings();
+    const smallest = batchSize / superBatchSize;
+    expect(() => parseJointSelectorOptions(settings({ prefilter: smallest / 2 }), 'jest')).toThrow(/selectorOptions.prefilter/);
+    expect(() => parseJointSelectorOptions(settings({ prefilter: 1.5 }), 'jest')).toThrow(/selectorOptions.prefilter/);
+    expect(parseJointSelectorOptions(settings({ prefilter: smallest }), 'jest').prefilter).toBe(smallest);
+    expect(() => parseJointSelectorOptions(settings({ learnerSteps: 2.5 }), 'jest')).toThrow(/selectorOptions.learnerSteps/);
+    expect(() => parseJointSelectorOptions(settings({ learnerSteps: 10 }), 'easy-reference', 'easy-reference')).toThrow(/has no option "learnerSteps"/);
   });
 
   it('fixes the score when asked, and then takes no score option', () => {

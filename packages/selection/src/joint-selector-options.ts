@@ -1,4 +1,4 @@
-import type { Resolution, SelectorSettings } from '@sieve/core';
+import { UserInputError, type Resolution, type SelectorSettings } from '@sieve/core';
 import { modelsForScore } from './score-matrix';
 import {
   checkBatchFits,
@@ -20,6 +20,13 @@ export interface JointSelectorOptions {
   chunks: number;
   /** The learner's scoring resolution. */
   resolution: Resolution;
+  /**
+   * The fraction of the super-batch a cascade's first stage keeps by the reference's cached
+   * per-example loss before the score is computed (1: no prefilter, every candidate is scored).
+   */
+  prefilter: number;
+  /** The learner scores only the first this many steps, then the score is `easy-reference`; null: every step. */
+  learnerSteps: number | null;
 }
 
 /**
@@ -33,10 +40,10 @@ export function parseJointSelectorOptions(
   fixedScore?: ScoreName,
 ): JointSelectorOptions {
   const { options } = settings;
-  const known = ['mode', 'chunks'];
+  const known = ['mode', 'chunks', 'prefilter'];
   if (!fixedScore) known.push('score');
   const score = fixedScore ?? parseScoreName(options.score);
-  if (modelsForScore(score).learner) known.push('resolution');
+  if (modelsForScore(score).learner) known.push('resolution', 'learnerSteps');
   rejectUnknownOptions(options, known, selectorName);
 
   const chunks = parseChunks(options.chunks, settings.chunks);
@@ -47,5 +54,30 @@ export function parseJointSelectorOptions(
     score,
     chunks,
     resolution: parseResolution(options.resolution),
+    prefilter: parsePrefilter(options.prefilter, settings.batchSize / settings.superBatchSize),
+    learnerSteps: parseLearnerSteps(options.learnerSteps),
   };
+}
+
+/**
+ * `selectorOptions.prefilter`: the fraction of the super-batch kept for scoring, in [b/N, 1]
+ * (default 1, no prefilter). Below b/N the cascade could not fill a batch.
+ */
+export function parsePrefilter(value: unknown, smallest: number, fallback = 1): number {
+  if (value === undefined) return fallback;
+  if (typeof value === 'number' && Number.isFinite(value) && value <= 1 && value >= smallest - 1e-9) return value;
+  throw new UserInputError(
+    'selectorOptions.prefilter',
+    `must be the fraction of the super-batch kept by the reference's loss before scoring, a number from b/N = ${smallest.toFixed(3)} to 1 (1: no prefilter), got ${JSON.stringify(value)}.`,
+  );
+}
+
+/** `selectorOptions.learnerSteps`: a whole number of steps (0 or more), or unset for every step. */
+export function parseLearnerSteps(value: unknown): number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+  throw new UserInputError(
+    'selectorOptions.learnerSteps',
+    `must be the number of steps the learner scores for before the selection falls back to the reference's score (0 or more; unset: every step), got ${JSON.stringify(value)}.`,
+  );
 }

@@ -67,6 +67,6 @@ describe('scoreMatrix', () => {
 
   it('refuses losses that do not cover the super-batch', async () => {
     const context = fixedScoringContext({ batchSize: 1, superBatchSize: 3, learner });
-    await expect(scoreMatrix(context, 'hard-learner')).rejects.toThrow('super-batch holds 3');
+    await expect(scoreMatrix(context, 'hard-learner')).rejects.toThrow('3 were asked for');
   });
 });

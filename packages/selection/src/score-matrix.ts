@@ -19,7 +19,8 @@ export function modelsForScore(score: ScoreName): { learner: boolean; reference:
  * - `learnability`: S = L_learner - L_reference
  * - `hard-learner`: S = L_learner
  * - `easy-reference`: S = -L_reference
- * `request` (e.g. `{ resolution: 'coarse' }`) applies to the learner; the reference runs fine.
+ * `request.resolution` (e.g. `coarse`) applies to the learner; the reference runs fine.
+ * `request.candidates` limits both models to those positions of the super-batch (a cascade).
  */
 export async function scoreMatrix(
   context: ScoringContext,
@@ -30,11 +31,12 @@ export async function scoreMatrix(
   const needs = modelsForScore(name);
   const [learner, reference] = await Promise.all([
     needs.learner ? context.losses('learner', request) : undefined,
-    needs.reference ? context.losses('reference') : undefined,
+    needs.reference ? context.losses('reference', { candidates: request?.candidates }) : undefined,
   ]);
   const matrix = scoreMatrixFromLosses(name, learner, reference);
-  if (matrix.size !== context.superBatchSize) {
-    throw new Error(`losses cover ${matrix.size} candidates but the super-batch holds ${context.superBatchSize}`);
+  const expected = request?.candidates?.length ?? context.superBatchSize;
+  if (matrix.size !== expected) {
+    throw new Error(`losses cover ${matrix.size} candidates but ${expected} were asked for`);
   }
   return matrix;
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '@sieve/core';
 import { initBackend } from './backend';
-import { batchSigmoidLoss, pairwiseSigmoidLoss } from './sigmoid-loss';
+import { batchSigmoidLoss, pairwiseSigmoidLoss, pairwiseSigmoidLossValues } from './sigmoid-loss';
 import { pairwiseSigmoidLossFromEmbeddings } from './sigmoid-loss-js';
 
 beforeAll(async () => {
@@ -125,5 +125,32 @@ describe('pairwiseSigmoidLoss', () => {
     const loss = batchSigmoidLoss(x, x, t, b);
     tf.dispose([x, t, b, loss]);
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('pairwiseSigmoidLossValues', () => {
+  it('matches the 2x2 example worked out by hand', () => {
+    const x = tf.tensor2d([1, 0, 0, 1], [2, 2]);
+    const y = tf.tensor2d([1, 0, 0.6, 0.8], [2, 2]);
+    const losses = pairwiseSigmoidLossValues(x, y, 2, -1);
+    [0.3132617, 0.7981389, 0.3132617, 0.437488].forEach((value, i) => expect(losses[i]).toBeCloseTo(value, 6));
+    x.dispose();
+    y.dispose();
+  });
+
+  it('equals the differentiable form on random rectangular inputs, large logits included, and leaks no tensor', () => {
+    const rng = new Rng(11);
+    for (const [n, m, temperature, bias] of [[7, 5, 10, -10], [5, 7, 80, 3], [9, 9, 1, 0]] as const) {
+      const x = tf.tensor2d(randomValues(rng, n * 4), [n, 4]);
+      const y = tf.tensor2d(randomValues(rng, m * 4), [m, 4]);
+      const before = tf.memory().numTensors;
+      const values = pairwiseSigmoidLossValues(x, y, temperature, bias);
+      expect(tf.memory().numTensors).toBe(before);
+      const expected = tf.tidy(() => pairwiseSigmoidLoss(x, y, tf.scalar(Math.log(temperature)), tf.scalar(bias)).dataSync());
+      expect(values.length).toBe(n * m);
+      for (let e = 0; e < n * m; e++) expect(values[e]).toBeCloseTo(expected[e], 3 + (expected[e] < 10 ? 2 : 0));
+      x.dispose();
+      y.dispose();
+    }
   });
 });

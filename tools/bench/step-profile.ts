@@ -1,0 +1,185 @@
+/**
+ * Per-part profile of one selection-and-training step (benchmark protocol, systems figures): the
+ * wall milliseconds of each part of a JEST step at N = 640, b = 128 on the default model, timed
+ * one part at a time (median of the repeats, after a warm-up). The reference's embeddings are
+ * random unit vectors of the right shape: a part's time does not depend on the weights.
+ *
+ * Parts: gathering the candidates' inputs, the learner's image tower (fine and coarse), its text
+ * tower, the N x N pairwise loss from embeddings, the learner's whole scoring pass as the engine
+ * runs it, the reference's losses from its cached embeddings (N x N, and the per-example
+ * prefilter read), building S, the joint sampler, gathering the batch and the training step.
+ *
+ *   npx tsx tools/bench/step-profile.ts [--repeats 30] [--super-batch 640] [--batch 128] [--json]
+ */
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import { Rng, runConfigSchema, type LossMatrix } from '@sieve/core';
+import { loadDataset, type ContrastiveDataset } from '@sieve/data';
+import { initBackend, pairwiseSigmoidLoss } from '@sieve/tensor';
+import { createContrastiveModel } from '@sieve/models';
+import { LazyScoringContext, modelSpecOf, PhaseLedger, type ReferenceScores, type SuperBatch } from '@sieve/engine';
+import { jointSample, scoreMatrixFromLosses } from '@sieve/selection';
+import * as tf from '@tensorflow/tfjs-core';
+
+const { values: flags } = parseArgs({
+  options: {
+    repeats: { type: 'string', default: '30' },
+    'super-batch': { type: 'string', default: '640' },
+    batch: { type: 'string', default: '128' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const repeats = Number(flags.repeats);
+const superBatchSize = Number(flags['super-batch']);
+const batchSize = Number(flags.batch);
+for (const [name, value] of [['--repeats', repeats], ['--super-batch', superBatchSize], ['--batch', batchSize]] as const) {
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`error: ${name} takes a whole number above 0`);
+    process.exit(2);
+  }
+}
+if (batchSize > superBatchSize || batchSize % 16 !== 0) {
+  console.error('error: --batch must be a multiple of 16 and at most --super-batch');
+  process.exit(2);
+}
+
+const config = runConfigSchema.parse({
+  steps: 1,
+  batchSize,
+  filterRatio: 0.8,
+  chunks: 16,
+  seed: 0,
+  evalEvery: 1,
+  out: 'unused',
+  energy: { enabled: false },
+  dashboard: false,
+});
+await initBackend('wasm');
+const dataset = (await loadDataset(config)).dataset as ContrastiveDataset;
+const spec = modelSpecOf(config, dataset);
+const pixels = dataset.imageSide * dataset.imageSide;
+const { maxTokens } = dataset;
+const dim = spec.embeddingDim;
+const learner = createContrastiveModel(spec, 0);
+const rng = new Rng(7);
+
+/** Random unit rows: the shape of the reference's cached pool embeddings. */
+function unitRows(count: number): Float32Array {
+  const rows = new Float32Array(count * dim);
+  for (let r = 0; r < count; r++) {
+    let norm = 0;
+    for (let c = 0; c < dim; c++) norm += (rows[r * dim + c] = rng.normal()) ** 2;
+    for (let c = 0; c < dim; c++) rows[r * dim + c] /= Math.sqrt(norm);
+  }
+  return rows;
+}
+const reference: ReferenceScores = {
+  kind: 'contrastive',
+  imageEmbeddings: unitRows(dataset.pool.count),
+  textEmbeddings: unitRows(dataset.pool.count),
+  dim,
+  temperature: 10,
+  bias: -10,
+};
+const poolLosses = new Float32Array(dataset.pool.count).map(() => rng.nextFloat());
+
+const candidates = () => rng.sampleWithoutReplacement(dataset.pool.count, superBatchSize);
+const superBatch = (poolIndices: Int32Array): SuperBatch => ({
+  poolIndices,
+  images: new Float32Array(superBatchSize * pixels),
+  tokens: new Int32Array(superBatchSize * maxTokens),
+  labels: new Int32Array(0),
+  tagNames: dataset.pool.tagNames,
+  tags: new Uint8Array(superBatchSize),
+});
+const gather = (batch: SuperBatch) => {
+  const { poolIndices } = batch;
+  for (let r = 0; r < poolIndices.length; r++) {
+    batch.images.set(dataset.pool.images.subarray(poolIndices[r] * pixels, (poolIndices[r] + 1) * pixels), r * pixels);
+    batch.tokens.set(dataset.pool.tokens.subarray(poolIndices[r] * maxTokens, (poolIndices[r] + 1) * maxTokens), r * maxTokens);
+  }
+};
+const contextFor = (batch: SuperBatch) =>
+  new LazyScoringContext({
+    task: 'contrastive',
+    step: 1,
+    batchSize,
+    rng: new Rng(1),
+    superBatch: batch,
+    learner,
+    reference: async () => reference,
+    poolReferenceLosses: async () => poolLosses,
+    ledger: new PhaseLedger(null),
+    seesNoiseTags: false,
+    selectorName: 'profile',
+    gatherInputs: () => gather(batch),
+  });
+
+/** Median milliseconds of `part` over the repeats; `prepare` runs untimed before each. */
+async function timed<T>(prepare: () => T, part: (input: T) => unknown): Promise<number> {
+  const times: number[] = [];
+  for (let r = -3; r < repeats; r++) {
+    const input = prepare();
+    const start = performance.now();
+    await part(input);
+    if (r >= 0) times.push(performance.now() - start);
+  }
+  return [...times].sort((a, b) => a - b)[times.length >> 1];
+}
+
+const prepared = () => {
+  const batch = superBatch(candidates());
+  gather(batch);
+  return batch;
+};
+const learnerLosses = (): LossMatrix => ({
+  kind: 'pairwise',
+  size: superBatchSize,
+  values: learner.pairwiseLosses(prepared().images, prepared().tokens, superBatchSize),
+});
+const scoresFor = () => scoreMatrixFromLosses('learnability', learnerLosses(), learnerLosses()).values;
+const chosenBatch = () => {
+  const batch = superBatch(candidates().subarray(0, batchSize) as Int32Array);
+  gather(batch);
+  return batch;
+};
+
+const parts: Record<string, number> = {};
+parts.gatherCandidates = await timed(() => superBatch(candidates()), gather);
+parts.learnerImageTowerFine = await timed(prepared, (b) => learner.embedImages(b.images, superBatchSize, 'fine'));
+parts.learnerImageTowerCoarse = await timed(prepared, (b) => learner.embedImages(b.images, superBatchSize, 'coarse'));
+parts.learnerTextTower = await timed(prepared, (b) => learner.embedTexts(b.tokens, superBatchSize));
+parts.pairwiseLossFromEmbeddings = await timed(
+  () => [unitRows(superBatchSize), unitRows(superBatchSize)] as const,
+  ([x, y]) => {
+    const losses = tf.tidy(() => pairwiseSigmoidLoss(tf.tensor2d(x, [superBatchSize, dim]), tf.tensor2d(y, [superBatchSize, dim]), tf.scalar(Math.log(10)), tf.scalar(-10)));
+    losses.dataSync();
+    losses.dispose();
+  },
+);
+parts.learnerScoringFine = await timed(() => contextFor(superBatch(candidates())), (c) => c.losses('learner', { resolution: 'fine' }));
+parts.learnerScoringCoarse = await timed(() => contextFor(superBatch(candidates())), (c) => c.losses('learner', { resolution: 'coarse' }));
+parts.referenceLossesFromCache = await timed(() => contextFor(superBatch(candidates())), (c) => c.losses('reference'));
+parts.referencePoolLossRead = await timed(
+  () => candidates(),
+  (indices) => {
+    const out = new Float32Array(indices.length);
+    for (let i = 0; i < indices.length; i++) out[i] = poolLosses[indices[i]];
+  },
+);
+parts.buildScoreMatrix = await timed(
+  () => [learnerLosses(), learnerLosses()] as const,
+  ([l, r]) => scoreMatrixFromLosses('learnability', l, r),
+);
+parts.jointSampler = await timed(scoresFor, (s) => jointSample(s, superBatchSize, batchSize, 16, { mode: 'sample', rng }));
+parts.gatherBatch = await timed(() => superBatch(candidates().subarray(0, batchSize) as Int32Array), gather);
+parts.trainingStep = await timed(chosenBatch, (b) => learner.trainStep({ images: b.images, tokens: b.tokens, count: batchSize }, 1e-4));
+learner.dispose();
+
+const result = { superBatchSize, batchSize, chunks: 16, repeats, backend: tf.getBackend(), milliseconds: parts };
+if (flags.json) {
+  console.log(JSON.stringify(result));
+} else {
+  console.log(`one step at N = ${superBatchSize}, b = ${batchSize}, n = 16, MLP tower, ${result.backend} backend (median of ${repeats})`);
+  for (const [part, ms] of Object.entries(parts)) console.log(`${part.padEnd(28)} ${ms.toFixed(2).padStart(8)} ms`);
+}
