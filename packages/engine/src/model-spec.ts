@@ -21,13 +21,8 @@ export function modelSpecOf(config: RunConfig, dataset: Dataset): ModelSpec {
   };
 }
 
-/** The reference model's shape: the learner's, with the sizes `reference` overrides. */
+/** The reference model's shape: the learner's architecture at the reference's own sizes. */
 export function referenceSpecOf(config: RunConfig, learnerSpec: ModelSpec): ModelSpec {
   const { hiddenDim, embeddingDim, textEmbeddingDim } = config.reference;
-  return {
-    ...learnerSpec,
-    hiddenDim: hiddenDim ?? learnerSpec.hiddenDim,
-    embeddingDim: embeddingDim ?? learnerSpec.embeddingDim,
-    textEmbeddingDim: textEmbeddingDim ?? learnerSpec.textEmbeddingDim,
-  };
+  return { ...learnerSpec, hiddenDim, embeddingDim, textEmbeddingDim: textEmbeddingDim ?? learnerSpec.textEmbeddingDim };
 }

@@ -6,6 +6,7 @@ import { SELECTOR_FACTORY, UserInputError, type SelectorFactory } from '@sieve/c
 
 /** The selector plugins that ship with Sieve, loaded by package name like any user plugin. */
 export const BUILT_IN_SELECTOR_PLUGINS = [
+  '@sieve/selector-cascade',
   '@sieve/selector-jest',
   '@sieve/selector-flexi-jest',
   '@sieve/selector-learnability',

@@ -51,7 +51,7 @@ function configFor(out: string, overrides: Partial<RunConfigInput> = {}): RunCon
     out,
     data: { cacheDir: join(out, '..', 'cache') },
     model: { hiddenDim: 16, embeddingDim: 8, textEmbeddingDim: 8, patchSize: 4, coarsePatchSize: 8 },
-    reference: { steps: 30, batchSize: 16 },
+    reference: { steps: 30, batchSize: 16, hiddenDim: 16, embeddingDim: 8 },
     energy: { enabled: false },
     ...overrides,
   });
@@ -158,7 +158,7 @@ describe('train', () => {
   it('keeps the tensor count flat from step 100 to step 1,000', async () => {
     const root = tempDir('sieve-train-');
     const out = join(root, 'run');
-    await run(syntheticContrastiveDataset(), configFor(out, { steps: 1000, evalEvery: 100, reference: { steps: 5, batchSize: 16 } }));
+    await run(syntheticContrastiveDataset(), configFor(out, { steps: 1000, evalEvery: 100, reference: { steps: 5, batchSize: 16, hiddenDim: 16, embeddingDim: 8 } }));
     const points = readPoints(out);
     const at = (step: number) => points.find((p) => p.step === step)!.tensorCount;
     expect(at(1000)).toBe(at(100));

@@ -38,11 +38,13 @@ export function parseJointSelectorOptions(
   settings: SelectorSettings,
   selectorName: string,
   fixedScore?: ScoreName,
+  /** A selector's own defaults for the score and the prefilter (else learnability and 1). */
+  defaults: { score?: ScoreName; prefilter?: number } = {},
 ): JointSelectorOptions {
   const { options } = settings;
   const known = ['mode', 'chunks', 'prefilter'];
   if (!fixedScore) known.push('score');
-  const score = fixedScore ?? parseScoreName(options.score);
+  const score = fixedScore ?? parseScoreName(options.score, defaults.score);
   if (modelsForScore(score).learner) known.push('resolution', 'learnerSteps');
   rejectUnknownOptions(options, known, selectorName);
 
@@ -54,7 +56,7 @@ export function parseJointSelectorOptions(
     score,
     chunks,
     resolution: parseResolution(options.resolution),
-    prefilter: parsePrefilter(options.prefilter, settings.batchSize / settings.superBatchSize),
+    prefilter: parsePrefilter(options.prefilter, settings.batchSize / settings.superBatchSize, defaults.prefilter),
     learnerSteps: parseLearnerSteps(options.learnerSteps),
   };
 }

@@ -26,6 +26,8 @@ export interface FixedScoringContextInput {
 export interface LossRequestRecord {
   model: ModelRole;
   resolution: Resolution;
+  /** Present when the request named a subset of the super-batch. */
+  candidates?: number[];
 }
 
 /** A scoring context that serves fixed loss matrices and records what it was asked for. */
@@ -72,11 +74,12 @@ export function fixedScoringContext(input: FixedScoringContextInput): FixedScori
     },
     async losses(model: ModelRole, request?: LossRequest): Promise<LossMatrix> {
       const resolution = model === 'learner' ? (request?.resolution ?? 'fine') : 'fine';
-      lossRequests.push({ model, resolution });
+      const candidates = request?.candidates;
+      lossRequests.push(candidates ? { model, resolution, candidates: Array.from(candidates) } : { model, resolution });
       const matrix =
         model === 'reference' ? input.reference : resolution === 'coarse' ? (input.coarseLearner ?? input.learner) : input.learner;
       if (!matrix) throw new Error(`fixedScoringContext: no ${model} losses were given`);
-      return { ...matrix, values: matrix.values.slice() };
+      return candidates ? subsetOf(matrix, candidates) : { ...matrix, values: matrix.values.slice() };
     },
     async poolReferenceLosses(): Promise<Float32Array> {
       poolLossRequests++;
@@ -90,6 +93,19 @@ export function fixedScoringContext(input: FixedScoringContextInput): FixedScori
       return input.noiseTags;
     },
   };
+}
+
+/** The losses of `candidates` only, in their order: entry (i, j) is entry (candidates[i], candidates[j]). */
+function subsetOf(matrix: LossMatrix, candidates: Int32Array): LossMatrix {
+  const k = candidates.length;
+  for (const c of candidates) {
+    if (!Number.isInteger(c) || c < 0 || c >= matrix.size) throw new Error(`fixedScoringContext: candidate ${c} is outside [0, ${matrix.size})`);
+  }
+  if (new Set(candidates).size !== k) throw new Error('fixedScoringContext: candidates must be distinct');
+  if (matrix.kind === 'per-example') return { kind: 'per-example', size: k, values: Float32Array.from(candidates, (c) => matrix.values[c]) };
+  const values = new Float32Array(k * k);
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) values[i * k + j] = matrix.values[candidates[i] * matrix.size + candidates[j]];
+  return { kind: 'pairwise', size: k, values };
 }
 
 /** An N x N pairwise loss matrix with entries in [low, high), from a seeded stream. */
