@@ -7,7 +7,8 @@
  * Parts: gathering the candidates' inputs, the learner's image tower (fine and coarse), its text
  * tower, the N x N pairwise loss from embeddings, the learner's whole scoring pass as the engine
  * runs it, the reference's losses from its cached embeddings (N x N, and the per-example
- * prefilter read), building S, the joint sampler, gathering the batch and the training step.
+ * prefilter read, and the k x k matrix of the 60% it keeps), building S, the joint sampler,
+ * gathering the batch and the training step.
  *
  *   npx tsx tools/bench/step-profile.ts [--repeats 30] [--super-batch 640] [--batch 128] [--json]
  */
@@ -60,24 +61,25 @@ const spec = modelSpecOf(config, dataset);
 const pixels = dataset.imageSide * dataset.imageSide;
 const { maxTokens } = dataset;
 const dim = spec.embeddingDim;
+const referenceDim = config.reference.embeddingDim;
 const learner = createContrastiveModel(spec, 0);
 const rng = new Rng(7);
 
-/** Random unit rows: the shape of the reference's cached pool embeddings. */
-function unitRows(count: number): Float32Array {
-  const rows = new Float32Array(count * dim);
+/** Random unit rows of `width` values: the shape of cached embeddings. */
+function unitRows(count: number, width = dim): Float32Array {
+  const rows = new Float32Array(count * width);
   for (let r = 0; r < count; r++) {
     let norm = 0;
-    for (let c = 0; c < dim; c++) norm += (rows[r * dim + c] = rng.normal()) ** 2;
-    for (let c = 0; c < dim; c++) rows[r * dim + c] /= Math.sqrt(norm);
+    for (let c = 0; c < width; c++) norm += (rows[r * width + c] = rng.normal()) ** 2;
+    for (let c = 0; c < width; c++) rows[r * width + c] /= Math.sqrt(norm);
   }
   return rows;
 }
 const reference: ReferenceScores = {
   kind: 'contrastive',
-  imageEmbeddings: unitRows(dataset.pool.count),
-  textEmbeddings: unitRows(dataset.pool.count),
-  dim,
+  imageEmbeddings: unitRows(dataset.pool.count, referenceDim),
+  textEmbeddings: unitRows(dataset.pool.count, referenceDim),
+  dim: referenceDim,
   temperature: 10,
   bias: -10,
 };
@@ -160,6 +162,9 @@ parts.pairwiseLossFromEmbeddings = await timed(
 parts.learnerScoringFine = await timed(() => contextFor(superBatch(candidates())), (c) => c.losses('learner', { resolution: 'fine' }));
 parts.learnerScoringCoarse = await timed(() => contextFor(superBatch(candidates())), (c) => c.losses('learner', { resolution: 'coarse' }));
 parts.referenceLossesFromCache = await timed(() => contextFor(superBatch(candidates())), (c) => c.losses('reference'));
+// The cascade's second stage: the reference's k x k matrix over the 60% the prefilter keeps.
+const kept = Int32Array.from({ length: Math.round(0.6 * superBatchSize) }, (_, i) => i);
+parts.referenceLossesPrefiltered = await timed(() => contextFor(superBatch(candidates())), (c) => c.losses('reference', { candidates: kept }));
 parts.referencePoolLossRead = await timed(
   () => candidates(),
   (indices) => {
@@ -176,7 +181,7 @@ parts.gatherBatch = await timed(() => superBatch(candidates().subarray(0, batchS
 parts.trainingStep = await timed(chosenBatch, (b) => learner.trainStep({ images: b.images, tokens: b.tokens, count: batchSize }, 1e-4));
 learner.dispose();
 
-const result = { superBatchSize, batchSize, chunks: 16, repeats, backend: tf.getBackend(), milliseconds: parts };
+const result = { superBatchSize, batchSize, chunks: 16, repeats, referenceDim, backend: tf.getBackend(), milliseconds: parts };
 if (flags.json) {
   console.log(JSON.stringify(result));
 } else {

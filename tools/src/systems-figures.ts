@@ -17,6 +17,11 @@ export interface SystemsFigures {
   } | null;
   /** Median milliseconds of one JEST selection (sample mode, n = 16) at N = 1,280, b = 256 and larger. */
   jestSelection: { superBatchSize: number; batchSize: number; selectMilliseconds: number; withScoreMatrixMilliseconds: number }[] | null;
+  /**
+   * Median wall milliseconds of each part of one step at N = 640, b = 128, timed one part at a time
+   * (tools/bench/step-profile.ts). Absent from results written before it was measured.
+   */
+  stepProfile?: { superBatchSize: number; batchSize: number; repeats: number; referenceDim: number; milliseconds: Record<string, number> } | null;
   /** The meter's CPU time against each run process's, over the bench's runs. */
   meterCpuShare: { mean: number; max: number; runs: number } | null;
   /** Live tensors and JavaScript heap at the points nearest steps 100 and 1,000, per selector (first seed). */
@@ -49,6 +54,12 @@ export function systemsRows(figures: SystemsFigures): [label: string, value: str
       `one JEST selection, N = ${size.superBatchSize}, b = ${size.batchSize}, n = 16`,
       `${size.selectMilliseconds.toFixed(2)} ms (${size.withScoreMatrixMilliseconds.toFixed(2)} ms with building the score matrix)`,
     ]);
+  }
+  const profile = figures.stepProfile;
+  if (profile) {
+    for (const [part, milliseconds] of Object.entries(profile.milliseconds)) {
+      rows.push([`step profile, ${part} (N = ${profile.superBatchSize}, b = ${profile.batchSize})`, `${milliseconds.toFixed(2)} ms (median of ${profile.repeats})`]);
+    }
   }
   const m = figures.meterCpuShare;
   if (m) rows.push(['energy meter CPU share', `${(m.mean * 100).toFixed(2)}% mean, ${(m.max * 100).toFixed(2)}% max over ${m.runs} runs`]);

@@ -30,8 +30,8 @@ import { mountProgressScreen } from './progress-view';
 import { measureSystems, type SystemsPlan } from './systems';
 
 const SYSTEMS_PLANS: Record<string, SystemsPlan> = {
-  bench: { overheadSteps: 500, overheadRepeats: 5 },
-  'bench-smoke': { overheadSteps: 30, overheadRepeats: 1 },
+  bench: { overheadSteps: 500, overheadRepeats: 5, profileRepeats: 30 },
+  'bench-smoke': { overheadSteps: 30, overheadRepeats: 1, profileRepeats: 3 },
 };
 
 export interface BenchOptions {

@@ -7,6 +7,7 @@ import { REPOSITORY_ROOT } from './scheduler';
 export interface SystemsPlan {
   overheadSteps: number;
   overheadRepeats: number;
+  profileRepeats: number;
 }
 
 /** Runs a TypeScript script of the repository in a child process and parses the last line it prints as JSON. */
@@ -27,7 +28,7 @@ async function jsonFromScript<T>(script: string, args: string[]): Promise<T> {
 }
 
 /**
- * The systems figures: the engine's overhead and the JEST selection cost, each measured by its own
+ * The systems figures: the engine's overhead, the JEST selection cost and the per-part step profile, each measured by its own
  * benchmark in one process (run after the trainings, on a quiet machine), and the meter's CPU share
  * and the memory figures read from the runs themselves.
  */
@@ -42,7 +43,13 @@ export async function measureSystems(plan: SystemsPlan, runs: readonly RunRecord
   ]);
   log('systems: JEST selection cost');
   const jestSelection = await jsonFromScript<SystemsFigures['jestSelection']>('packages/selection/bench/jest-selection.ts', ['--json']);
-  return { engineOverhead, jestSelection, meterCpuShare: meterShareOf(runs), memory: memoryOf(runs) };
+  log(`systems: per-part step profile (median of ${plan.profileRepeats})`);
+  const stepProfile = await jsonFromScript<NonNullable<SystemsFigures['stepProfile']>>('tools/bench/step-profile.ts', [
+    '--repeats',
+    String(plan.profileRepeats),
+    '--json',
+  ]);
+  return { engineOverhead, jestSelection, stepProfile, meterCpuShare: meterShareOf(runs), memory: memoryOf(runs) };
 }
 
 function meterShareOf(runs: readonly RunRecord[]): SystemsFigures['meterCpuShare'] {
