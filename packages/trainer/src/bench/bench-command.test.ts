@@ -81,7 +81,7 @@ describe('nx run trainer:bench', () => {
       const settings = JSON.parse(readFileSync(join(out, 'bench.json'), 'utf8'));
       expect(settings).toMatchObject({ preset: 'bench-smoke', task: 'fashion-captions', seeds: [0, 1, 2] });
       const selectors: string[] = settings.selectors;
-      expect(selectors).toEqual(expect.arrayContaining(['uniform', 'jest', 'flexi-jest', 'learnability', 'hard-negative', 'easy-reference', 'oracle-clean', 'offline-filter']));
+      expect(selectors).toEqual(expect.arrayContaining(['cascade', 'uniform', 'jest', 'flexi-jest', 'learnability', 'hard-negative', 'easy-reference', 'oracle-clean', 'offline-filter']));
       for (const selector of selectors) {
         for (const seed of [0, 1, 2]) expect(summaryStatus(join(out, 'runs', `${selector}-seed${seed}`))).toBe('completed');
       }
@@ -91,6 +91,8 @@ describe('nx run trainer:bench', () => {
       expect(results.runs).toHaveLength(selectors.length * 3);
       expect(results.systems.engineOverhead.steps).toBe(30);
       expect(results.systems.jestSelection[0]).toMatchObject({ superBatchSize: 1280, batchSize: 256 });
+      expect(results.systems.stepProfile).toMatchObject({ superBatchSize: 640, batchSize: 128, repeats: 3 });
+      expect(results.systems.stepProfile.milliseconds.trainingStep).toBeGreaterThan(0);
       for (const chart of ['score-steps', 'score-flops', 'score-joules', 'score-joules-with-reference', 'noise', 'make-up']) {
         expect(readFileSync(join(out, 'charts', `${chart}.svg`), 'utf8')).toMatch(/^<svg/);
       }
@@ -100,6 +102,7 @@ describe('nx run trainer:bench', () => {
       const markdown = readFileSync(join(out, 'report.md'), 'utf8');
       expect(markdown).toContain('![Score against joules, without the reference](charts/score-joules.svg)');
       expect(markdown).toMatch(/\| offline-filter \| 3 \|/);
+      expect(markdown).toMatch(/\| step profile, trainingStep \(N = 640, b = 128\) \| [0-9.]+ ms \(median of 3\) \|/);
       // No path of this machine in what is meant to be committed.
       for (const text of [markdown, html, JSON.stringify(results)]) expect(text).not.toContain(root);
       expect(result.all).toMatch(/report: .*report\.html/);
