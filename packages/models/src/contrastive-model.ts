@@ -52,7 +52,7 @@ export interface ContrastiveBatch {
   resolutions?: Resolution[];
 }
 
-/** A two-tower image–text model trained with the sigmoid loss (design.md §1). */
+/** A two-tower image–text model trained with the sigmoid loss. */
 export interface ContrastiveModel {
   readonly kind: 'contrastive';
   readonly spec: ModelSpec;
@@ -76,7 +76,7 @@ export interface ContrastiveModel {
   dispose(): void;
 }
 
-/** Learnable log-temperature and bias start at log 10 and -10 (design.md §1). */
+/** Learnable log-temperature and bias start at log 10 and -10. */
 export const INITIAL_LOG_TEMPERATURE = Math.log(10);
 export const INITIAL_BIAS = -10;
 

@@ -32,7 +32,7 @@ export function averagePoolMatrix1d(side: number): Matrix {
 /**
  * The MLP's coarse first layer sees the 2x2-average-pooled image D x. It uses W_c = M^T W with
  * M = U (D U)^-1, U the bilinear upsampling from side/2 to side. For an upsampled coarse image
- * x = U z: W_c^T D x = W^T U (D U)^-1 (D U) z = W^T x, exact. This is design.md's W_c = U^T W
+ * x = U z: W_c^T D x = W^T U (D U)^-1 (D U) z = W^T x, exact. This is the resized kernel W_c = U^T W
  * applied to the coarse image z = (D U)^-1 D x; the factor (D U)^-1 undoes the slight blur
  * (weights 1/8, 3/4, 1/8) that average pooling adds to a bilinear upsampling, and is folded into
  * the kernel so that the per-image cost stays that of plain pooling.

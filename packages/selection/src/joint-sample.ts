@@ -15,7 +15,7 @@ export interface JointSampleOptions {
 }
 
 /**
- * JEST joint example selection (design.md §1): draws b = `batchSize` distinct candidates out of
+ * JEST joint example selection (Evans et al. 2024): draws b = `batchSize` distinct candidates out of
  * N = `size` in n = `chunks` chunks of b/n, and returns them in chunk order.
  *
  * The first chunk is drawn by the diagonal S_ii, each later one by the conditional score

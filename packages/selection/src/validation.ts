@@ -4,7 +4,7 @@ import { UserInputError, type Resolution } from '@sieve/core';
 export const JOINT_MODES = ['sample', 'greedy'] as const;
 export type JointMode = (typeof JOINT_MODES)[number];
 
-/** The scores a selector can rank candidates by (design.md §1). */
+/** The scores a selector can rank candidates by. */
 export const SCORE_NAMES = ['learnability', 'hard-learner', 'easy-reference'] as const;
 export type ScoreName = (typeof SCORE_NAMES)[number];
 

@@ -4,7 +4,7 @@ import { matMul2d } from './fast-matmul';
 import { softplus } from './sigmoid-loss-js';
 
 /**
- * SigLIP's pairwise sigmoid loss (design.md §1):
+ * SigLIP's pairwise sigmoid loss:
  * L_ij = -log sigmoid(z_ij (t <x_i, y_j> + b)), z_ii = +1, z_ij = -1 for i != j, t = exp(logTemperature).
  * Computed as softplus(-z_ij * logit_ij), which neither overflows nor loses precision for large logits.
  * Returns the n x m matrix; differentiable in all four inputs.

@@ -32,7 +32,7 @@ export interface FlexiJestOptions {
  * Flexi-JEST: JEST whose learner scores the super-batch at low resolution with the same
  * weights (FlexiViT's resized patch embedding, or the MLP's resized first layer), and trains
  * on the chosen batch at mixed resolutions so that the low-resolution scores stay meaningful
- * (design.md §1).
+ * (Evans et al. 2024).
  */
 export class FlexiJestSelector implements Selector {
   readonly name = 'flexi-jest';

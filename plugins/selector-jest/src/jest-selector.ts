@@ -4,7 +4,7 @@ import { JointScoreSelector, parseJointSelectorOptions } from '@sieve/selection'
 /**
  * JEST joint example selection (Evans et al. 2024): scores the super-batch with the learner
  * and the frozen reference, S = L_learner - L_reference, and draws the batch in chunks, each
- * chunk by its learnability given the chunks already drawn (design.md §1).
+ * chunk by its learnability given the chunks already drawn.
  *
  * Options (`selectorOptions`):
  * - `mode`: `sample` (default; softmax sampling) or `greedy` (top conditional scores)
