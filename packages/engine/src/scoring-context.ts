@@ -66,6 +66,8 @@ export class LazyScoringContext implements ScoringContext {
   /** The most candidates the learner scored in one request this step (0: it scored none). */
   learnerExamplesScored = 0;
   private readonly computed = new Map<string, LossMatrix>();
+  /** The candidates each computed matrix covers, by the same key (null: all N). */
+  private readonly computedCandidates = new Map<string, Int32Array | null>();
 
   constructor(private readonly options: ScoringContextOptions) {
     this.task = options.task;
@@ -89,6 +91,7 @@ export class LazyScoringContext implements ScoringContext {
     );
     this.scoringMilliseconds += performance.now() - start;
     this.computed.set(key, matrix);
+    this.computedCandidates.set(key, candidates);
     return matrix;
   }
 
@@ -127,8 +130,7 @@ export class LazyScoringContext implements ScoringContext {
       if (!key.startsWith('learner:fine')) continue;
       const reference = this.computed.get(key.replace('learner:', 'reference:'));
       if (!reference) continue;
-      const subset = key.split(':')[2];
-      const positions = subset === undefined ? Int32Array.from({ length: this.superBatchSize }, (_, i) => i) : Int32Array.from(subset.split(','), Number);
+      const positions = this.computedCandidates.get(key) ?? Int32Array.from({ length: this.superBatchSize }, (_, i) => i);
       return { positions, learnability: diagonalLearnability(learner, reference) };
     }
     return null;
