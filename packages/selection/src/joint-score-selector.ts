@@ -14,7 +14,8 @@ import type { ScoreName } from './validation';
  * With a `prefilter` below 1 it is a cascade: the reference's cached per-example losses first
  * keep that fraction of the super-batch (lowest loss first), and only those are scored and
  * sampled from. From step `learnerSteps + 1` on (when set), the score falls back to
- * `easy-reference`, which needs no learner pass.
+ * `easy-reference`, which needs no learner pass. A prefilter that keeps exactly b leaves nothing
+ * to choose: the kept candidates are the batch, and no score matrix is built.
  */
 export class JointScoreSelector implements Selector {
   constructor(
@@ -27,6 +28,7 @@ export class JointScoreSelector implements Selector {
     const score: ScoreName = learnerSteps !== null && context.step > learnerSteps ? 'easy-reference' : this.options.score;
     const kept =
       prefilter < 1 ? await prefilterByReferenceLoss(context, prefilterCount(prefilter, context.superBatchSize, context.batchSize)) : undefined;
+    if (kept !== undefined && kept.length === context.batchSize) return { indices: kept, diagnostics: await prefilterOnlyDiagnostics(context, kept) };
     const matrix = await scoreMatrix(context, score, { resolution, candidates: kept });
     const local = jointSample(matrix.values, matrix.size, context.batchSize, chunks, { mode, rng: context.rng });
     const indices = kept ? local.map((i) => kept[i]) : local;
@@ -35,4 +37,15 @@ export class JointScoreSelector implements Selector {
     if (learnerSteps !== null) diagnostics.learnerScored = score === this.options.score ? 1 : 0;
     return { indices, diagnostics };
   }
+}
+
+/** The reference's mean positive-pair loss over the kept candidates and over the super-batch, from the pool's cached losses. */
+async function prefilterOnlyDiagnostics(context: ScoringContext, kept: Int32Array): Promise<Record<string, number>> {
+  const poolLosses = await context.poolReferenceLosses();
+  const { candidatePoolIndices, superBatchSize } = context;
+  let chosen = 0;
+  for (const position of kept) chosen += poolLosses[candidatePoolIndices[position]];
+  let all = 0;
+  for (let i = 0; i < superBatchSize; i++) all += poolLosses[candidatePoolIndices[i]];
+  return { meanReferenceLossChosen: chosen / kept.length, meanReferenceLossSuperBatch: all / superBatchSize };
 }

@@ -36,6 +36,20 @@ describe('cascade selector', () => {
     expect(Array.from((await unfiltered.select(fixedScoringContext({ batchSize: 2, reference, poolReferenceLosses }))).indices)).toEqual([1, 0]);
   });
 
+  it('when the prefilter keeps exactly b, trains on those and builds no score matrix', async () => {
+    // round(1/3 x 6) = 2 = b: candidates 1 (0.1) and 5 (0.2), whatever the score.
+    for (const score of ['easy-reference', 'learnability']) {
+      const selector = cascadeSelectorFactory.create(settings({ score, prefilter: 1 / 3 }, small));
+      const context = fixedScoringContext({ batchSize: 2, reference, learner: reference, poolReferenceLosses });
+      const selection = await selector.select(context);
+      expect(Array.from(selection.indices)).toEqual([1, 5]);
+      expect(context.lossRequests).toEqual([]);
+      // (0.1 + 0.2) / 2 chosen; (0.9 + 0.1 + 2 + 0.3 + 1.5 + 0.2) / 6 = 5 / 6 over the super-batch.
+      expect(selection.diagnostics!.meanReferenceLossChosen).toBeCloseTo(0.15, 6);
+      expect(selection.diagnostics!.meanReferenceLossSuperBatch).toBeCloseTo(5 / 6, 6);
+    }
+  });
+
   it('reads the prefilter through the candidates\' pool indices', async () => {
     // Candidate i is pool example 5 - i, so the pool losses reversed are the candidates' losses.
     const candidatePoolIndices = Int32Array.from([5, 4, 3, 2, 1, 0]);

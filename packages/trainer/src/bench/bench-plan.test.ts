@@ -23,7 +23,7 @@ describe('resolveBenchSettings', () => {
     expect([...settings.selectors].sort()).toEqual(registry.factories.map((f) => f.name).sort());
     expect(settings.selectors).toContain('offline-filter');
     expect(settings.seeds).toEqual([0, 1, 2]);
-    expect(settings.runConfig).toMatchObject({ steps: 4000, batchSize: 128, evalEvery: 50, dashboard: false });
+    expect(settings.runConfig).toMatchObject({ steps: 6000, batchSize: 128, evalEvery: 50, dashboard: false });
     // Every run reads the references this bench trains, never the user's cache.
     expect(settings.runConfig.reference.cacheDir).toBe(benchLayout(out).referenceCache);
   });
