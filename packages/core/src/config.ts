@@ -122,6 +122,14 @@ export const runConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** Numerical guards: a non-finite loss, weight or score always stops the run; so does divergence. */
+    guards: z
+      .object({
+        /** A training loss above this multiple of the first step's stops the run as diverged. */
+        divergenceFactor: z.number().gt(1).default(100),
+      })
+      .strict()
+      .prefault({}),
     /** `auto`: the ink dashboard when stdout is a TTY and CI is unset. */
     dashboard: z.union([z.boolean(), z.literal('auto')]).default('auto'),
   })
@@ -131,7 +139,7 @@ export const runConfigSchema = z
       context.addIssue({
         code: 'custom',
         path: ['chunks'],
-        message: `the batch size (${config.batchSize}) must be divisible by the chunk count (${config.chunks}); e.g. --batch-size ${Math.max(config.chunks, Math.round(config.batchSize / config.chunks) * config.chunks)}`,
+        message: `the batch size (${config.batchSize}) must be divisible by the chunk count (${config.chunks}); e.g. --train-batch-size ${Math.max(config.chunks, Math.round(config.batchSize / config.chunks) * config.chunks)}`,
       });
     }
   });

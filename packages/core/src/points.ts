@@ -1,4 +1,5 @@
 import type { PerPhase } from './types';
+import type { RunFailureInfo } from './errors';
 
 export interface EnergySourceUse {
   name: string;
@@ -81,7 +82,10 @@ export interface BenchmarkPoint {
 /** `summary.json` of a run. */
 export interface RunSummary {
   runId: string;
-  status: 'completed' | 'stopped';
+  /** `failed`: a fault stopped the run (see `failure`); its points and last checkpoint are kept. */
+  status: 'completed' | 'stopped' | 'failed';
+  /** Where and why a failed run stopped; null otherwise. */
+  failure: RunFailureInfo | null;
   task: string;
   selector: string;
   backend: string;

@@ -82,7 +82,7 @@ describe('findRaplZones', () => {
       const child = spawnSync(
         process.execPath,
         ['--import', 'tsx', '-e', `import(${JSON.stringify(module)}).then((m) => console.log(JSON.stringify(m.findRaplZones(${JSON.stringify(root)}))))`],
-        { uid: 65534, gid: 65534, encoding: 'utf8', cwd: fileURLToPath(new URL('..', import.meta.url)) },
+        { uid: 65534, gid: 65534, encoding: 'utf8', cwd: fileURLToPath(new URL('..', import.meta.url)), env: withoutColorSettings(process.env) },
       );
       expect(child.stderr).toBe('');
       problem = JSON.parse(child.stdout).problem;
@@ -124,3 +124,8 @@ describe('RaplSource in the meter', () => {
     expect(probe.detail).toContain('no /no/such/powercap');
   });
 });
+
+/** The environment minus FORCE_COLOR and NO_COLOR: with both set, Node warns on stderr, whatever the child does. */
+function withoutColorSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => name !== 'FORCE_COLOR' && name !== 'NO_COLOR'));
+}

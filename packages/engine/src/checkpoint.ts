@@ -29,6 +29,8 @@ export interface LoopState {
   joulesByDevice: Record<string, number>;
   /** Whether the ledger already holds the pool reference losses' one-time scoring FLOPs (absent: no). */
   poolReferenceLossesCharged?: boolean;
+  /** The first step's training loss, against which divergence is judged (absent: not yet seen). */
+  firstLoss?: number | null;
   /** Wall seconds of the run and of its loop so far. */
   runSeconds: number;
   loopSeconds: number;
@@ -47,7 +49,13 @@ export async function saveCheckpoint(outDir: string, learner: ContrastiveModel |
   const staging = `${target}.tmp-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
-  await learner.save(join(staging, 'learner'));
+  try {
+    await learner.save(join(staging, 'learner'));
+  } catch (error) {
+    // Weights that cannot be saved (not finite, say) leave no half checkpoint behind.
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
   await writeFileAtomic(join(staging, 'state.json'), `${JSON.stringify(state)}\n`);
   await rm(`${target}.old`, { recursive: true, force: true });
   if (existsSync(target)) await rename(target, `${target}.old`);

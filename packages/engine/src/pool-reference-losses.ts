@@ -1,6 +1,7 @@
 import { SIGMOID_LOSS_OPS_PER_PAIR, matmulFlops, softplus } from '@sieve/tensor';
 import type { PhaseLedger } from './phase-ledger';
 import type { ReferenceScores } from './reference-model';
+import { checkFinite } from './numerical-guards';
 
 /**
  * The reference's loss of every pool example, computed once per run the first time a step asks
@@ -23,14 +24,16 @@ export class PoolReferenceLosses {
     this.charged = alreadyCharged;
   }
 
-  get(): Promise<Float32Array> {
-    this.pending ??= this.compute();
+  /** @param step the step asking, named if the losses are not finite */
+  get(step: number): Promise<Float32Array> {
+    this.pending ??= this.compute(step);
     return this.pending;
   }
 
-  private async compute(): Promise<Float32Array> {
+  private async compute(step: number): Promise<Float32Array> {
     const scores = await this.reference();
     const losses = this.ledger.measure('scoring', () => poolReferenceLossesOf(scores));
+    checkFinite(losses, "the reference model's losses of the pool", step, 'scoring');
     if (!this.charged) this.ledger.addFlops('scoring', poolReferenceLossFlops(scores, losses.length));
     this.charged = true;
     return losses;

@@ -70,7 +70,7 @@ describe('LazyScoringContext', () => {
       superBatch,
       learner,
       reference: async () => reference,
-      poolReferenceLosses: () => pool.get(),
+      poolReferenceLosses: () => pool.get(step),
       ledger,
       seesNoiseTags,
       selectorName: 'test',

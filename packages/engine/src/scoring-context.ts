@@ -15,6 +15,7 @@ import type { ClassifierModel, ContrastiveModel } from '@sieve/models';
 import type { ReferenceScores } from './reference-model';
 import { gatherRows, gatherValues } from './batch';
 import type { PhaseLedger } from './phase-ledger';
+import { checkFinite } from './numerical-guards';
 
 /** The super-batch a scoring context describes, already gathered from the pool. */
 export interface SuperBatch {
@@ -61,6 +62,8 @@ export class LazyScoringContext implements ScoringContext {
   readonly candidatePoolIndices: Int32Array;
   /** Milliseconds spent computing losses for this step. */
   scoringMilliseconds = 0;
+  /** Milliseconds this step waited for the reference to be trained or loaded (the first step that asks only). */
+  referencePreparationMilliseconds = 0;
   /** Learner scoring FLOPs this step, by the image resolution they ran at. */
   readonly learnerScoringFlops: Record<Resolution, number> = { fine: 0, coarse: 0 };
   /** The most candidates the learner scored in one request this step (0: it scored none). */
@@ -84,12 +87,14 @@ export class LazyScoringContext implements ScoringContext {
     const key = lossKey(model, resolution, candidates);
     const known = this.computed.get(key);
     if (known) return known;
-    const reference = model === 'reference' ? await this.options.reference() : null;
+    const reference = model === 'reference' ? await this.preparedReference() : null;
     const start = performance.now();
     const matrix = this.options.ledger.measure('scoring', () =>
       reference ? this.referenceLosses(reference, candidates) : this.learnerLosses(resolution, candidates),
     );
     this.scoringMilliseconds += performance.now() - start;
+    // A selector never ranks NaN: top-k would put it last and fall back to the order of the candidates.
+    checkFinite(matrix.values, `the ${model} model's ${model === 'learner' ? `${resolution} ` : ''}losses of the super-batch`, this.options.step, 'scoring');
     this.computed.set(key, matrix);
     this.computedCandidates.set(key, candidates);
     return matrix;
@@ -97,11 +102,22 @@ export class LazyScoringContext implements ScoringContext {
 
   async poolReferenceLosses(): Promise<Float32Array> {
     // Preparing the reference is its own phase; only the losses count as this step's scoring time.
-    await this.options.reference();
+    await this.preparedReference();
     const start = performance.now();
     const losses = await this.options.poolReferenceLosses();
     this.scoringMilliseconds += performance.now() - start;
     return losses;
+  }
+
+  /**
+   * The reference, trained or read from the cache the first time any step asks. That preparation
+   * is its own phase, so its time counts neither as this step's scoring nor as its selection.
+   */
+  private async preparedReference(): Promise<ReferenceScores> {
+    const start = performance.now();
+    const reference = await this.options.reference();
+    this.referencePreparationMilliseconds += performance.now() - start;
+    return reference;
   }
 
   noiseTags(): readonly string[] {

@@ -20,6 +20,8 @@ export const BUILT_IN_SELECTOR_PLUGINS = [
 export interface SelectorRegistry {
   factories: SelectorFactory[];
   get(name: string): SelectorFactory;
+  /** The package or module path that registered the selector `name`, for messages about it. */
+  pluginOf(name: string): string;
   /** Built-in plugins that could not be imported, with the reason (a partial checkout, say). */
   missing: { plugin: string; reason: string }[];
 }
@@ -32,9 +34,16 @@ export interface SelectorRegistry {
 export async function loadSelectorRegistry(userPlugins: readonly string[] = []): Promise<SelectorRegistry> {
   const container = new Container();
   const missing: { plugin: string; reason: string }[] = [];
+  // Which plugin bound each factory: the factories that appear once it is loaded.
+  const pluginOfFactory = new Map<SelectorFactory, string>();
+  const noteNewFactories = (plugin: string) => {
+    if (!container.isBound(SELECTOR_FACTORY)) return;
+    for (const factory of container.getAll<SelectorFactory>(SELECTOR_FACTORY)) if (!pluginOfFactory.has(factory)) pluginOfFactory.set(factory, plugin);
+  };
   for (const plugin of BUILT_IN_SELECTOR_PLUGINS) {
     try {
       container.load(moduleFrom(await import(plugin), plugin));
+      noteNewFactories(plugin);
     } catch (error) {
       missing.push({ plugin, reason: error instanceof Error ? error.message : String(error) });
     }
@@ -51,6 +60,7 @@ export async function loadSelectorRegistry(userPlugins: readonly string[] = []):
       );
     }
     container.load(moduleFrom(imported, plugin));
+    noteNewFactories(plugin);
   }
   const factories = container.isBound(SELECTOR_FACTORY) ? container.getAll<SelectorFactory>(SELECTOR_FACTORY) : [];
   const byName = new Map<string, SelectorFactory>();
@@ -70,6 +80,10 @@ export async function loadSelectorRegistry(userPlugins: readonly string[] = []):
         throw new UserInputError('--selector', `unknown selector "${name}". Valid selectors: ${valid}.`);
       }
       return factory;
+    },
+    pluginOf(name: string): string {
+      const factory = byName.get(name);
+      return (factory && pluginOfFactory.get(factory)) ?? 'unknown';
     },
   };
 }

@@ -10,6 +10,8 @@ import {
   ONE_OFF_PHASES,
   noPointEnergy,
   PHASES,
+  RunFailure,
+  isRunFailure,
   superBatchSizeOf,
   UserInputError,
   type BenchmarkPoint,
@@ -17,6 +19,7 @@ import {
   type PointEnergy,
   type Resolution,
   type RunConfig,
+  type RunFailureInfo,
   type RunEvents,
   type RunSummary,
   type Selector,
@@ -24,7 +27,7 @@ import {
 } from '@sieve/core';
 import type { Dataset } from '@sieve/data';
 import { learningRateAt } from '@sieve/tensor';
-import { createClassifierModel, createContrastiveModel, type ClassifierModel, type ContrastiveModel } from '@sieve/models';
+import { NonFiniteParameterError, createClassifierModel, createContrastiveModel, type ClassifierModel, type ContrastiveModel } from '@sieve/models';
 import { evaluateClassifier, evaluateContrastive } from './evaluate';
 import { gatherRows, gatherValues } from './batch';
 import { modelSpecOf } from './model-spec';
@@ -36,6 +39,8 @@ import { LazyScoringContext, type SuperBatch } from './scoring-context';
 import { SelectionTally } from './selection-tally';
 import { selectionRng, superBatchRng } from './streams';
 import { LOOP_STATE_VERSION, loadCheckpoint, saveCheckpoint } from './checkpoint';
+import { LossGuard } from './numerical-guards';
+import { checkNoTensorLeak, checkSelection, selectorFault, type SelectorIdentity } from './selector-faults';
 
 export interface TrainingInputs {
   config: RunConfig;
@@ -50,6 +55,8 @@ export interface TrainingInputs {
   control?: { stopRequested: boolean };
   /** Carry on from the checkpoint in `config.out` (written at every benchmark point). */
   resume?: boolean;
+  /** The package or module path that registered the selector, named when it misbehaves. */
+  selectorPlugin?: string;
 }
 
 export async function train(inputs: TrainingInputs): Promise<RunSummary> {
@@ -65,7 +72,7 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
     if (superBatchSize > dataset.pool.count) {
       throw new UserInputError(
         '--filter-ratio',
-        `the super-batch (${superBatchSize} = b / (1 - f)) is larger than the training pool (${dataset.pool.count}); lower --batch-size or --filter-ratio.`,
+        `the super-batch (${superBatchSize} = b / (1 - f)) is larger than the training pool (${dataset.pool.count}); lower --train-batch-size or --filter-ratio.`,
       );
     }
     const ledger = new PhaseLedger(meter);
@@ -152,12 +159,16 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
       points.push(...files.keepUpToStep(step));
       events.emit({ type: 'log', message: `resumed from the checkpoint at step ${step}` });
     }
+    const selectorIdentity: SelectorIdentity = { name: selectorFactory.name, plugin: inputs.selectorPlugin ?? 'unknown' };
+    const firstStepOfThisProcess = step + 1;
+    const lossGuard = new LossGuard(config.guards.divergenceFactor, checkpoint?.state.firstLoss ?? null, config.optimizer.learningRate);
     const loopStart = performance.now();
+    const oneOffSecondsAtLoopStart = oneOffSeconds(ledger);
     const loopSeconds = () => loopSecondsBefore + (performance.now() - loopStart) / 1000;
     const runSeconds = () => runSecondsBefore + (performance.now() - runStart) / 1000;
 
     const writeCheckpoint = () =>
-      saveCheckpoint(config.out, learner, {
+      saveCheckpointOrFail(step, config.out, learner, {
         version: LOOP_STATE_VERSION,
         step,
         examplesScored,
@@ -167,6 +178,7 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
         lastSecondsByPhase,
         joulesByDevice: joulesByDeviceOf(meter, joulesByDeviceBefore) ?? {},
         poolReferenceLossesCharged: poolReferenceLosses.charged,
+        firstLoss: lossGuard.first,
         runSeconds: runSeconds(),
         loopSeconds: loopSeconds(),
       });
@@ -224,110 +236,133 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
     };
 
     // 3. The loop.
-    while (step < config.steps && !control.stopRequested) {
-      step++;
-      // 3a. A super-batch of N candidates drawn uniformly from the pool.
-      const poolIndices = superBatchRng(config.seed, step).sampleWithoutReplacement(dataset.pool.count, superBatchSize);
-      superBatch.poolIndices.set(poolIndices);
-      gatherValues(dataset.pool.tags, poolIndices, superBatch.tags);
-      // The candidates' images and captions are copied only if the learner scores them.
-      let inputsGathered = false;
-      const gatherInputs = () => {
-        if (inputsGathered) return;
-        gatherRows(dataset.pool.images, pixels, poolIndices, superBatch.images);
-        if (dataset.kind === 'contrastive') gatherRows(dataset.pool.tokens, maxTokens, poolIndices, superBatch.tokens);
-        else gatherValues(dataset.pool.labels, poolIndices, superBatch.labels);
-        inputsGathered = true;
-      };
+    // A fault (non-finite or diverging numbers, a selector breaking its contract) stops the loop at
+    // that step; the points and checkpoint written before it stay as they are.
+    let failure: RunFailureInfo | null = null;
+    try {
+      while (step < config.steps && !control.stopRequested) {
+        step++;
+        // 3a. A super-batch of N candidates drawn uniformly from the pool.
+        const poolIndices = superBatchRng(config.seed, step).sampleWithoutReplacement(dataset.pool.count, superBatchSize);
+        superBatch.poolIndices.set(poolIndices);
+        gatherValues(dataset.pool.tags, poolIndices, superBatch.tags);
+        // The candidates' images and captions are copied only if the learner scores them.
+        let inputsGathered = false;
+        const gatherInputs = () => {
+          if (inputsGathered) return;
+          gatherRows(dataset.pool.images, pixels, poolIndices, superBatch.images);
+          if (dataset.kind === 'contrastive') gatherRows(dataset.pool.tokens, maxTokens, poolIndices, superBatch.tokens);
+          else gatherValues(dataset.pool.labels, poolIndices, superBatch.labels);
+          inputsGathered = true;
+        };
 
-      // 3b. The selector picks b of them; losses it asks for are computed lazily and charged to scoring.
-      const context = new LazyScoringContext({
-        task: dataset.kind,
-        step,
-        batchSize,
-        rng: selectionRng(config.seed, step),
-        superBatch,
-        learner,
-        reference: referenceScores,
-        poolReferenceLosses: () => poolReferenceLosses.get(),
-        ledger,
-        seesNoiseTags: selectorFactory.seesNoiseTags === true,
-        selectorName: selectorFactory.name,
-        gatherInputs,
-      });
-      const selectionStart = performance.now();
-      const selection = await selector.select(context);
-      const selectionMilliseconds = performance.now() - selectionStart - context.scoringMilliseconds;
-      checkSelection(selection.indices, batchSize, superBatchSize, selectorFactory.name);
-      examplesScored += context.learnerExamplesScored;
-      for (let i = 0; i < batchSize; i++) chosenPoolIndices[i] = poolIndices[selection.indices[i]];
-      tally.record(chosenPoolIndices, selection.indices, {
-        selectionMilliseconds,
-        scoringMilliseconds: context.scoringMilliseconds,
-        diagnostics: {
-          ...selection.diagnostics,
-          learnerScoringFlopsFine: context.learnerScoringFlops.fine,
-          learnerScoringFlopsCoarse: context.learnerScoringFlops.coarse,
-        },
-        learnability: context.scoredLearnability(),
-      });
+        // 3b. The selector picks b of them; losses it asks for are computed lazily and charged to scoring.
+        const context = new LazyScoringContext({
+          task: dataset.kind,
+          step,
+          batchSize,
+          rng: selectionRng(config.seed, step),
+          superBatch,
+          learner,
+          reference: referenceScores,
+          poolReferenceLosses: () => poolReferenceLosses.get(step),
+          ledger,
+          seesNoiseTags: selectorFactory.seesNoiseTags === true,
+          selectorName: selectorFactory.name,
+          gatherInputs,
+        });
+        const selectionStart = performance.now();
+        const tensorsBeforeSelect = tf.memory().numTensors;
+        const selection = await selector.select(context).catch((error: unknown) => {
+          throw selectorFault(error, selectorIdentity, step);
+        });
+        const selectionMilliseconds = performance.now() - selectionStart - context.scoringMilliseconds - context.referencePreparationMilliseconds;
+        checkSelection(selection.indices, batchSize, superBatchSize, selectorIdentity, step);
+        // Step one may build what a run keeps (the reference, caches); from then on select() must leave nothing.
+        if (step > firstStepOfThisProcess) checkNoTensorLeak(tensorsBeforeSelect, tf.memory().numTensors, selectorIdentity, step);
+        examplesScored += context.learnerExamplesScored;
+        for (let i = 0; i < batchSize; i++) chosenPoolIndices[i] = poolIndices[selection.indices[i]];
+        tally.record(chosenPoolIndices, selection.indices, {
+          selectionMilliseconds,
+          scoringMilliseconds: context.scoringMilliseconds,
+          diagnostics: {
+            ...selection.diagnostics,
+            learnerScoringFlopsFine: context.learnerScoringFlops.fine,
+            learnerScoringFlopsCoarse: context.learnerScoringFlops.coarse,
+          },
+          learnability: context.scoredLearnability(),
+        });
 
-      // 3c. One learner step on the chosen examples.
-      gatherRows(dataset.pool.images, pixels, chosenPoolIndices, batchImages);
-      if (dataset.kind === 'contrastive') gatherRows(dataset.pool.tokens, maxTokens, chosenPoolIndices, batchTokens);
-      else gatherValues(dataset.pool.labels, chosenPoolIndices, batchLabels);
-      const resolutions: Resolution[] | undefined = selection.trainingResolutions;
-      const coarseCount = resolutions?.filter((r) => r === 'coarse').length ?? 0;
-      const learningRate = learningRateAt(step, {
-        peak: config.optimizer.learningRate,
-        warmupSteps: config.optimizer.warmupSteps,
-        totalSteps: config.steps,
-        finalFraction: config.optimizer.finalLearningRateFraction,
-      });
-      const loss = ledger.measure('training', () =>
-        learner.kind === 'contrastive'
-          ? learner.trainStep({ images: batchImages, tokens: batchTokens, count: batchSize, resolutions }, learningRate)
-          : learner.trainStep({ images: batchImages, labels: batchLabels, count: batchSize, resolutions }, learningRate),
-      );
-      ledger.addFlops('training', learner.flops.trainStep(batchSize, coarseCount));
-      lossSum += loss;
-      lossCount++;
+        // 3c. One learner step on the chosen examples.
+        gatherRows(dataset.pool.images, pixels, chosenPoolIndices, batchImages);
+        if (dataset.kind === 'contrastive') gatherRows(dataset.pool.tokens, maxTokens, chosenPoolIndices, batchTokens);
+        else gatherValues(dataset.pool.labels, chosenPoolIndices, batchLabels);
+        const resolutions: Resolution[] | undefined = selection.trainingResolutions;
+        const coarseCount = resolutions?.filter((r) => r === 'coarse').length ?? 0;
+        const learningRate = learningRateAt(step, {
+          peak: config.optimizer.learningRate,
+          warmupSteps: config.optimizer.warmupSteps,
+          totalSteps: config.steps,
+          finalFraction: config.optimizer.finalLearningRateFraction,
+        });
+        const loss = ledger.measure('training', () =>
+          learner.kind === 'contrastive'
+            ? learner.trainStep({ images: batchImages, tokens: batchTokens, count: batchSize, resolutions }, learningRate)
+            : learner.trainStep({ images: batchImages, labels: batchLabels, count: batchSize, resolutions }, learningRate),
+        );
+        lossGuard.check(step, loss);
+        ledger.addFlops('training', learner.flops.trainStep(batchSize, coarseCount));
+        lossSum += loss;
+        lossCount++;
 
-      const elapsedSeconds = loopSeconds();
-      events.emit({
-        type: 'step',
-        step,
-        totalSteps: config.steps,
-        loss,
-        stepsPerSecond: (step - (checkpoint?.state.step ?? 0)) / ((performance.now() - loopStart) / 1000),
-        elapsedSeconds,
-        powerWatts: meter?.powerWatts() ?? null,
-      });
+        const elapsedSeconds = loopSeconds();
+        events.emit({
+          type: 'step',
+          step,
+          totalSteps: config.steps,
+          loss,
+          stepsPerSecond:
+            (step - (checkpoint?.state.step ?? 0)) / ((performance.now() - loopStart) / 1000 - (oneOffSeconds(ledger) - oneOffSecondsAtLoopStart)),
+          elapsedSeconds,
+          powerWatts: meter?.powerWatts() ?? null,
+        });
 
-      // 3d. A benchmark point at the interval, and always at the last step.
-      if (step % config.evalEvery === 0 || step === config.steps) {
+        // 3d. A benchmark point at the interval, and always at the last step.
+        if (step % config.evalEvery === 0 || step === config.steps) {
+          writePoint();
+          await writeCheckpoint();
+        }
+        // Let timers (meter, dashboard, signals) run between steps.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      if (control.stopRequested && (points.length === 0 || points[points.length - 1].step !== step)) {
         writePoint();
         await writeCheckpoint();
       }
-      // Let timers (meter, dashboard, signals) run between steps.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-    if (control.stopRequested && (points.length === 0 || points[points.length - 1].step !== step)) {
-      writePoint();
-      await writeCheckpoint();
+    } catch (error) {
+      if (!isRunFailure(error)) throw error;
+      const lastPoint = points[points.length - 1];
+      const kept = lastPoint
+        ? ` Kept in ${config.out}: every point up to step ${lastPoint.step} and the checkpoint at that step.`
+        : ` Nothing was trained before it; the run folder is ${config.out}.`;
+      failure = { ...error.failure, message: `${error.failure.message}${kept}` };
+      events.emit({ type: 'warning', message: `run stopped at step ${failure.step}, ${failure.phase}: ${failure.message}` });
     }
 
     const best = points.reduce<BenchmarkPoint | null>((top, p) => (top === null || p.score > top.score ? p : top), null);
     const finalPoint = points[points.length - 1] ?? null;
     const summary: RunSummary = {
       runId: inputs.runId,
-      status: control.stopRequested && step < config.steps ? 'stopped' : 'completed',
+      status: failure ? 'failed' : control.stopRequested && step < config.steps ? 'stopped' : 'completed',
+      failure,
       task: config.task,
       selector: selectorFactory.name,
       backend: inputs.backendName,
       seed: config.seed,
-      steps: step,
-      stepsPerSecond: step / loopSeconds(),
+      // A failed run trained every step before the one that failed.
+      steps: failure ? failure.step - 1 : step,
+      // The reference's one-off phases are not steps: they never count in the rate.
+      stepsPerSecond: (failure ? failure.step - 1 : step) / (loopSeconds() - oneOffSeconds(ledger)),
       wallSeconds: runSeconds(),
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
       finalPoint,
@@ -343,9 +378,29 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
     learner.dispose();
     await files.writeSummary(summary);
     events.emit({ type: 'run-end', summary });
+    if (failure) throw new RunFailure(failure);
     return summary;
   } finally {
     unsubscribe();
+  }
+}
+
+/** Seconds spent training and embedding the reference within this run. */
+function oneOffSeconds(ledger: PhaseLedger): number {
+  return ONE_OFF_PHASES.reduce((sum, phase) => sum + ledger.seconds[phase], 0);
+}
+
+/** A checkpoint, unless the learner's weights are no longer finite: then the run stops, and the last good one stays. */
+async function saveCheckpointOrFail(step: number, ...args: Parameters<typeof saveCheckpoint>): Promise<void> {
+  try {
+    await saveCheckpoint(...args);
+  } catch (error) {
+    if (!(error instanceof NonFiniteParameterError)) throw error;
+    throw new RunFailure({
+      step,
+      phase: 'checkpoint',
+      message: `${error.message}; a learning rate too high is the usual cause: lower optimizer.learningRate and start the run again.`,
+    });
   }
 }
 
@@ -355,19 +410,6 @@ function meterOverheadOf(meter: EnergyMeter | null): RunSummary['meterOverhead']
   const processCpuSeconds = (usage.user + usage.system) / 1e6;
   const meterCpuSeconds = meter.meterCpuSeconds();
   return { meterCpuSeconds, processCpuSeconds, fraction: meterCpuSeconds / processCpuSeconds };
-}
-
-function checkSelection(indices: Int32Array, batchSize: number, superBatchSize: number, name: string): void {
-  const seen = new Set<number>();
-  for (const index of indices) {
-    if (!Number.isInteger(index) || index < 0 || index >= superBatchSize || seen.has(index)) {
-      throw new Error(`selector "${name}" returned an invalid index ${index} (need ${batchSize} distinct indices in [0, ${superBatchSize}))`);
-    }
-    seen.add(index);
-  }
-  if (seen.size !== batchSize) {
-    throw new Error(`selector "${name}" returned ${seen.size} indices; it must return exactly ${batchSize}`);
-  }
 }
 
 /** Cumulative joules per device: this meter's since it started, plus those from before a resume. */

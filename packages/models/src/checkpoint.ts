@@ -36,6 +36,18 @@ interface Manifest {
   optimizerStep: number;
 }
 
+/** A checkpoint is never written with a NaN or infinite weight: the previous one stays the last good one. */
+export class NonFiniteParameterError extends Error {
+  constructor(
+    readonly parameter: string,
+    readonly entry: number,
+    readonly value: number,
+  ) {
+    super(`the learner's weight ${parameter} holds ${value} at entry ${entry}`);
+    this.name = 'NonFiniteParameterError';
+  }
+}
+
 /**
  * Writes `manifest.json` and a weights file named by its content hash, each atomically. The
  * manifest is written last and names its weights file, so a save killed half-way leaves the
@@ -43,6 +55,11 @@ interface Manifest {
  */
 export async function writeCheckpoint(dir: string, contents: CheckpointContents): Promise<void> {
   assertLittleEndian();
+  contents.values.forEach((values, index) => {
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isFinite(values[i])) throw new NonFiniteParameterError(contents.parameters[index].name, i, values[i]);
+    }
+  });
   await mkdir(dir, { recursive: true });
   const arrays = [...contents.values, ...contents.optimizer.firstMoments, ...contents.optimizer.secondMoments];
   const totalValues = arrays.reduce((n, a) => n + a.length, 0);

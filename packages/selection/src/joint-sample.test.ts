@@ -127,7 +127,7 @@ describe('jointSample, both modes', () => {
       return undefined;
     };
     expect(fieldOf(() => jointSample(scores, 6, 4, 3, { mode: 'greedy' }))).toBe('--chunks');
-    expect(fieldOf(() => jointSample(scores, 6, 8, 2, { mode: 'greedy' }))).toBe('--batch-size');
+    expect(fieldOf(() => jointSample(scores, 6, 8, 2, { mode: 'greedy' }))).toBe('--train-batch-size');
     expect(fieldOf(() => jointSample(scores, 6, 4, 2, { mode: 'best' as 'greedy' }))).toBe('selectorOptions.mode');
     expect(() => jointSample(scores, 5, 4, 2, { mode: 'greedy' })).toThrow(RangeError);
     expect(() => jointSample(scores, 6, 4, 2, { mode: 'sample' })).toThrow('needs an rng');

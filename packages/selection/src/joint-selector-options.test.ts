@@ -54,6 +54,6 @@ describe('parseJointSelectorOptions', () => {
     expect(fieldOf(() => parseJointSelectorOptions(settings({ chunk: 4 }), 'jest'))).toBe('selectorOptions.chunk');
     expect(fieldOf(() => parseJointSelectorOptions(settings({}, { chunks: 15 }), 'jest'))).toBe('--chunks');
     expect(fieldOf(() => parseJointSelectorOptions(settings({ chunks: 15 }), 'jest'))).toBe('selectorOptions.chunks');
-    expect(fieldOf(() => parseJointSelectorOptions(settings({}, { batchSize: 2048 }), 'jest'))).toBe('--batch-size');
+    expect(fieldOf(() => parseJointSelectorOptions(settings({}, { batchSize: 2048 }), 'jest'))).toBe('--train-batch-size');
   });
 });

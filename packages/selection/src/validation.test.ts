@@ -34,14 +34,14 @@ describe('validation', () => {
     expect(errorOf(() => checkChunks(12, 5, 'selectorOptions.chunks')).field).toBe('selectorOptions.chunks');
   });
 
-  it('rejects a batch larger than the super-batch, naming --batch-size', () => {
+  it('rejects a batch larger than the super-batch, naming --train-batch-size', () => {
     expect(() => checkBatchFits(256, 1280)).not.toThrow();
     expect(() => checkBatchFits(5, 5)).not.toThrow();
     const error = errorOf(() => checkBatchFits(6, 5));
-    expect(error.field).toBe('--batch-size');
+    expect(error.field).toBe('--train-batch-size');
     expect(error.message).toContain('larger than the super-batch');
-    expect(errorOf(() => checkBatchFits(0, 5)).field).toBe('--batch-size');
-    expect(errorOf(() => checkBatchFits(2.5, 5)).field).toBe('--batch-size');
+    expect(errorOf(() => checkBatchFits(0, 5)).field).toBe('--train-batch-size');
+    expect(errorOf(() => checkBatchFits(2.5, 5)).field).toBe('--train-batch-size');
   });
 
   it('parses mode, score and resolution names with defaults, listing the valid names otherwise', () => {

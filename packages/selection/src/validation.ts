@@ -62,13 +62,13 @@ export function checkBatchFits(batchSize: number, superBatchSize: number): void 
     throw new UserInputError('--filter-ratio', `the super-batch must hold at least one candidate, got ${superBatchSize}.`);
   }
   if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new UserInputError('--batch-size', `must be a positive whole number, got ${batchSize}.`);
+    throw new UserInputError('--train-batch-size', `must be a positive whole number, got ${batchSize}.`);
   }
   if (batchSize > superBatchSize) {
     throw new UserInputError(
-      '--batch-size',
+      '--train-batch-size',
       `batch size ${batchSize} is larger than the super-batch of ${superBatchSize} candidates; ` +
-        'lower --batch-size, or raise the super-batch (N = b / (1 - filter ratio)).',
+        'lower --train-batch-size, or raise the super-batch (N = b / (1 - filter ratio)).',
     );
   }
 }
@@ -85,7 +85,7 @@ export function checkChunks(batchSize: number, chunks: number, field = '--chunks
     throw new UserInputError(
       field,
       `the batch size ${batchSize} is not divisible by ${chunks} chunks. ` +
-        `Use a chunk count that divides it (e.g. ${largestDivisorAtMost(batchSize, chunks)}) or change --batch-size.`,
+        `Use a chunk count that divides it (e.g. ${largestDivisorAtMost(batchSize, chunks)}) or change --train-batch-size.`,
     );
   }
 }

@@ -29,7 +29,7 @@ describe('sieve train: bad input', () => {
     { name: 'unknown backend', args: ['--backend', 'tpu'], message: /--backend.*tpu.*wasm/ },
     { name: 'filter ratio 1', args: ['--filter-ratio', '1'], message: /--filter-ratio.*between 0 and 1/ },
     { name: 'filter ratio 0', args: ['--filter-ratio', '0'], message: /--filter-ratio/ },
-    { name: 'b not divisible by n', args: ['--batch-size', '30', '--chunks', '16'], message: /(--chunks|--batch-size).*divisible/ },
+    { name: 'b not divisible by n', args: ['--train-batch-size', '30', '--chunks', '16'], message: /(--chunks|--train-batch-size).*divisible/ },
     { name: 'non-positive steps', args: ['--steps', '0'], message: /--steps.*above 0/ },
     { name: 'steps not a number', args: ['--steps', 'ten'], message: /--steps takes a whole number/ },
   ];
@@ -73,6 +73,57 @@ describe('sieve train: bad input', () => {
     expect(result.stdout).toMatch(/jest/);
     expect(result.stdout).toMatch(/oracle-clean.*benchmark reference/);
   });
+});
+
+describe('sieve train: faults inside a run', () => {
+  // One decoded-data cache for these runs, outside the working tree.
+  const dataCache = join(tempDir('sieve-cli-cache-'), 'cache');
+  it('a learning rate of 1e30: one line naming the step and the loss, exit code 1, status failed, points kept', async () => {
+    const root = tempDir('sieve-cli-');
+    const config = join(root, 'settings.json');
+    writeFileSync(config, JSON.stringify({ optimizer: { learningRate: 1e30, warmupSteps: 0 }, data: { cacheDir: dataCache } }));
+    const out = join(root, 'run');
+    const result = await sieve(['train', '--preset', 'smoke', '--config', config, '--selector', 'uniform', '--eval-every', '1', '--no-energy', '--out', out]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/^failed: step (\d+), (training|checkpoint): .*(NaN|Infinity|diverged).*lower optimizer\.learningRate.* Kept in .*: every point up to step \d+/m);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    const failedAt = Number(/failed: step (\d+)/.exec(result.stderr)![1]);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary).toMatchObject({ status: 'failed', steps: failedAt - 1, failure: { step: failedAt } });
+    const steps = readFileSync(join(out, 'points.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line).step);
+    expect(steps).toEqual(Array.from({ length: failedAt - 1 }, (_, i) => i + 1));
+  }, 180_000);
+
+  it('a plugin returning duplicates: one line naming the plugin, the selector and the step, exit code 1, resumable once fixed', async () => {
+    const root = tempDir('sieve-cli-');
+    const plugin = join(root, 'dup-plugin.mjs');
+    // A plain-JavaScript plugin; from step 3 on it returns index 0 b times.
+    const writePlugin = (broken: boolean) =>
+      writeFileSync(
+        plugin,
+        `const factory = { name: 'dup', summary: 'test plugin', create: () => ({ name: 'dup', async select(context) {
+          const broken = ${broken} && context.step >= 3;
+          return { indices: Int32Array.from({ length: context.batchSize }, (_, i) => (broken ? 0 : i)) };
+        } }) };
+        export default { id: 1, load(options) { options.bind(Symbol.for('sieve.SelectorFactory')).toConstantValue(factory); } };\n`,
+      );
+    writePlugin(true);
+    const out = join(root, 'run');
+    const config = join(root, 'settings.json');
+    writeFileSync(config, JSON.stringify({ data: { cacheDir: dataCache } }));
+    const result = await sieve(['train', '--preset', 'smoke', '--config', config, '--plugin', plugin, '--selector', 'dup', '--steps', '6', '--eval-every', '2', '--no-energy', '--out', out]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr.trim()).toMatch(
+      new RegExp(`^failed: step 3, selection: selector "dup" \\(plugin ${plugin.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\) returned 0 twice; .* Fix the plugin and resume the run\\. Kept in .*: every point up to step 2`),
+    );
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+
+    writePlugin(false);
+    const resumed = await sieve(['train', '--resume', out]);
+    expect(resumed.exitCode, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(/resumed from the checkpoint at step 2/);
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))).toMatchObject({ status: 'completed', steps: 6, failure: null });
+  }, 180_000);
 });
 
 describe('sieve train --resume', () => {

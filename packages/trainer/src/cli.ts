@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { BACKEND_NAMES, IMAGE_TOWERS, TASK_NAMES, UserInputError, isUserInputError, type RunConfigInput } from '@sieve/core';
+import { BACKEND_NAMES, IMAGE_TOWERS, TASK_NAMES, UserInputError, isRunFailure, isUserInputError, type RunConfigInput } from '@sieve/core';
 import { BENCH_PRESET_NAMES, PRESET_NAMES } from './presets';
 import type { BenchFlags } from './bench/bench-plan';
 import { resolveRunConfig, resumedRunConfig } from './run-config';
@@ -60,6 +60,7 @@ interface TrainFlags {
   selectorOption?: string[];
   plugin?: string[];
   steps?: number;
+  trainBatchSize?: number;
   batchSize?: number;
   filterRatio?: number;
   chunks?: number;
@@ -79,6 +80,17 @@ interface TrainFlags {
   resume?: string;
 }
 
+/**
+ * `--train-batch-size` (`-b`) is the documented name: Nx keeps `--batch-size` for itself and never
+ * passes it on. `--batch-size` still works where Nx is not in the way (`tsx`, or after `--`).
+ */
+function batchSizeOf(flags: TrainFlags): number | undefined {
+  if (flags.trainBatchSize !== undefined && flags.batchSize !== undefined && flags.trainBatchSize !== flags.batchSize) {
+    throw new UserInputError('--train-batch-size', `--batch-size ${flags.batchSize} and --train-batch-size ${flags.trainBatchSize} disagree; give one of them.`);
+  }
+  return flags.trainBatchSize ?? flags.batchSize;
+}
+
 function flagsToConfig(flags: TrainFlags): Partial<RunConfigInput> {
   if (flags.data !== undefined && flags.data !== 'idx') {
     throw new UserInputError('--data', `only "idx" is accepted (with --images, --labels and --classes); for the built-in tasks use --task.`);
@@ -90,7 +102,7 @@ function flagsToConfig(flags: TrainFlags): Partial<RunConfigInput> {
     selectorOptions: selectorOptionsFrom(flags.selectorOption),
     plugins: flags.plugin,
     steps: flags.steps,
-    batchSize: flags.batchSize,
+    batchSize: batchSizeOf(flags),
     filterRatio: flags.filterRatio,
     chunks: flags.chunks,
     seed: flags.seed,
@@ -146,7 +158,8 @@ export function buildProgram(handlers: CliHandlers): Command {
     .option('--selector-option <key=value>', "a selector's own option, repeatable", collect)
     .option('--plugin <module>', 'extra selector plugin: package name or path, repeatable', collect)
     .option('--steps <n>', 'learner steps', integer('--steps'))
-    .option('--batch-size <b>', 'examples trained on per step', integer('--batch-size'))
+    .option('-b, --train-batch-size <b>', 'examples trained on per step (b)', integer('--train-batch-size'))
+    .addOption(new Option('--batch-size <b>', 'the same as --train-batch-size, where Nx does not take it').argParser(integer('--batch-size')).hideHelp())
     .option('--filter-ratio <f>', 'fraction of candidates filtered out; super-batch N = b / (1 - f)', decimal('--filter-ratio'))
     .option('--chunks <n>', 'chunks of joint selection (b must be divisible by it)', integer('--chunks'))
     .option('--seed <n>', 'run seed (learner init, super-batches, sampling)', integer('--seed'))
@@ -242,6 +255,11 @@ export async function runCli(argv: string[], handlers: CliHandlers, writeError: 
     if (isUserInputError(error)) {
       writeError(`error: ${error.message}\n`);
       return 2;
+    }
+    if (isRunFailure(error)) {
+      // The run's own fault (numbers gone bad, a plugin breaking its contract): its message, no Sieve stack.
+      writeError(`failed: ${error.message}\n`);
+      return 1;
     }
     throw error;
   }

@@ -12,7 +12,7 @@ const FLAG_OF_FIELD: Record<string, string> = {
   task: '--task',
   selector: '--selector',
   steps: '--steps',
-  batchSize: '--batch-size',
+  batchSize: '--train-batch-size',
   filterRatio: '--filter-ratio',
   chunks: '--chunks',
   seed: '--seed',

@@ -51,7 +51,7 @@ export async function runTrain(config: RunConfig, options: TrainOptions): Promis
   if (superBatchSize > loaded.dataset.pool.count) {
     throw new UserInputError(
       '--filter-ratio',
-      `the super-batch (${superBatchSize} = b / (1 - f)) is larger than the training pool (${loaded.dataset.pool.count}); lower --batch-size or --filter-ratio.`,
+      `the super-batch (${superBatchSize} = b / (1 - f)) is larger than the training pool (${loaded.dataset.pool.count}); lower --train-batch-size or --filter-ratio.`,
     );
   }
   if (options.overwrite) clearPreviousRun(config.out);
@@ -94,6 +94,7 @@ export async function runTrain(config: RunConfig, options: TrainOptions): Promis
       config,
       dataset: loaded.dataset,
       selectorFactory,
+      selectorPlugin: registry.pluginOf(config.selector),
       selector,
       backendName: backend.name,
       meter,

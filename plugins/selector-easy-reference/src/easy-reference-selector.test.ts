@@ -44,6 +44,6 @@ describe('easy-reference selector', () => {
     expect(fieldOf(() => easyReferenceSelectorFactory.create(settings({ mode: 'top' })))).toBe('selectorOptions.mode');
     expect(fieldOf(() => easyReferenceSelectorFactory.create(settings({ resolution: 'coarse' })))).toBe('selectorOptions.resolution');
     expect(fieldOf(() => easyReferenceSelectorFactory.create(settings({ chunks: 5 })))).toBe('selectorOptions.chunks');
-    expect(fieldOf(() => easyReferenceSelectorFactory.create(settings({}, { batchSize: 48 })))).toBe('--batch-size');
+    expect(fieldOf(() => easyReferenceSelectorFactory.create(settings({}, { batchSize: 48 })))).toBe('--train-batch-size');
   });
 });

@@ -50,6 +50,6 @@ describe('hard-negative selector', () => {
     expect(fieldOf(() => hardNegativeSelectorFactory.create(settings({ mode: 'top' })))).toBe('selectorOptions.mode');
     expect(fieldOf(() => hardNegativeSelectorFactory.create(settings({ score: 'learnability' })))).toBe('selectorOptions.score');
     expect(fieldOf(() => hardNegativeSelectorFactory.create(settings({}, { chunks: 3 })))).toBe('--chunks');
-    expect(fieldOf(() => hardNegativeSelectorFactory.create(settings({}, { batchSize: 48 })))).toBe('--batch-size');
+    expect(fieldOf(() => hardNegativeSelectorFactory.create(settings({}, { batchSize: 48 })))).toBe('--train-batch-size');
   });
 });

@@ -96,7 +96,7 @@ describe('jest selector', () => {
     expect(fieldOf(() => jestSelectorFactory.create(settings({ score: 'loss' })))).toBe('selectorOptions.score');
     expect(fieldOf(() => jestSelectorFactory.create(settings({}, { chunks: 3 })))).toBe('--chunks');
     expect(fieldOf(() => jestSelectorFactory.create(settings({ chunks: 3 })))).toBe('selectorOptions.chunks');
-    expect(fieldOf(() => jestSelectorFactory.create(settings({}, { batchSize: 48 })))).toBe('--batch-size');
+    expect(fieldOf(() => jestSelectorFactory.create(settings({}, { batchSize: 48 })))).toBe('--train-batch-size');
     expect(fieldOf(() => jestSelectorFactory.create(settings({ temperature: 2 })))).toBe('selectorOptions.temperature');
   });
 });

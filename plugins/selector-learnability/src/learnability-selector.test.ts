@@ -63,6 +63,6 @@ describe('learnability selector', () => {
   it('rejects bad settings with UserInputErrors naming the field', () => {
     expect(fieldOf(() => learnabilitySelectorFactory.create(settings({ mode: 'greedy' })))).toBe('selectorOptions.mode');
     expect(fieldOf(() => learnabilitySelectorFactory.create(settings({ resolution: 'low' })))).toBe('selectorOptions.resolution');
-    expect(fieldOf(() => learnabilitySelectorFactory.create(settings({}, { batchSize: 48 })))).toBe('--batch-size');
+    expect(fieldOf(() => learnabilitySelectorFactory.create(settings({}, { batchSize: 48 })))).toBe('--train-batch-size');
   });
 });

@@ -103,6 +103,6 @@ describe('offline-filter selector', () => {
     }
     expect(field(() => offlineFilterSelectorFactory.create(settings({ keep: 1 })))).toBeUndefined();
     expect(field(() => offlineFilterSelectorFactory.create(settings({ threshold: 2 })))).toBe('selectorOptions.threshold');
-    expect(field(() => offlineFilterSelectorFactory.create(settings({}, { batchSize: 11 })))).toBe('--batch-size');
+    expect(field(() => offlineFilterSelectorFactory.create(settings({}, { batchSize: 11 })))).toBe('--train-batch-size');
   });
 });

@@ -59,6 +59,6 @@ describe('oracle-clean selector', () => {
 
   it('rejects options it does not have and a batch larger than the super-batch', () => {
     expect(field(() => oracleCleanSelectorFactory.create(settings({ keep: ['clean'] })))).toBe('selectorOptions.keep');
-    expect(field(() => oracleCleanSelectorFactory.create(settings({}, { batchSize: 11 })))).toBe('--batch-size');
+    expect(field(() => oracleCleanSelectorFactory.create(settings({}, { batchSize: 11 })))).toBe('--train-batch-size');
   });
 });

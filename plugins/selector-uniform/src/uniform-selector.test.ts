@@ -40,7 +40,7 @@ describe('uniform selector', () => {
   });
 
   it('rejects a batch larger than the super-batch and options it does not have', () => {
-    expect(userErrorField(() => uniformSelectorFactory.create({ ...settings, batchSize: 11 }))).toBe('--batch-size');
+    expect(userErrorField(() => uniformSelectorFactory.create({ ...settings, batchSize: 11 }))).toBe('--train-batch-size');
     expect(userErrorField(() => uniformSelectorFactory.create({ ...settings, options: { mode: 'greedy' } }))).toBe('selectorOptions.mode');
   });
 });

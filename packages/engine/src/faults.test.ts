@@ -1,0 +1,219 @@
+/**
+ * Faults inside a run, done for real: a learning rate that sends the loss to NaN, and selector
+ * plugins that break their contract. Each stops the run at the step it shows, with status
+ * `failed`, a message that names what went wrong, and every point and checkpoint before it kept.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RunEvents, isRunFailure, runConfigSchema, type RunConfig, type RunConfigInput, type RunFailure, type Selector, type SelectorFactory } from '@sieve/core';
+import { removeTempDirs, tempDir } from '@sieve/core/testing';
+import { initBackend } from '@sieve/tensor';
+import { train } from './train';
+import { syntheticContrastiveDataset } from './testing/synthetic-dataset';
+import { LossGuard, checkFinite } from './numerical-guards';
+import { pluginFrames } from './selector-faults';
+
+afterAll(removeTempDirs);
+
+const BATCH = 8;
+const SUPER_BATCH = 40;
+
+function configFor(out: string, overrides: Partial<RunConfigInput> = {}): RunConfig {
+  return runConfigSchema.parse({
+    steps: 12,
+    batchSize: BATCH,
+    filterRatio: 0.8,
+    chunks: 2,
+    seed: 1,
+    evalEvery: 2,
+    out,
+    data: { cacheDir: join(out, '..', 'cache') },
+    model: { hiddenDim: 16, embeddingDim: 8, textEmbeddingDim: 8 },
+    reference: { steps: 30, batchSize: 16, hiddenDim: 16, embeddingDim: 8 },
+    energy: { enabled: false },
+    ...overrides,
+  });
+}
+
+/** A selector that picks the first b candidates, and from step `badFrom` on returns `bad(step)` instead. */
+function misbehaving(name: string, badFrom: number, bad: (step: number) => Promise<Int32Array> | Int32Array): SelectorFactory {
+  return {
+    name,
+    summary: 'test selector',
+    create(): Selector {
+      return {
+        name,
+        async select(context) {
+          const indices = context.step >= badFrom ? await bad(context.step) : Int32Array.from({ length: BATCH }, (_, i) => i);
+          return { indices };
+        },
+      };
+    },
+  };
+}
+
+const firstB: SelectorFactory = misbehaving('first-b', Infinity, () => new Int32Array(0));
+
+/** Runs `factory` to its end or its failure; returns the failure (null if none) and what is on disk. */
+async function runToFailure(out: string, factory: SelectorFactory, overrides: Partial<RunConfigInput> = {}) {
+  const config = configFor(out, overrides);
+  let failure: RunFailure | null = null;
+  try {
+    await train({
+      config,
+      dataset: syntheticContrastiveDataset(),
+      selectorFactory: factory,
+      selector: factory.create({ task: 'contrastive', batchSize: BATCH, superBatchSize: SUPER_BATCH, chunks: 2, seed: 1, options: {} }),
+      selectorPlugin: './my-plugin.ts',
+      backendName: 'wasm',
+      meter: null,
+      events: new RunEvents(),
+      runId: 'fault-test',
+    });
+  } catch (error) {
+    if (!isRunFailure(error)) throw error;
+    failure = error;
+  }
+  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+  const steps = readFileSync(join(out, 'points.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line) => JSON.parse(line).step as number);
+  const checkpointStep = existsSync(join(out, 'checkpoint', 'state.json'))
+    ? (JSON.parse(readFileSync(join(out, 'checkpoint', 'state.json'), 'utf8')).step as number)
+    : null;
+  return { failure, summary, steps, checkpointStep, leftovers: readdirSync(out).filter((name) => name.includes('.tmp')) };
+}
+
+describe('numerical guards', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+  });
+
+  it('LossGuard: a non-finite loss, or one over the factor times the first, stops the run (hand-worked)', () => {
+    const guard = new LossGuard(100, null, 0.002);
+    guard.check(1, 2.0); // the first loss: 2.0
+    guard.check(2, 199.9); // under 100 x 2.0
+    guard.check(3, 200); // at it, not over
+    const over = (() => {
+      try {
+        guard.check(4, 200.1);
+      } catch (error) {
+        return error as RunFailure;
+      }
+    })();
+    expect(over?.failure).toMatchObject({ step: 4, phase: 'training' });
+    expect(over?.failure.message).toMatch(/diverged: loss 200\.1 is over 100x the first step's \(2\.000\).*guards\.divergenceFactor/);
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      expect(() => new LossGuard(100, 2, 0.002).check(7, bad)).toThrow(new RegExp(`step 7, training: the training loss is ${bad}`));
+    }
+    // A resumed run judges against the first loss kept in its checkpoint.
+    expect(() => new LossGuard(10, 1, 0.002).check(50, 10.5)).toThrow(/over 10x the first step's \(1\.000\)/);
+  });
+
+  it('checkFinite names the matrix and the first bad entry', () => {
+    expect(() => checkFinite(Float32Array.from([0.1, 0.2, NaN, Infinity]), "the learner model's fine losses", 5, 'scoring')).toThrow(
+      /^step 5, scoring: the learner model's fine losses holds NaN at entry 2; .*optimizer\.learningRate/,
+    );
+    expect(() => checkFinite(Float32Array.from([0, 1e30, -3]), 'x', 1, 'scoring')).not.toThrow();
+  });
+
+  it('a learning rate of 1e30: the run fails at the first bad step, points and checkpoint before it kept', async () => {
+    const out = join(tempDir('sieve-faults-'), 'run');
+    const { failure, summary, steps, checkpointStep, leftovers } = await runToFailure(out, firstB, {
+      optimizer: { learningRate: 1e30, warmupSteps: 0 },
+      evalEvery: 1,
+    });
+    expect(failure).not.toBeNull();
+    const { step, phase, message } = failure!.failure;
+    expect(['training', 'checkpoint']).toContain(phase);
+    expect(message).toMatch(/NaN|Infinity|diverged/);
+    expect(message).toMatch(/optimizer\.learningRate/);
+    expect(summary.status).toBe('failed');
+    expect(summary.failure).toEqual(failure!.failure);
+    expect(summary.steps).toBe(step - 1);
+    // Every point before the fault, none from it on; the checkpoint is the last good one.
+    expect(steps).toEqual(Array.from({ length: step - 1 }, (_, i) => i + 1));
+    expect(checkpointStep).toBe(step === 1 ? null : step - 1);
+    expect(leftovers).toEqual([]);
+  }, 120_000);
+
+  it('NaN losses never reach a selector: a learner-scoring selector fails in scoring or training, never silently uniform', async () => {
+    const scoring: SelectorFactory = {
+      name: 'scores',
+      summary: 'test selector',
+      create: () => ({
+        name: 'scores',
+        async select(context) {
+          const losses = await context.losses('learner');
+          // Only ever reached with finite losses.
+          for (const value of losses.values) if (!Number.isFinite(value)) throw new Error('a NaN reached the selector');
+          return { indices: Int32Array.from({ length: BATCH }, (_, i) => i) };
+        },
+      }),
+    };
+    const out = join(tempDir('sieve-faults-'), 'run');
+    const { failure, summary } = await runToFailure(out, scoring, { optimizer: { learningRate: 1e30, warmupSteps: 0 }, evalEvery: 1 });
+    expect(summary.status).toBe('failed');
+    expect(['scoring', 'training', 'checkpoint']).toContain(failure!.failure.phase);
+    expect(failure!.failure.message).not.toMatch(/reached the selector/);
+  }, 120_000);
+});
+
+describe('selector plugins that break the contract', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+  });
+
+  const cases: { name: string; bad: (step: number) => Promise<Int32Array> | Int32Array; message: RegExp }[] = [
+    { name: 'too few indices', bad: () => Int32Array.from([0, 1, 2]), message: /returned 3 indices; a selection must be exactly 8 distinct whole numbers in \[0, 40\)/ },
+    { name: 'a duplicate', bad: () => Int32Array.from([0, 1, 2, 3, 4, 5, 6, 6]), message: /returned 6 twice/ },
+    { name: 'out of range', bad: () => Int32Array.from([0, 1, 2, 3, 4, 5, 6, 40]), message: /returned 40, out of range, at position 7/ },
+    { name: 'not whole numbers', bad: () => Float64Array.from([0, 1, 2, 3, 4, 5, 6, 7.5]) as unknown as Int32Array, message: /returned 7\.5, not a whole number, at position 7/ },
+    {
+      name: 'a throw',
+      bad: () => {
+        throw new TypeError('cannot read the scores');
+      },
+      message: /threw: cannot read the scores\n\s+at .*faults\.test\.ts/,
+    },
+    {
+      name: 'leaked tensors',
+      bad: () => {
+        tf.zeros([3]);
+        tf.ones([2]);
+        return Int32Array.from({ length: BATCH }, (_, i) => i);
+      },
+      message: /left 2 tensors undisposed in one select\(\); wrap its tensor work in tf\.tidy/,
+    },
+  ];
+  for (const { name, bad, message } of cases) {
+    it(`${name}: stopped at that step naming the selector and plugin, earlier points kept`, async () => {
+      const out = join(tempDir('sieve-faults-'), 'run');
+      const { failure, summary, steps, checkpointStep } = await runToFailure(out, misbehaving('broken', 5, bad));
+      expect(failure!.failure).toMatchObject({ step: 5, phase: 'selection' });
+      expect(failure!.message).toMatch(/^step 5, selection: selector "broken" \(plugin \.\/my-plugin\.ts\) /);
+      expect(failure!.message).toMatch(message);
+      // No frame of the engine in what the plugin's author reads.
+      expect(failure!.message).not.toMatch(/packages[\\/]engine[\\/]src[\\/]train\.ts/);
+      expect(failure!.message).toMatch(/Kept in .*: every point up to step 4 and the checkpoint at that step\./);
+      expect(summary).toMatchObject({ status: 'failed', steps: 4 });
+      expect(steps).toEqual([2, 4]);
+      expect(checkpointStep).toBe(4);
+    }, 120_000);
+  }
+
+  it("pluginFrames keeps the frames above the engine's", () => {
+    const stack = [
+      'TypeError: x',
+      '    at select (/home/me/my-plugin/src/index.ts:10:5)',
+      '    at helper (/repo/node_modules/lib/index.js:1:1)',
+      '    at train (/repo/packages/engine/src/train.ts:270:40)',
+      '    at runTrain (/repo/packages/trainer/src/run-train.ts:90:5)',
+    ].join('\n');
+    expect(pluginFrames(stack)).toEqual(['    at select (/home/me/my-plugin/src/index.ts:10:5)', '    at helper (/repo/node_modules/lib/index.js:1:1)']);
+  });
+});

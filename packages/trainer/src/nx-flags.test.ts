@@ -1,0 +1,116 @@
+/**
+ * Every flag that `sieve train --help` documents, given to the real Nx target as a user types it,
+ * reaches the trainer: the run's config.json holds each value. Nx keeps some flags for itself
+ * (`--batch-size`, `--parallel`, `--verbose`, …) and drops them without a word, so a flag that
+ * works through `tsx` proves nothing about `nx run trainer:train`.
+ */
+import { execa } from 'execa';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeTempDirs, tempDir } from '@sieve/core/testing';
+import { encodeIdxImages, encodeIdxLabels } from '@sieve/data';
+import { buildProgram } from './cli';
+
+afterAll(removeTempDirs);
+
+const repoRoot = resolve(import.meta.dirname, '../../..');
+const nxEnv = { CI: 'true', NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0' };
+const MINUTES = 60_000;
+
+/** Every long flag given to Nx by this file's tests, to check none of `--help`'s is left out. */
+const flagsGiven = new Set<string>();
+
+function nxTrain(args: string[]) {
+  for (const arg of args) if (arg.startsWith('--')) flagsGiven.add(arg);
+  return execa('npx', ['nx', 'run', 'trainer:train', ...args], { cwd: repoRoot, env: nxEnv, reject: false, timeout: 5 * MINUTES, all: true });
+}
+
+function configOf(out: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+}
+
+let root: string;
+let configFile: string;
+beforeAll(() => {
+  root = tempDir('sieve-nx-flags-');
+  // The data cache and a setting only a file gives, outside the working tree.
+  configFile = join(root, 'settings.json');
+  writeFileSync(configFile, JSON.stringify({ data: { cacheDir: join(root, 'cache') }, reference: { batchSize: 32 } }));
+});
+
+describe('nx run trainer:train: every documented flag reaches the trainer', () => {
+  it('the built-in task, a plugin selector and every training, evaluation and energy flag', async () => {
+    const out = join(root, 'captions');
+    const result = await nxTrain([
+      ...['--preset', 'smoke', '--config', configFile, '--task', 'fashion-captions'],
+      ...['--plugin', './examples/selector-loss-band/src/index.ts', '--selector', 'loss-band'],
+      ...['--selector-option', 'low=0.2', '--selector-option', 'high=0.9'],
+      ...['--steps', '4', '-b', '16', '--filter-ratio', '0.75', '--chunks', '4', '--seed', '7', '--eval-every', '2'],
+      ...['--out', out, '--overwrite', '--backend', 'wasm', '--image-tower', 'mlp', '--test-limit', '50'],
+      ...['--reference-steps', '5', '--learning-rate', '0.001'],
+      ...['--no-energy', '--watts-per-core', '3', '--carbon-intensity', '300', '--no-dashboard'],
+    ]);
+    expect(result.exitCode, result.all).toBe(0);
+    const config = configOf(out);
+    expect(config).toMatchObject({
+      task: 'fashion-captions',
+      selector: 'loss-band',
+      selectorOptions: { low: 0.2, high: 0.9 },
+      plugins: ['./examples/selector-loss-band/src/index.ts'],
+      steps: 4,
+      batchSize: 16,
+      filterRatio: 0.75,
+      chunks: 4,
+      seed: 7,
+      evalEvery: 2,
+      backend: 'wasm',
+      dashboard: false,
+      model: { imageTower: 'mlp' },
+      evaluation: { testLimit: 50 },
+      reference: { steps: 5, batchSize: 32 },
+      optimizer: { learningRate: 0.001 },
+      energy: { enabled: false, wattsPerCore: 3, carbonIntensity: 300 },
+      data: { cacheDir: join(root, 'cache') },
+    });
+    // The smoke preset's own steps and batch size (200 and 64) were overridden, not kept.
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).steps).toBe(4);
+
+    // The long name of -b, through Nx too.
+    const again = await nxTrain(['--config', configFile, '--preset', 'smoke', '--steps', '2', '--eval-every', '2', '--train-batch-size', '32', '--no-energy', '--no-dashboard', '--out', out, '--overwrite']);
+    expect(again.exitCode, again.all).toBe(0);
+    expect(configOf(out).batchSize).toBe(32);
+
+    // --resume reaches it too: a finished run has nothing to resume.
+    const resumed = await nxTrain(['--resume', out]);
+    expect(resumed.exitCode).toBe(2);
+    expect(resumed.all).toMatch(/--resume: the run in .* is already complete; nothing to resume\./);
+  }, 10 * MINUTES);
+
+  it('your own IDX files: --data idx --images --labels --classes', async () => {
+    const count = 600;
+    const side = 8;
+    const labels = Int32Array.from({ length: count }, (_, i) => i % 2);
+    // Class 1 is bright, class 0 dark: learnable, so the run is an ordinary one.
+    const pixels = Uint8Array.from({ length: count * side * side }, (_, p) => (labels[Math.floor(p / (side * side))] === 1 ? 200 : 30));
+    const images = join(root, 'images.idx');
+    const labelFile = join(root, 'labels.idx');
+    writeFileSync(images, encodeIdxImages({ count, rows: side, cols: side, pixels }));
+    writeFileSync(labelFile, encodeIdxLabels(labels));
+    const out = join(root, 'idx');
+    const result = await nxTrain([
+      ...['--preset', 'smoke', '--config', configFile, '--data', 'idx', '--images', images, '--labels', labelFile, '--classes', 'dark,bright'],
+      ...['--selector', 'uniform', '--steps', '2', '--eval-every', '2', '-b', '16', '--no-energy', '--no-dashboard', '--out', out],
+    ]);
+    expect(result.exitCode, result.all).toBe(0);
+    expect(configOf(out)).toMatchObject({ task: 'idx', data: { images, labels: labelFile, classes: ['dark', 'bright'] }, batchSize: 16, steps: 2 });
+  }, 10 * MINUTES);
+
+  it('no flag that --help shows is left out of the tests above', () => {
+    const noHandlers = {} as Parameters<typeof buildProgram>[0];
+    const train = buildProgram({ ...noHandlers, selectorHelp: '' }).commands.find((command) => command.name() === 'train')!;
+    const documented = train.options.filter((option) => !option.hidden).map((option) => option.long!);
+    expect(documented.length).toBeGreaterThan(20);
+    expect(documented.filter((flag) => !flagsGiven.has(flag))).toEqual([]);
+  });
+});
