@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserInputError, type BenchmarkPoint, type RunSummary } from '@sieve/core';
+import { RUN_FILES, UserInputError, parseJsonLines, type BenchmarkPoint, type RunSummary } from '@sieve/core';
 import { COST_AXES, costOf, costToReach, mean, standardDeviation, usesReference, type CostAxis } from './reach';
 
 /** What must be the same for two runs to be compared (benchmark protocol). */
@@ -23,17 +23,14 @@ export interface RunRecord {
 }
 
 export function readRun(dir: string): RunRecord {
-  const pointsPath = join(dir, 'points.jsonl');
+  const pointsPath = join(dir, RUN_FILES.points);
   if (!existsSync(pointsPath)) throw new UserInputError('--runs', `${dir} has no points.jsonl; give run folders written by \`nx run trainer:train\`.`);
-  const points = readFileSync(pointsPath, 'utf8')
-    .split('\n')
-    .map((line, index) => ({ line, index }))
-    .filter(({ line }) => line.trim() !== '')
-    .map(({ line, index }) => parseJson<BenchmarkPoint>(line, `${pointsPath} line ${index + 1}`));
+  // A run killed mid-write leaves a torn last line; the points before it are whole.
+  const points = parseJsonLines<BenchmarkPoint>(readFileSync(pointsPath, 'utf8'), pointsPath).records;
   if (points.length === 0) throw new UserInputError('--runs', `${pointsPath} holds no benchmark points yet; let the run reach its first evaluation.`);
-  const summaryPath = join(dir, 'summary.json');
+  const summaryPath = join(dir, RUN_FILES.summary);
   const summary = existsSync(summaryPath) ? parseJson<RunSummary>(readFileSync(summaryPath, 'utf8'), summaryPath) : null;
-  const configPath = join(dir, 'config.json');
+  const configPath = join(dir, RUN_FILES.config);
   if (!existsSync(configPath)) throw new UserInputError('--runs', `${dir} has no config.json; give run folders written by \`nx run trainer:train\`.`);
   const config = parseJson<RunSetup & { selector: string; seed: number }>(readFileSync(configPath, 'utf8'), configPath);
   const setup = { task: config.task, batchSize: config.batchSize, steps: config.steps, model: config.model };

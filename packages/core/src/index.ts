@@ -6,3 +6,4 @@ export * from './energy';
 export * from './points';
 export * from './events';
 export * from './config';
+export * from './run-folder';

@@ -1,18 +1,18 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { UserInputError, superBatchSizeOf } from '@sieve/core';
+import { RUN_FILES, UserInputError, superBatchSizeOf } from '@sieve/core';
 import type { BenchmarkPoint, RunEvent, RunStartInfo, RunSummary } from '@sieve/core';
 import { JsonlTail } from './jsonl-tail';
 import type { JsonlLine } from './jsonl-tail';
 import { initialDashboardState, reduceRunEvent } from './run-store';
 import type { DashboardState } from './run-store';
 
-/** The files the engine writes in a run's output folder. */
+/** The files of a run folder the dashboard reads. */
 export const RUN_FOLDER_FILES = {
-  events: 'events.jsonl',
-  points: 'points.jsonl',
-  summary: 'summary.json',
-  config: 'config.json',
+  events: RUN_FILES.events,
+  points: RUN_FILES.points,
+  summary: RUN_FILES.summary,
+  config: RUN_FILES.config,
 } as const;
 
 const PAYLOAD_OF: Record<RunEvent['type'], string> = {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import type { PerPhase } from '@sieve/core';
+import { UserInputError, isUserInputError, type PerPhase } from '@sieve/core';
 import {
   loadClassifierModel,
   loadContrastiveModel,
@@ -68,19 +68,48 @@ export interface LoadedCheckpoint {
   state: LoopState;
 }
 
-/** The checkpoint of a run folder, or null when it has none. */
-export async function loadCheckpoint(outDir: string, spec: ModelSpec, kind: 'contrastive' | 'classification'): Promise<LoadedCheckpoint | null> {
+/**
+ * The checkpoint of a run folder, or null when it has none. A crash between the two renames of
+ * `saveCheckpoint` leaves the previous checkpoint as `.old`; when the newest one is damaged (its
+ * state unreadable, its weights failing their hash), the previous one is used and `onWarning`
+ * says why. A state of another version is refused with a message saying so.
+ */
+export async function loadCheckpoint(
+  outDir: string,
+  spec: ModelSpec,
+  kind: 'contrastive' | 'classification',
+  onWarning: (message: string) => void = () => {},
+): Promise<LoadedCheckpoint | null> {
   const dir = checkpointDir(outDir);
-  // A crash between the two renames leaves the previous checkpoint as `.old`.
-  const source = existsSync(join(dir, 'state.json')) ? dir : existsSync(join(`${dir}.old`, 'state.json')) ? `${dir}.old` : null;
-  if (!source) return null;
-  const state = JSON.parse(await readFile(join(source, 'state.json'), 'utf8')) as LoopState;
-  if (state.version !== STATE_VERSION) return null;
-  const learner =
-    kind === 'contrastive'
-      ? await loadContrastiveModel(join(source, 'learner'), spec)
-      : await loadClassifierModel(join(source, 'learner'), spec);
-  return { learner, state };
+  const sources = [dir, `${dir}.old`].filter((source) => existsSync(join(source, 'state.json')));
+  if (sources.length === 0) return null;
+  let problem = '';
+  for (const source of sources) {
+    const statePath = join(source, 'state.json');
+    let state: LoopState;
+    try {
+      state = JSON.parse(await readFile(statePath, 'utf8')) as LoopState;
+    } catch {
+      problem = `${statePath} is not valid JSON`;
+      onWarning(`${problem}; trying the previous checkpoint`);
+      continue;
+    }
+    if (state.version !== STATE_VERSION) {
+      throw new UserInputError(
+        '--resume',
+        `${statePath} is loop-state version ${String(state.version)}; this Sieve reads version ${STATE_VERSION}. Resume it with the Sieve that wrote it, or start the run again.`,
+      );
+    }
+    try {
+      const learner = kind === 'contrastive' ? await loadContrastiveModel(join(source, 'learner'), spec) : await loadClassifierModel(join(source, 'learner'), spec);
+      return { learner, state };
+    } catch (error) {
+      if (!isUserInputError(error)) throw error;
+      problem = error.message;
+      onWarning(`the checkpoint in ${source} is damaged (${problem}); trying the previous one`);
+    }
+  }
+  throw new UserInputError('--resume', `no usable checkpoint in ${outDir}: ${problem}. Start the run again with --overwrite.`);
 }
 
 export const LOOP_STATE_VERSION = STATE_VERSION;

@@ -3,11 +3,23 @@
  * plugins that break their contract. Each stops the run at the step it shows, with status
  * `failed`, a message that names what went wrong, and every point and checkpoint before it kept.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RunEvents, isRunFailure, runConfigSchema, type RunConfig, type RunConfigInput, type RunFailure, type Selector, type SelectorFactory } from '@sieve/core';
+import {
+  RunEvents,
+  isRunFailure,
+  isUserInputError,
+  parseJsonLines,
+  runConfigSchema,
+  type BenchmarkPoint,
+  type RunConfig,
+  type RunConfigInput,
+  type RunFailure,
+  type Selector,
+  type SelectorFactory,
+} from '@sieve/core';
 import { removeTempDirs, tempDir } from '@sieve/core/testing';
 import { initBackend } from '@sieve/tensor';
 import { train } from './train';
@@ -56,22 +68,46 @@ function misbehaving(name: string, badFrom: number, bad: (step: number) => Promi
 
 const firstB: SelectorFactory = misbehaving('first-b', Infinity, () => new Int32Array(0));
 
+/** One engine run of `factory`; `stopAtStep` asks it to stop after that step, as Ctrl-C does. */
+async function runEngine(
+  out: string,
+  factory: SelectorFactory,
+  options: { overrides?: Partial<RunConfigInput>; resume?: boolean; stopAtStep?: number; warnings?: string[] } = {},
+) {
+  const config = configFor(out, options.overrides);
+  const events = new RunEvents();
+  const control = { stopRequested: false };
+  events.subscribe((event) => {
+    if (event.type === 'step' && event.step === options.stopAtStep) control.stopRequested = true;
+    if (event.type === 'warning') options.warnings?.push(event.message);
+  });
+  return train({
+    config,
+    dataset: syntheticContrastiveDataset(),
+    selectorFactory: factory,
+    selector: factory.create({ task: 'contrastive', batchSize: BATCH, superBatchSize: SUPER_BATCH, chunks: 2, seed: 1, options: {} }),
+    selectorPlugin: './my-plugin.ts',
+    backendName: 'wasm',
+    meter: null,
+    events,
+    runId: 'fault-test',
+    control,
+    resume: options.resume,
+  });
+}
+
+function pointsOf(out: string): BenchmarkPoint[] {
+  return parseJsonLines<BenchmarkPoint>(readFileSync(join(out, 'points.jsonl'), 'utf8'), 'points.jsonl').records;
+}
+
+/** What a resumed run must reproduce exactly: everything but the clocks and the joules. */
+const metrics = (p: BenchmarkPoint) => [p.step, p.trainLoss, p.score, p.flopsTotal, p.selection.makeUp];
+
 /** Runs `factory` to its end or its failure; returns the failure (null if none) and what is on disk. */
 async function runToFailure(out: string, factory: SelectorFactory, overrides: Partial<RunConfigInput> = {}) {
-  const config = configFor(out, overrides);
   let failure: RunFailure | null = null;
   try {
-    await train({
-      config,
-      dataset: syntheticContrastiveDataset(),
-      selectorFactory: factory,
-      selector: factory.create({ task: 'contrastive', batchSize: BATCH, superBatchSize: SUPER_BATCH, chunks: 2, seed: 1, options: {} }),
-      selectorPlugin: './my-plugin.ts',
-      backendName: 'wasm',
-      meter: null,
-      events: new RunEvents(),
-      runId: 'fault-test',
-    });
+    await runEngine(out, factory, { overrides });
   } catch (error) {
     if (!isRunFailure(error)) throw error;
     failure = error;
@@ -216,4 +252,69 @@ describe('selector plugins that break the contract', () => {
     ].join('\n');
     expect(pluginFrames(stack)).toEqual(['    at select (/home/me/my-plugin/src/index.ts:10:5)', '    at helper (/repo/node_modules/lib/index.js:1:1)']);
   });
+});
+
+describe('resuming from what a crash leaves', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+  });
+
+  /** A run stopped after step 6 (points 2, 4, 6 and a checkpoint at 6), and the same run uninterrupted. */
+  async function stoppedAndWhole() {
+    const root = tempDir('sieve-resume-faults-');
+    const whole = join(root, 'whole');
+    await runEngine(whole, firstB);
+    const broken = join(root, 'broken');
+    await runEngine(broken, firstB, { stopAtStep: 6 });
+    return { whole, broken };
+  }
+
+  it('a torn last line in points.jsonl and events.jsonl is dropped with a warning, and the points match an uninterrupted run', async () => {
+    const { whole, broken } = await stoppedAndWhole();
+    appendFileSync(join(broken, 'points.jsonl'), '{"step":8,"trainLoss":1.2,"sco');
+    appendFileSync(join(broken, 'events.jsonl'), '{"type":"step","st');
+    const warnings: string[] = [];
+    const summary = await runEngine(broken, firstB, { resume: true, warnings });
+    expect(summary.status).toBe('completed');
+    expect(warnings).toEqual([
+      'dropped the torn last line of points.jsonl (a write cut short when the run was killed); it is written again',
+      'dropped the torn last line of events.jsonl (a write cut short when the run was killed); it is written again',
+    ]);
+    expect(pointsOf(broken).map(metrics)).toEqual(pointsOf(whole).map(metrics));
+    // events.jsonl is whole JSON lines again.
+    for (const line of readFileSync(join(broken, 'events.jsonl'), 'utf8').trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+  }, 120_000);
+
+  it('a damaged newest checkpoint: the previous one is used, with a warning', async () => {
+    const { whole, broken } = await stoppedAndWhole();
+    // The previous checkpoint, as a crash between saveCheckpoint's renames leaves it; then the newest torn.
+    cpSync(join(broken, 'checkpoint'), join(broken, 'checkpoint.old'), { recursive: true });
+    writeFileSync(join(broken, 'checkpoint', 'state.json'), '{"version":1,"st');
+    const warnings: string[] = [];
+    await runEngine(broken, firstB, { resume: true, warnings });
+    expect(warnings[0]).toMatch(/checkpoint[\\/]state\.json is not valid JSON; trying the previous checkpoint/);
+    expect(pointsOf(broken).map(metrics)).toEqual(pointsOf(whole).map(metrics));
+  }, 120_000);
+
+  it('weights that fail their hash, with no previous checkpoint: refused naming the file', async () => {
+    const { broken } = await stoppedAndWhole();
+    const dir = join(broken, 'checkpoint', 'learner');
+    const weights = join(dir, readdirSync(dir).find((name) => name.startsWith('weights-'))!);
+    const bytes = readFileSync(weights);
+    bytes[100] ^= 0x01; // one flipped bit, same size
+    writeFileSync(weights, bytes);
+    const error = await runEngine(broken, firstB, { resume: true }).catch((caught: unknown) => caught);
+    expect(isUserInputError(error)).toBe(true);
+    expect((error as Error).message).toMatch(/^--resume: no usable checkpoint in .*weights-[0-9a-f]{16}\.bin: does not match its content hash; the checkpoint is damaged/);
+    // Nothing written before was touched.
+    expect(pointsOf(broken).map((p) => p.step)).toEqual([2, 4, 6]);
+  }, 120_000);
+
+  it('a loop state of another version: refused, saying which version', async () => {
+    const { broken } = await stoppedAndWhole();
+    const statePath = join(broken, 'checkpoint', 'state.json');
+    writeFileSync(statePath, JSON.stringify({ ...JSON.parse(readFileSync(statePath, 'utf8')), version: 0 }));
+    const error = await runEngine(broken, firstB, { resume: true }).catch((caught: unknown) => caught);
+    expect((error as Error).message).toMatch(/state\.json is loop-state version 0; this Sieve reads version 1\. Resume it with the Sieve that wrote it, or start the run again\./);
+  }, 120_000);
 });

@@ -2,16 +2,9 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { stringify } from 'csv-stringify/sync';
-import type { BenchmarkPoint, RunEvent, RunSummary } from '@sieve/core';
+import { RUN_FILES, parseJsonLines, type BenchmarkPoint, type RunEvent, type RunSummary } from '@sieve/core';
 
-/** The files of one run folder. Every line is appended as it happens, so a crash loses nothing written. */
-export const RUN_FILES = {
-  points: 'points.jsonl',
-  events: 'events.jsonl',
-  summary: 'summary.json',
-  config: 'config.json',
-  energy: 'energy.csv',
-} as const;
+export { RUN_FILES };
 
 /** One row of `energy.csv`: what one phase cost between two benchmark points. */
 export interface EnergyRow {
@@ -27,11 +20,26 @@ const ENERGY_COLUMNS: (keyof EnergyRow)[] = ['step', 'phase', 'seconds', 'joules
 
 const STEP_EVENT_INTERVAL_MS = 1000;
 
+/** Writes one run folder. Every line is appended whole as it happens, so a crash loses nothing written. */
 export class RunFiles {
   private lastStepEventAt = -Infinity;
 
+  /** Whether events.jsonl ended in a torn line, cut off before this run appended to it. */
+  private readonly droppedTornEvent: boolean;
+
   constructor(readonly dir: string) {
     mkdirSync(dir, { recursive: true });
+    this.droppedTornEvent = this.dropTornEvent();
+  }
+
+  /** A killed run may leave half an event; it goes before anything is appended after it. */
+  private dropTornEvent(): boolean {
+    const path = join(this.dir, RUN_FILES.events);
+    if (!existsSync(path)) return false;
+    const text = readFileSync(path, 'utf8');
+    if (text === '' || text.endsWith('\n')) return false;
+    writeFileSync(path, text.slice(0, text.lastIndexOf('\n') + 1));
+    return true;
   }
 
   async writeConfig(config: unknown): Promise<void> {
@@ -58,22 +66,23 @@ export class RunFiles {
     appendFileSync(path, stringify(rows, { header, columns: ENERGY_COLUMNS }));
   }
 
-  /** The points written so far. */
-  readPoints(): BenchmarkPoint[] {
+  /** The points written so far; a torn last line (a write cut short) is left out and reported. */
+  readPoints(): { points: BenchmarkPoint[]; tornLastLine: boolean } {
     const path = join(this.dir, RUN_FILES.points);
-    if (!existsSync(path)) return [];
-    return readFileSync(path, 'utf8')
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map((line) => JSON.parse(line) as BenchmarkPoint);
+    if (!existsSync(path)) return { points: [], tornLastLine: false };
+    const { records, tornLastLine } = parseJsonLines<BenchmarkPoint>(readFileSync(path, 'utf8'), path);
+    return { points: records, tornLastLine };
   }
 
   /**
    * Drops points and energy rows after `step`: what a run wrote after its last checkpoint is
-   * written again, identically, when it resumes from that checkpoint.
+   * written again, identically, when it resumes from that checkpoint. Torn last lines go too.
    */
-  keepUpToStep(step: number): BenchmarkPoint[] {
-    const kept = this.readPoints().filter((point) => point.step <= step);
+  keepUpToStep(step: number): { kept: BenchmarkPoint[]; droppedTornLines: string[] } {
+    const { points, tornLastLine } = this.readPoints();
+    const droppedTornLines: string[] = tornLastLine ? [RUN_FILES.points] : [];
+    if (this.droppedTornEvent) droppedTornLines.push(RUN_FILES.events);
+    const kept = points.filter((point) => point.step <= step);
     writeFileSync(join(this.dir, RUN_FILES.points), kept.map((point) => `${JSON.stringify(point)}\n`).join(''));
     const energyPath = join(this.dir, RUN_FILES.energy);
     if (existsSync(energyPath)) {
@@ -81,7 +90,7 @@ export class RunFiles {
       const keptRows = rows.filter((row) => Number(row.split(',')[0]) <= step);
       writeFileSync(energyPath, [header, ...keptRows].map((line) => `${line}\n`).join(''));
     }
-    return kept;
+    return { kept, droppedTornLines };
   }
 
   async writeSummary(summary: RunSummary): Promise<void> {

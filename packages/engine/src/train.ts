@@ -108,7 +108,9 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
 
     // 2. The learner, from the same initialisation for every selector with this seed, or as the
     // checkpoint left it when resuming.
-    const checkpoint = inputs.resume ? await loadCheckpoint(config.out, spec, dataset.kind) : null;
+    const checkpoint = inputs.resume
+      ? await loadCheckpoint(config.out, spec, dataset.kind, (message) => events.emit({ type: 'warning', message }))
+      : null;
     if (inputs.resume && !checkpoint) {
       throw new UserInputError('--resume', `${config.out} has no checkpoint (one is written at every benchmark point); start the run again.`);
     }
@@ -156,7 +158,11 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
       joulesByDeviceBefore = state.joulesByDevice;
       runSecondsBefore = state.runSeconds;
       loopSecondsBefore = state.loopSeconds;
-      points.push(...files.keepUpToStep(step));
+      const { kept, droppedTornLines } = files.keepUpToStep(step);
+      points.push(...kept);
+      for (const file of droppedTornLines) {
+        events.emit({ type: 'warning', message: `dropped the torn last line of ${file} (a write cut short when the run was killed); it is written again` });
+      }
       events.emit({ type: 'log', message: `resumed from the checkpoint at step ${step}` });
     }
     const selectorIdentity: SelectorIdentity = { name: selectorFactory.name, plugin: inputs.selectorPlugin ?? 'unknown' };

@@ -70,7 +70,7 @@ export async function writeCheckpoint(dir: string, contents: CheckpointContents)
     offset += array.length;
   }
   const bytes = Buffer.from(all.buffer, all.byteOffset, all.byteLength);
-  const weightsFile = `weights-${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}.bin`;
+  const weightsFile = weightsFileOf(bytes);
   await writeFileAtomic(join(dir, weightsFile), bytes);
   const manifest: Manifest = {
     format: CHECKPOINT_FORMAT,
@@ -89,7 +89,12 @@ export async function writeCheckpoint(dir: string, contents: CheckpointContents)
   }
 }
 
-/** Reads a checkpoint, checking it was saved for this kind of model and this spec. */
+/** The weights file's name: the first 16 hex digits of the SHA-256 of its bytes. */
+function weightsFileOf(bytes: Uint8Array): string {
+  return `weights-${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}.bin`;
+}
+
+/** Reads a checkpoint, checking it was saved for this kind of model and this spec, and its weights' hash. */
 export async function readCheckpoint(
   dir: string,
   kind: CheckpointContents['kind'],
@@ -123,6 +128,10 @@ export async function readCheckpoint(
   const parameterValues = manifest.parameters.reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0);
   if (!bytes || bytes.byteLength !== manifest.weightsBytes || bytes.byteLength !== parameterValues * 3 * 4) {
     throw new UserInputError(weightsPath, 'is missing or has the wrong size; the checkpoint is damaged, save the model again.');
+  }
+  // The file is named by the hash of its bytes: a flipped bit shows here, not as wrong weights.
+  if (weightsFileOf(bytes) !== manifest.weightsFile) {
+    throw new UserInputError(weightsPath, 'does not match its content hash; the checkpoint is damaged, save the model again.');
   }
   const all = new Float32Array(parameterValues * 3);
   new Uint8Array(all.buffer).set(bytes);

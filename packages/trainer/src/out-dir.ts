@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { UserInputError } from '@sieve/core';
+import { RUN_FILES, UserInputError } from '@sieve/core';
 
-const RUN_MARKERS = ['points.jsonl', 'summary.json', 'events.jsonl'];
+const RUN_MARKERS: string[] = [RUN_FILES.points, RUN_FILES.summary, RUN_FILES.events];
 
 /**
  * Checks, before anything is trained or written, that `--out` can hold this run: the nearest
