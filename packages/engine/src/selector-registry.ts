@@ -76,6 +76,8 @@ export async function loadSelectorRegistry(userPlugins: readonly string[] = []):
     get(name: string): SelectorFactory {
       const factory = byName.get(name);
       if (!factory) {
+        const failed = missing.find(({ plugin }) => plugin === `@sieve/selector-${name}`);
+        if (failed) throw new UserInputError('--selector', `selector "${name}" is built in, but its plugin ${failed.plugin} did not load: ${failed.reason}. Reinstall with \`npm ci\`.`);
         const valid = [...byName.keys()].join(', ') || '(none loaded)';
         throw new UserInputError('--selector', `unknown selector "${name}". Valid selectors: ${valid}.`);
       }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Rng } from '@sieve/core';
 import { removeTempDirs, tempDir } from '@sieve/core/testing';
 import { encodeIdxImages, encodeIdxLabels } from '@sieve/data';
 
@@ -127,29 +128,69 @@ describe('sieve train: faults inside a run', () => {
 });
 
 describe('sieve train --resume', () => {
-  it('carries on a run killed mid-way from its last checkpoint, to the end', async () => {
-    const out = freshOut();
-    const args = ['train', '--preset', 'smoke', '--steps', '400', '--eval-every', '40', '--selector', 'jest', '--no-energy', '--out', out];
-    const child = execa(node[0], [...node.slice(1), mainScript, ...args], { cwd: repoRoot, reject: false, env: { CI: 'true' } });
-    // Kill it (no chance to clean up) once the first checkpoint is on disk.
-    const checkpointState = join(out, 'checkpoint', 'state.json');
-    while (!existsSync(checkpointState)) {
-      if (child.exitCode !== null) throw new Error(`the run ended early: ${String((await child).stderr)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    child.kill('SIGKILL');
-    await child;
-    expect(existsSync(join(out, 'summary.json'))).toBe(false);
+  const dataCache = join(tempDir('sieve-cli-cache-'), 'cache');
+  function settingsFile(): string {
+    const file = join(tempDir('sieve-cli-'), 'settings.json');
+    writeFileSync(file, JSON.stringify({ data: { cacheDir: dataCache } }));
+    return file;
+  }
+  const pointsOf = (out: string) => readFileSync(join(out, 'points.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+  /** What a resumed run must reproduce exactly: everything but the clocks and the joules. */
+  const metrics = (p: { step: number; trainLoss: number; score: number; flopsTotal: number; selection: { makeUp: unknown } }) => [
+    p.step,
+    p.trainLoss,
+    p.score,
+    p.flopsTotal,
+    p.selection.makeUp,
+  ];
 
-    const resumed = await sieve(['train', '--resume', out]);
-    expect(resumed.exitCode).toBe(0);
-    expect(resumed.stdout).toMatch(/resumed from the checkpoint at step \d+/);
-    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
-    expect(summary.status).toBe('completed');
-    expect(summary.steps).toBe(400);
-    const steps = readFileSync(join(out, 'points.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line).step);
-    expect(steps).toEqual([40, 80, 120, 160, 200, 240, 280, 320, 360, 400]);
-  }, 180_000);
+  it('killed with SIGKILL at three random moments and resumed each time: the same points as an uninterrupted run, none missing or repeated', async () => {
+    const settings = settingsFile();
+    const args = (out: string) => ['train', '--preset', 'smoke', '--config', settings, '--steps', '240', '--eval-every', '20', '--selector', 'jest', '--no-energy', '--out', out];
+    const whole = freshOut();
+    expect((await sieve(args(whole))).exitCode).toBe(0);
+
+    const out = freshOut();
+    const rng = new Rng(7);
+    let child = execa(node[0], [...node.slice(1), mainScript, ...args(out)], { cwd: repoRoot, reject: false, env: { CI: 'true' } });
+    for (const afterPoints of [2, 5, 8]) {
+      // Kill it (no chance to clean up) a random moment after its k-th point: mid-step, mid-point or mid-checkpoint.
+      while (!existsSync(join(out, 'points.jsonl')) || pointsOf(out).length < afterPoints) {
+        if (child.exitCode !== null) throw new Error(`the run ended early: ${String((await child).stderr)}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await new Promise((resolve) => setTimeout(resolve, rng.nextFloat() * 400));
+      child.kill('SIGKILL');
+      await child;
+      child = execa(node[0], [...node.slice(1), mainScript, 'train', '--resume', out, '--no-energy'], { cwd: repoRoot, reject: false, env: { CI: 'true' } });
+    }
+    const last = await child;
+    expect(last.exitCode, String(last.stderr)).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))).toMatchObject({ status: 'completed', steps: 240 });
+    expect(pointsOf(out).map(metrics)).toEqual(pointsOf(whole).map(metrics));
+  }, 300_000);
+
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    it(`${signal}: finishes the step, writes a point, a checkpoint and the summary, says how to resume, exit code ${code}`, async () => {
+      const out = freshOut();
+      const args = ['train', '--preset', 'smoke', '--config', settingsFile(), '--steps', '2000', '--eval-every', '50', '--selector', 'uniform', '--no-energy', '--out', out];
+      const child = execa(node[0], [...node.slice(1), mainScript, ...args], { cwd: repoRoot, reject: false, env: { CI: 'true' } });
+      while (!existsSync(join(out, 'checkpoint', 'state.json'))) {
+        if (child.exitCode !== null) throw new Error(`the run ended early: ${String((await child).stderr)}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      child.kill(signal);
+      const result = await child;
+      expect(result.exitCode).toBe(code);
+      expect(result.stdout).toMatch(new RegExp(`carry on with: nx run trainer:train --resume ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+      expect(summary.status).toBe('stopped');
+      // The point and the checkpoint are at the step it stopped on.
+      expect(pointsOf(out).at(-1).step).toBe(summary.steps);
+      expect(JSON.parse(readFileSync(join(out, 'checkpoint', 'state.json'), 'utf8')).step).toBe(summary.steps);
+      expect(summary.steps).toBeLessThan(2000);
+    }, 180_000);
+  }
 
   it('refuses other settings, a folder that is not a run, and a finished run', async () => {
     const out = freshOut();

@@ -4,6 +4,13 @@ import { BENCH_PRESET_NAMES, PRESET_NAMES } from './presets';
 import type { BenchFlags } from './bench/bench-plan';
 import { resolveRunConfig, resumedRunConfig } from './run-config';
 
+/** A command's own exit code, carried out of commander's action as an error with this code. */
+const EXIT_CODE = 'sieve.exit';
+
+function exitWith(code: number): void {
+  if (code !== 0) throw new CommanderError(code, EXIT_CODE, '');
+}
+
 /** Parses a whole number for `flag`, or fails with a message naming it. */
 function integer(flag: string) {
   return (value: string): number => {
@@ -127,7 +134,8 @@ function flagsToConfig(flags: TrainFlags): Partial<RunConfigInput> {
 }
 
 export interface CliHandlers {
-  train(config: ReturnType<typeof resolveRunConfig>, options: { overwrite: boolean; resume: boolean }): Promise<unknown>;
+  /** Trains; resolves to the exit code (130 or 143 when a signal stopped the run). */
+  train(config: ReturnType<typeof resolveRunConfig>, options: { overwrite: boolean; resume: boolean }): Promise<number>;
   energy(options: { seconds: number; json: boolean; sampleIntervalMs: number }): Promise<void>;
   dashboard(options: { run: string; plain: boolean }): Promise<void>;
   /** Runs the benchmark protocol; resolves to the exit code. */
@@ -183,11 +191,11 @@ export function buildProgram(handlers: CliHandlers): Command {
           throw new UserInputError('--resume', `a resumed run keeps its own settings; drop ${settings.map((name) => `--${kebab(name)}`).join(', ')}.`);
         }
         const config = resumedRunConfig(flags.resume, { dashboard: flags.dashboard, energy: flags.energy });
-        await handlers.train(config, { overwrite: false, resume: true });
+        exitWith(await handlers.train(config, { overwrite: false, resume: true }));
         return;
       }
       const config = resolveRunConfig({ preset: flags.preset, configFile: flags.config, flags: flagsToConfig(flags) });
-      await handlers.train(config, { overwrite: flags.overwrite === true, resume: false });
+      exitWith(await handlers.train(config, { overwrite: flags.overwrite === true, resume: false }));
     });
   trainCommand.addHelpText('after', handlers.selectorHelp);
 
@@ -203,8 +211,7 @@ export function buildProgram(handlers: CliHandlers): Command {
     .option('--config <file>', 'JSON or YAML settings shared by every run (preset < file)')
     .option('--no-dashboard', 'plain progress lines instead of the live screen')
     .action(async (flags: BenchFlags & { dashboard: boolean }) => {
-      const code = await handlers.bench(flags);
-      if (code !== 0) throw new CommanderError(code, 'sieve.bench', '');
+      exitWith(await handlers.bench(flags));
     });
 
   program
@@ -248,7 +255,7 @@ export async function runCli(argv: string[], handlers: CliHandlers, writeError: 
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'sieve.bench') return error.exitCode;
+      if (error.code === EXIT_CODE) return error.exitCode;
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return 0;
       return 2; // commander already printed the message
     }

@@ -106,6 +106,15 @@ describe('nx run trainer:train: every documented flag reaches the trainer', () =
     expect(configOf(out)).toMatchObject({ task: 'idx', data: { images, labels: labelFile, classes: ['dark', 'bright'] }, batchSize: 16, steps: 2 });
   }, 10 * MINUTES);
 
+  it("--help in a terminal shows Sieve's train help after Nx's own", async () => {
+    // Nx prints the target's help only when stdout is a terminal; `script` gives the command one.
+    const result = await execa('script', ['-qec', 'npx nx run trainer:train --help', '/dev/null'], { cwd: repoRoot, env: nxEnv, reject: false, timeout: 2 * MINUTES });
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(result.stdout).toMatch(/Usage: sieve train \[options\]/);
+    expect(result.stdout).toMatch(/-b, --train-batch-size <b>/);
+    expect(result.stdout).toMatch(/Selectors:[\s\S]*cascade/);
+  }, 3 * MINUTES);
+
   it('no flag that --help shows is left out of the tests above', () => {
     const noHandlers = {} as Parameters<typeof buildProgram>[0];
     const train = buildProgram({ ...noHandlers, selectorHelp: '' }).commands.find((command) => command.name() === 'train')!;

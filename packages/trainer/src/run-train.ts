@@ -21,7 +21,13 @@ export interface TrainOptions {
  * Validates everything a user gave (config, selector and its settings, output folder, data),
  * and only then starts the meter, the screen and the training loop.
  */
-export async function runTrain(config: RunConfig, options: TrainOptions): Promise<RunSummary> {
+export interface TrainResult {
+  summary: RunSummary;
+  /** The signal that stopped the run (it finished its step and wrote a point, a checkpoint and the summary). */
+  stopSignal: 'SIGINT' | 'SIGTERM' | null;
+}
+
+export async function runTrain(config: RunConfig, options: TrainOptions): Promise<TrainResult> {
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
 
   // Everything that can be wrong with the input is checked before any output exists.
@@ -75,22 +81,24 @@ export async function runTrain(config: RunConfig, options: TrainOptions): Promis
   if (!screen) createPlainLogger(events, write);
   let interrupts = 0;
   let firstSignalAt = 0;
-  const onSignal = () => {
+  let stopSignal: TrainResult['stopSignal'] = null;
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
     interrupts++;
     // A terminal's Ctrl-C reaches every process of its group, and `bench` passes it on to its runs
     // as well: signals within a second of the first count as that one.
     if (interrupts > 1) {
-      if (Date.now() - firstSignalAt > SAME_SIGNAL_MS) process.exit(130);
+      if (Date.now() - firstSignalAt > SAME_SIGNAL_MS) process.exit(signal === 'SIGTERM' ? 143 : 130);
       return;
     }
     firstSignalAt = Date.now();
+    stopSignal = signal;
     events.emit({ type: 'log', message: 'stopping after this step (interrupt again to abort)' });
     requestStop();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    return await train({
+    const summary = await train({
       config,
       dataset: loaded.dataset,
       selectorFactory,
@@ -103,6 +111,7 @@ export async function runTrain(config: RunConfig, options: TrainOptions): Promis
       control,
       resume: options.resume === true,
     });
+    return { summary, stopSignal };
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

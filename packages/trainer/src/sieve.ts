@@ -16,12 +16,15 @@ async function main(): Promise<number> {
     {
       selectorHelp: selectorHelpText(registry),
       async train(config, options) {
-        const summary = await runTrain(config, options);
+        const { summary, stopSignal } = await runTrain(config, options);
         const final = summary.finalPoint;
         process.stdout.write(
           `done: ${summary.status} after ${summary.steps} steps in ${summary.wallSeconds.toFixed(1)} s; ` +
             `score ${final ? final.score.toFixed(4) : 'n/a'}; files in ${config.out}\n`,
         );
+        if (summary.status === 'stopped') process.stdout.write(`carry on with: nx run trainer:train --resume ${config.out}\n`);
+        // The shell's convention for a process ended by a signal: 128 + its number.
+        return stopSignal === 'SIGINT' ? 130 : stopSignal === 'SIGTERM' ? 143 : 0;
       },
       async bench(flags) {
         const screen = shouldUseDashboard(flags.dashboard === false ? false : 'auto', process.env, process.stdout);
