@@ -3,3 +3,4 @@ export * from './scoring-context-fixture';
 export * from './selection-problems';
 export * from './live-tensors';
 export * from './selector-settings';
+export * from './conformance';

@@ -1,0 +1,4 @@
+import { describeSelectorConformance } from '@sieve/selection/testing';
+import { easyReferenceSelectorFactory } from './easy-reference-selector';
+
+describeSelectorConformance(easyReferenceSelectorFactory);

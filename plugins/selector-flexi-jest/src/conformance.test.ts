@@ -1,0 +1,4 @@
+import { describeSelectorConformance } from '@sieve/selection/testing';
+import { flexiJestSelectorFactory } from './flexi-jest-selector';
+
+describeSelectorConformance(flexiJestSelectorFactory);

@@ -1,0 +1,4 @@
+import { describeSelectorConformance } from '@sieve/selection/testing';
+import { hardNegativeSelectorFactory } from './hard-negative-selector';
+
+describeSelectorConformance(hardNegativeSelectorFactory);

@@ -1,0 +1,4 @@
+import { describeSelectorConformance } from '@sieve/selection/testing';
+import { jestSelectorFactory } from './jest-selector';
+
+describeSelectorConformance(jestSelectorFactory);

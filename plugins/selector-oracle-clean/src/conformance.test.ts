@@ -1,0 +1,4 @@
+import { describeSelectorConformance } from '@sieve/selection/testing';
+import { oracleCleanSelectorFactory } from './oracle-clean-selector';
+
+describeSelectorConformance(oracleCleanSelectorFactory);

@@ -1,0 +1,4 @@
+import { describeSelectorConformance } from '@sieve/selection/testing';
+import { uniformSelectorFactory } from './uniform-selector';
+
+describeSelectorConformance(uniformSelectorFactory);
