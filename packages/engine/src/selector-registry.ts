@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { Container, ContainerModule } from 'inversify';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { SELECTOR_FACTORY, UserInputError, type SelectorFactory } from '@sieve/core';
 
 /** The selector plugins that ship with Sieve, loaded by package name like any user plugin. */
@@ -22,7 +23,7 @@ export interface SelectorRegistry {
   get(name: string): SelectorFactory;
   /** The package or module path that registered the selector `name`, for messages about it. */
   pluginOf(name: string): string;
-  /** Built-in plugins that could not be imported, with the reason (a partial checkout, say). */
+  /** Built-in and workspace plugins that could not be imported, with the reason (a partial checkout, a plugin's bug). */
   missing: { plugin: string; reason: string }[];
 }
 
@@ -31,7 +32,7 @@ export interface SelectorRegistry {
  * whose default export is an inversify `ContainerModule`), and collects the factories they bind
  * to `SELECTOR_FACTORY`.
  */
-export async function loadSelectorRegistry(userPlugins: readonly string[] = []): Promise<SelectorRegistry> {
+export async function loadSelectorRegistry(userPlugins: readonly string[] = [], workspaceRoot: string = process.cwd()): Promise<SelectorRegistry> {
   const container = new Container();
   const missing: { plugin: string; reason: string }[] = [];
   // Which plugin bound each factory: the factories that appear once it is loaded.
@@ -48,7 +49,20 @@ export async function loadSelectorRegistry(userPlugins: readonly string[] = []):
       missing.push({ plugin, reason: error instanceof Error ? error.message : String(error) });
     }
   }
-  for (const plugin of userPlugins) {
+  // Selector packages of the workspace (what `nx g @sieve/tools:selector` writes), found by name.
+  const workspacePackages = workspaceSelectorPackages(workspaceRoot);
+  for (const { packageName, entry } of workspacePackages) {
+    try {
+      container.load(moduleFrom(await import(pathToFileURL(entry).href), packageName));
+      noteNewFactories(packageName);
+    } catch (error) {
+      missing.push({ plugin: packageName, reason: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  // A plugin given by name or path that the workspace already provided is not loaded twice.
+  const alreadyLoaded = (plugin: string) =>
+    workspacePackages.some(({ packageName, entry }) => plugin === packageName || (!plugin.startsWith('@') && resolve(plugin) === entry));
+  for (const plugin of userPlugins.filter((plugin) => !alreadyLoaded(plugin))) {
     let imported: unknown;
     try {
       imported = await import(specifierOf(plugin));
@@ -88,6 +102,31 @@ export async function loadSelectorRegistry(userPlugins: readonly string[] = []):
       return (factory && pluginOfFactory.get(factory)) ?? 'unknown';
     },
   };
+}
+
+/**
+ * The packages in `<root>/plugins/*` named `@sieve/selector-*` that are not built in, with the
+ * module their package.json exports.
+ */
+export function workspaceSelectorPackages(root: string): { packageName: string; entry: string }[] {
+  const folder = join(root, 'plugins');
+  if (!existsSync(folder)) return [];
+  const builtIn: readonly string[] = BUILT_IN_SELECTOR_PLUGINS;
+  const found: { packageName: string; entry: string }[] = [];
+  for (const name of readdirSync(folder).sort()) {
+    const manifestPath = join(folder, name, 'package.json');
+    if (!existsSync(manifestPath)) continue;
+    let manifest: { name?: unknown; exports?: unknown };
+    try {
+      manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as typeof manifest;
+    } catch {
+      continue;
+    }
+    if (typeof manifest.name !== 'string' || !manifest.name.startsWith('@sieve/selector-') || builtIn.includes(manifest.name)) continue;
+    const exported = (manifest.exports as Record<string, unknown> | undefined)?.['.'];
+    found.push({ packageName: manifest.name, entry: join(folder, name, typeof exported === 'string' ? exported : 'src/index.ts') });
+  }
+  return found;
 }
 
 function specifierOf(plugin: string): string {
