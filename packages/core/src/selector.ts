@@ -41,6 +41,16 @@ export interface ScoringContext {
   readonly rng: Rng;
   /** The training-pool index of each candidate (length N); valid for this step only. */
   readonly candidatePoolIndices: Int32Array;
+  /**
+   * The model's losses over the candidates (all N, or `request.candidates`). Computed once per
+   * step and request, then served from the step's cache: the same matrix goes to every caller
+   * and to the engine's learnability diagnostics, so read it and never write into it (copy it
+   * first to change it). Non-finite losses never reach a selector: the run stops instead.
+   *
+   * @example
+   * const learner = await context.losses('learner', { resolution: 'coarse' });
+   * const diagonal = Float32Array.from({ length: learner.size }, (_, i) => learner.values[i * learner.size + i]);
+   */
   losses(model: ModelRole, request?: LossRequest): Promise<LossMatrix>;
   /**
    * The frozen reference model's loss of every example of the training pool, indexed by pool
@@ -67,17 +77,43 @@ export interface Selection {
   diagnostics?: Record<string, number>;
 }
 
+/**
+ * Chooses the batch each step. What the engine relies on, beyond the types:
+ * - `select` returns exactly b distinct whole-number indices in [0, N); anything else stops the
+ *   run at that step with a message naming the plugin (so do throwing and leaking tensors).
+ * - It is a pure function of the selector's settings and its context: randomness comes from
+ *   `context.rng` only, never `Math.random` or state carried between steps. A run resumed from a
+ *   checkpoint replays the steps after it, and is exact only then. State that can be rebuilt from
+ *   `context.step` alone is fine.
+ * - Tensors it creates are disposed before it returns (`tf.tidy`).
+ * `describeSelectorConformance` in `@sieve/selection/testing` checks all of this.
+ *
+ * @example
+ * class FirstB implements Selector {
+ *   readonly name = 'first-b';
+ *   async select(context: ScoringContext): Promise<Selection> {
+ *     return { indices: Int32Array.from({ length: context.batchSize }, (_, i) => i) };
+ *   }
+ * }
+ */
 export interface Selector {
   readonly name: string;
   select(context: ScoringContext): Promise<Selection>;
 }
 
-/** Everything a selector is configured with; `options` holds the selector's own settings. */
+/**
+ * Everything a selector is configured with, fixed for the run. A selector may rely on every
+ * field: the engine has validated `batchSize` (b, divisible by `chunks`), `superBatchSize`
+ * (N = b / (1 - f) >= b) and `chunks` (n, for joint samplers; others may ignore it) before
+ * `create` is called. `options` is the user's `selectorOptions`, unvalidated: `create` must
+ * check it and refuse unknown or bad keys with a `UserInputError` naming `selectorOptions.<key>`.
+ */
 export interface SelectorSettings {
   task: TaskKind;
   batchSize: number;
   superBatchSize: number;
   chunks: number;
+  /** The run's seed; per-step randomness should come from `ScoringContext.rng` instead. */
   seed: number;
   options: Record<string, unknown>;
 }
