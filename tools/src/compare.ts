@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RUN_FILES, UserInputError, parseJsonLines, type BenchmarkPoint, type RunSummary } from '@sieve/core';
+import { RUN_FILES, UserInputError, parsePoints, type BenchmarkPoint, type RunSummary } from '@sieve/core';
 import { COST_AXES, costOf, costToReach, mean, standardDeviation, usesReference, type CostAxis } from './reach';
 
 /** What must be the same for two runs to be compared (benchmark protocol). */
@@ -26,7 +26,7 @@ export function readRun(dir: string): RunRecord {
   const pointsPath = join(dir, RUN_FILES.points);
   if (!existsSync(pointsPath)) throw new UserInputError('--runs', `${dir} has no points.jsonl; give run folders written by \`nx run trainer:train\`.`);
   // A run killed mid-write leaves a torn last line; the points before it are whole.
-  const points = parseJsonLines<BenchmarkPoint>(readFileSync(pointsPath, 'utf8'), pointsPath).records;
+  const { points } = parsePoints(readFileSync(pointsPath, 'utf8'), pointsPath);
   if (points.length === 0) throw new UserInputError('--runs', `${pointsPath} holds no benchmark points yet; let the run reach its first evaluation.`);
   const summaryPath = join(dir, RUN_FILES.summary);
   const summary = existsSync(summaryPath) ? parseJson<RunSummary>(readFileSync(summaryPath, 'utf8'), summaryPath) : null;

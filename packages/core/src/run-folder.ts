@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import { UserInputError } from './errors';
+import type { BenchmarkPoint } from './points';
 
 /** The files of one run folder: the one list of their names, for the engine, the tools and the dashboard. */
 export const RUN_FILES = {
@@ -34,4 +36,35 @@ export function parseJsonLines<T>(text: string, file: string): JsonLines<T> {
     }
   });
   return { records, tornLastLine: last.trim() !== '' };
+}
+
+/**
+ * What every reader of `points.jsonl` relies on: the fields the comparison, the report and a
+ * resume read. Other fields pass through as they are.
+ */
+const pointSchema = z.looseObject({
+  step: z.number().int().min(1),
+  score: z.number(),
+  flopsTotal: z.number().min(0),
+  flopsTotalWithoutReference: z.number().min(0),
+  energy: z.looseObject({ joulesTotal: z.number().nullable() }),
+});
+
+/**
+ * The benchmark points of a `points.jsonl` text, each checked against what readers rely on. A
+ * torn last line is dropped (`tornLastLine`); a point that is not one names its line and field.
+ */
+export function parsePoints(text: string, file: string): { points: BenchmarkPoint[]; tornLastLine: boolean } {
+  const { records, tornLastLine } = parseJsonLines<unknown>(text, file);
+  let line = 0;
+  const points = records.map((record) => {
+    line++;
+    const parsed = pointSchema.safeParse(record);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new UserInputError(file, `point ${line} is not a benchmark point: ${issue.path.join('.') || '(the line)'} ${issue.message.toLowerCase()}; the run folder is damaged.`);
+    }
+    return record as BenchmarkPoint;
+  });
+  return { points, tornLastLine };
 }

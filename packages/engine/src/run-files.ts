@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { stringify } from 'csv-stringify/sync';
-import { RUN_FILES, parseJsonLines, type BenchmarkPoint, type RunEvent, type RunSummary } from '@sieve/core';
+import { RUN_FILES, parsePoints, type BenchmarkPoint, type RunEvent, type RunSummary } from '@sieve/core';
 
 export { RUN_FILES };
 
@@ -70,8 +70,7 @@ export class RunFiles {
   readPoints(): { points: BenchmarkPoint[]; tornLastLine: boolean } {
     const path = join(this.dir, RUN_FILES.points);
     if (!existsSync(path)) return { points: [], tornLastLine: false };
-    const { records, tornLastLine } = parseJsonLines<BenchmarkPoint>(readFileSync(path, 'utf8'), path);
-    return { points: records, tornLastLine };
+    return parsePoints(readFileSync(path, 'utf8'), path);
   }
 
   /**
