@@ -2,6 +2,7 @@ import type { Rng } from '@sieve/core';
 import { topKExcluding } from './top-k';
 import { checkBatchFits, checkChunks, parseJointMode, type JointMode } from './validation';
 
+/** How `jointSample` draws: the mode, its random stream, and an optional look at each chunk's scores. */
 export interface JointSampleOptions {
   /** `sample`: softmax sampling without replacement (Gumbel top-k); `greedy`: the top scores. */
   mode: JointMode;

@@ -2,12 +2,15 @@ import { UserInputError, type Resolution } from '@sieve/core';
 
 /** How the joint sampler draws each chunk: softmax sampling, or the deterministic top scores. */
 export const JOINT_MODES = ['sample', 'greedy'] as const;
+/** `sample` or `greedy`. */
 export type JointMode = (typeof JOINT_MODES)[number];
 
 /** The scores a selector can rank candidates by. */
 export const SCORE_NAMES = ['learnability', 'hard-learner', 'easy-reference'] as const;
+/** `learnability`, `hard-learner` or `easy-reference` (see `scoreMatrix`). */
 export type ScoreName = (typeof SCORE_NAMES)[number];
 
+/** The image resolutions a learner scores and trains at. */
 export const RESOLUTIONS: readonly Resolution[] = ['fine', 'coarse'];
 
 /** The value of a named choice, `fallback` when unset; a UserInputError listing the valid names otherwise. */
@@ -20,14 +23,26 @@ export function parseChoice<T extends string>(field: string, value: unknown, cho
   );
 }
 
+/**
+ * `selectorOptions.mode`, or `fallback` when unset; anything else is a `UserInputError` naming the field.
+ * @example const mode = parseJointMode(settings.options.mode); // 'sample' unless the user chose 'greedy'
+ */
 export function parseJointMode(value: unknown, fallback: JointMode = 'sample'): JointMode {
   return parseChoice('selectorOptions.mode', value, JOINT_MODES, fallback);
 }
 
+/**
+ * `selectorOptions.score`, or `fallback` when unset; anything else is a `UserInputError` naming the field.
+ * @example const score = parseScoreName(settings.options.score, 'easy-reference');
+ */
 export function parseScoreName(value: unknown, fallback: ScoreName = 'learnability'): ScoreName {
   return parseChoice('selectorOptions.score', value, SCORE_NAMES, fallback);
 }
 
+/**
+ * `selectorOptions.resolution`, or `fallback` when unset; anything else is a `UserInputError` naming the field.
+ * @example const resolution = parseResolution(settings.options.resolution); // 'fine' or 'coarse'
+ */
 export function parseResolution(value: unknown, fallback: Resolution = 'fine'): Resolution {
   return parseChoice('selectorOptions.resolution', value, RESOLUTIONS, fallback);
 }

@@ -4,6 +4,7 @@ import { fixedScoringContext, randomPairwiseLosses, randomPerExampleLosses } fro
 import { selectionProblems } from './selection-problems';
 import { liveTensorCount } from './live-tensors';
 
+/** What `describeSelectorConformance` runs the contract with. */
 export interface ConformanceOptions {
   /** The task kinds the selector supports (default both). */
   tasks?: readonly TaskKind[];

@@ -1,5 +1,6 @@
 import { Rng, type LossMatrix, type LossRequest, type ModelRole, type Resolution, type ScoringContext, type TaskKind } from '@sieve/core';
 
+/** What `fixedScoringContext` serves: the losses, tags and pool data a selector may ask for. */
 export interface FixedScoringContextInput {
   /** b. */
   batchSize: number;
@@ -23,6 +24,7 @@ export interface FixedScoringContextInput {
   seesNoiseTags?: boolean;
 }
 
+/** One `losses()` call the fixed context answered, as recorded in `lossRequests`. */
 export interface LossRequestRecord {
   model: ModelRole;
   resolution: Resolution;
