@@ -83,7 +83,8 @@ describe('nx run trainer:train: every documented flag reaches the trainer', () =
 
     // --resume reaches it too: a finished run has nothing to resume.
     const resumed = await nxTrain(['--resume', out]);
-    expect(resumed.exitCode).toBe(2);
+    // Nx reports any failing command as exit code 1; the trainer's own code (2) is in cli.test.ts.
+    expect(resumed.exitCode).not.toBe(0);
     expect(resumed.all).toMatch(/--resume: the run in .* is already complete; nothing to resume\./);
   }, 10 * MINUTES);
 
