@@ -80,7 +80,9 @@ export async function loadSelectorRegistry(userPlugins: readonly string[] = [], 
   const byName = new Map<string, SelectorFactory>();
   for (const factory of factories) {
     if (byName.has(factory.name)) {
-      throw new UserInputError('plugins', `two plugins register a selector named "${factory.name}"; rename one of them.`);
+      const first = pluginOfFactory.get(byName.get(factory.name)!) ?? 'unknown';
+      const second = pluginOfFactory.get(factory) ?? 'unknown';
+      throw new UserInputError('plugins', `${first} and ${second} both register a selector named "${factory.name}"; rename one of them.`);
     }
     byName.set(factory.name, factory);
   }
@@ -91,7 +93,7 @@ export async function loadSelectorRegistry(userPlugins: readonly string[] = [], 
       const factory = byName.get(name);
       if (!factory) {
         const failed = missing.find(({ plugin }) => plugin === `@sieve/selector-${name}`);
-        if (failed) throw new UserInputError('--selector', `selector "${name}" is built in, but its plugin ${failed.plugin} did not load: ${failed.reason}. Reinstall with \`npm ci\`.`);
+        if (failed) throw new UserInputError('--selector', `selector "${name}": its plugin ${failed.plugin} did not load: ${failed.reason}. Fix the plugin, or reinstall with \`npm ci\`.`);
         const valid = [...byName.keys()].join(', ') || '(none loaded)';
         throw new UserInputError('--selector', `unknown selector "${name}". Valid selectors: ${valid}.`);
       }

@@ -1,0 +1,78 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isUserInputError } from '@sieve/core';
+import { removeTempDirs, tempDir } from '@sieve/core/testing';
+import { loadSelectorRegistry } from './selector-registry';
+
+afterAll(removeTempDirs);
+
+/** A plain-JavaScript plugin module registering a selector named `name`. */
+function pluginSource(name: string): string {
+  return `const factory = { name: '${name}', summary: 'test', create: () => ({ name: '${name}', select: async (c) => ({ indices: Int32Array.from({ length: c.batchSize }, (_, i) => i) }) }) };
+export default { id: 1, load(options) { options.bind(Symbol.for('sieve.SelectorFactory')).toConstantValue(factory); } };\n`;
+}
+
+async function problemOf(run: () => Promise<unknown>): Promise<string> {
+  try {
+    await run();
+  } catch (error) {
+    if (isUserInputError(error)) return error.message;
+    throw error;
+  }
+  return '';
+}
+
+describe('loadSelectorRegistry: plugin loading errors', () => {
+  const empty = tempDir('sieve-registry-root-'); // a workspace root with no plugins/ of its own
+
+  it('a module that cannot be found: names the path tried', async () => {
+    const missing = join(tempDir('sieve-registry-'), 'nope.mjs');
+    expect(await problemOf(() => loadSelectorRegistry([missing], empty))).toMatch(
+      new RegExp(`^plugins: cannot load selector plugin "${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}": .*Cannot find module .*nope\\.mjs.*Give an installed package name or a path`),
+    );
+  });
+
+  it('a module that exports no ContainerModule', async () => {
+    const file = join(tempDir('sieve-registry-'), 'empty.mjs');
+    writeFileSync(file, 'export const nothing = 1;\n');
+    expect(await problemOf(() => loadSelectorRegistry([file], empty))).toBe(
+      `plugins: "${file}" does not export an inversify ContainerModule as its default export (or as \`selectorModule\`).`,
+    );
+  });
+
+  it('two plugins registering one name: names both modules', async () => {
+    const dir = tempDir('sieve-registry-');
+    const [a, b] = [join(dir, 'a.mjs'), join(dir, 'b.mjs')];
+    writeFileSync(a, pluginSource('twin'));
+    writeFileSync(b, pluginSource('twin'));
+    expect(await problemOf(() => loadSelectorRegistry([a, b], empty))).toBe(`plugins: ${a} and ${b} both register a selector named "twin"; rename one of them.`);
+    // And against a built-in.
+    writeFileSync(join(dir, 'jest.mjs'), pluginSource('jest'));
+    expect(await problemOf(() => loadSelectorRegistry([join(dir, 'jest.mjs')], empty))).toBe(
+      `plugins: @sieve/selector-jest and ${join(dir, 'jest.mjs')} both register a selector named "jest"; rename one of them.`,
+    );
+  });
+
+  it('finds the workspace packages named @sieve/selector-* in plugins/; one that fails to import is named, not dropped', async () => {
+    const root = tempDir('sieve-registry-root-');
+    const write = (folder: string, packageName: string, source: string) => {
+      mkdirSync(join(root, 'plugins', folder, 'src'), { recursive: true });
+      writeFileSync(join(root, 'plugins', folder, 'package.json'), JSON.stringify({ name: packageName, type: 'module', exports: { '.': './src/index.mjs' } }));
+      writeFileSync(join(root, 'plugins', folder, 'src', 'index.mjs'), source);
+    };
+    write('selector-found', '@sieve/selector-found', pluginSource('found'));
+    write('selector-broken', '@sieve/selector-broken', 'throw new Error("a bug at import");\n');
+    write('not-a-selector', 'left-alone', pluginSource('ignored'));
+    const registry = await loadSelectorRegistry([], root);
+    expect(registry.get('found').name).toBe('found');
+    expect(registry.pluginOf('found')).toBe('@sieve/selector-found');
+    expect(registry.factories.map((f) => f.name)).not.toContain('ignored');
+    expect(registry.missing).toEqual([{ plugin: '@sieve/selector-broken', reason: 'a bug at import' }]);
+    expect(await problemOf(async () => registry.get('broken'))).toBe(
+      '--selector: selector "broken": its plugin @sieve/selector-broken did not load: a bug at import. Fix the plugin, or reinstall with `npm ci`.',
+    );
+    // Given again by path, it is not loaded twice.
+    expect((await loadSelectorRegistry([join(root, 'plugins', 'selector-found', 'src', 'index.mjs')], root)).get('found').name).toBe('found');
+  });
+});
