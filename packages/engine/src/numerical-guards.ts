@@ -1,7 +1,7 @@
 import { RunFailure } from '@sieve/core';
 
 /** Why a run that produced a non-finite value stopped, and the usual cure. */
-const NON_FINITE_HINT = 'a learning rate too high is the usual cause: lower optimizer.learningRate and start the run again';
+export const NON_FINITE_HINT = 'a learning rate too high is the usual cause: lower optimizer.learningRate and start the run again';
 
 /**
  * Watches the training loss: a non-finite loss, or one above `divergenceFactor` times the first

@@ -4,7 +4,6 @@ import writeFileAtomic from 'write-file-atomic';
 import { stringify } from 'csv-stringify/sync';
 import { RUN_FILES, parsePoints, type BenchmarkPoint, type RunEvent, type RunSummary } from '@sieve/core';
 
-export { RUN_FILES };
 
 /** One row of `energy.csv`: what one phase cost between two benchmark points. */
 export interface EnergyRow {

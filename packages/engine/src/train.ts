@@ -39,7 +39,7 @@ import { LazyScoringContext, type SuperBatch } from './scoring-context';
 import { SelectionTally } from './selection-tally';
 import { selectionRng, superBatchRng } from './streams';
 import { LOOP_STATE_VERSION, loadCheckpoint, saveCheckpoint } from './checkpoint';
-import { LossGuard } from './numerical-guards';
+import { LossGuard, NON_FINITE_HINT } from './numerical-guards';
 import { checkNoTensorLeak, checkSelection, selectorFault, type SelectorIdentity } from './selector-faults';
 
 export interface TrainingInputs {
@@ -405,7 +405,7 @@ async function saveCheckpointOrFail(step: number, ...args: Parameters<typeof sav
     throw new RunFailure({
       step,
       phase: 'checkpoint',
-      message: `${error.message}; a learning rate too high is the usual cause: lower optimizer.learningRate and start the run again.`,
+      message: `${error.message}; ${NON_FINITE_HINT}.`,
     });
   }
 }

@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { RUN_FILES } from '@sieve/engine';
+import { RUN_FILES } from '@sieve/core';
 
 const TAIL_BYTES = 16 * 1024;
 
