@@ -62,10 +62,33 @@ export interface ScoringContext {
    */
   poolReferenceLosses(): Promise<Float32Array>;
   /**
+   * The frozen reference model's image embedding of every example of the training pool (contrastive
+   * task only), indexed by pool index like `poolReferenceLosses` (candidate i is row
+   * `candidatePoolIndices[i]`). Each row is L2-normalised, so the dot product of two rows is their
+   * cosine similarity. These are the embeddings the reference's losses are computed from, cached
+   * once per run: no model runs and no FLOPs are charged. For selectors that look at what the
+   * candidates are rather than how the models fit them: near-duplicates, diversity, coverage.
+   * Every call returns the same array (`values`), so do not write into it. Throws a `UserInputError` on
+   * classification, where the reference keeps losses only.
+   *
+   * @example
+   * const { dim, values } = await context.poolReferenceImageEmbeddings();
+   * const [a, b] = [context.candidatePoolIndices[0], context.candidatePoolIndices[1]];
+   * let cosine = 0;
+   * for (let d = 0; d < dim; d++) cosine += values[a * dim + d] * values[b * dim + d];
+   */
+  poolReferenceImageEmbeddings(): Promise<Embeddings>;
+  /**
    * Ground-truth noise tag names of the candidates (`clean`, `duplicate`, ...).
    * Only for selectors whose factory sets `seesNoiseTags` (benchmark oracles); throws for others.
    */
   noiseTags(): readonly string[];
+}
+
+/** One embedding per row: `values` holds rows x `dim` numbers, row-major. */
+export interface Embeddings {
+  dim: number;
+  values: Float32Array;
 }
 
 export interface Selection {

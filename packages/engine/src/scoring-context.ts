@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import {
   UserInputError,
+  type Embeddings,
   type LossMatrix,
   type LossRequest,
   type ModelRole,
@@ -118,6 +119,17 @@ export class LazyScoringContext implements ScoringContext {
     const reference = await this.options.reference();
     this.referencePreparationMilliseconds += performance.now() - start;
     return reference;
+  }
+
+  async poolReferenceImageEmbeddings(): Promise<Embeddings> {
+    const reference = await this.preparedReference();
+    if (reference.kind !== 'contrastive') {
+      throw new UserInputError(
+        '--selector',
+        `selector "${this.options.selectorName}" asked for the reference's image embeddings, which exist on the contrastive task only; use it with --task fashion-captions or idx.`,
+      );
+    }
+    return { dim: reference.dim, values: reference.imageEmbeddings };
   }
 
   noiseTags(): readonly string[] {

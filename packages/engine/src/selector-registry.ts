@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Container, ContainerModule } from 'inversify';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { isAbsolute, join, resolve } from 'node:path';
 import { SELECTOR_FACTORY, UserInputError, type SelectorFactory } from '@sieve/core';
@@ -61,7 +61,7 @@ export async function loadSelectorRegistry(userPlugins: readonly string[] = [], 
   }
   // A plugin given by name or path that the workspace already provided is not loaded twice.
   const alreadyLoaded = (plugin: string) =>
-    workspacePackages.some(({ packageName, entry }) => plugin === packageName || (!plugin.startsWith('@') && resolve(plugin) === entry));
+    workspacePackages.some(({ packageName, entry }) => plugin === packageName || specifierOf(plugin) === pathToFileURL(entry).href);
   for (const plugin of userPlugins.filter((plugin) => !alreadyLoaded(plugin))) {
     let imported: unknown;
     try {
@@ -118,22 +118,41 @@ export function workspaceSelectorPackages(root: string): { packageName: string; 
   for (const name of readdirSync(folder).sort()) {
     const manifestPath = join(folder, name, 'package.json');
     if (!existsSync(manifestPath)) continue;
-    let manifest: { name?: unknown; exports?: unknown };
-    try {
-      manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as typeof manifest;
-    } catch {
-      continue;
-    }
-    if (typeof manifest.name !== 'string' || !manifest.name.startsWith('@sieve/selector-') || builtIn.includes(manifest.name)) continue;
-    const exported = (manifest.exports as Record<string, unknown> | undefined)?.['.'];
-    found.push({ packageName: manifest.name, entry: join(folder, name, typeof exported === 'string' ? exported : 'src/index.ts') });
+    const manifest = readManifest(manifestPath);
+    if (!manifest || typeof manifest.name !== 'string' || !manifest.name.startsWith('@sieve/selector-') || builtIn.includes(manifest.name)) continue;
+    found.push({ packageName: manifest.name, entry: packageEntry(join(folder, name), manifest) });
   }
   return found;
 }
 
+interface PackageManifest {
+  name?: unknown;
+  exports?: unknown;
+  main?: unknown;
+}
+
+function readManifest(path: string): PackageManifest | null {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as PackageManifest;
+  } catch {
+    return null;
+  }
+}
+
+/** The module a package folder exports as `.` (or its `main`), `src/index.ts` when it names none. */
+function packageEntry(folder: string, manifest: PackageManifest | null): string {
+  const exported = typeof manifest?.exports === 'string' ? manifest.exports : (manifest?.exports as Record<string, unknown> | undefined)?.['.'];
+  const entry = typeof exported === 'string' ? exported : typeof manifest?.main === 'string' ? manifest.main : 'src/index.ts';
+  return join(folder, entry);
+}
+
+/** A path (a module, or a package folder: its entry) as a file URL; a package name as it is. */
 function specifierOf(plugin: string): string {
   const looksLikePath = plugin.startsWith('.') || isAbsolute(plugin);
-  return looksLikePath ? pathToFileURL(resolve(plugin)).href : plugin;
+  if (!looksLikePath) return plugin;
+  const path = resolve(plugin);
+  const isFolder = existsSync(path) && statSync(path).isDirectory();
+  return pathToFileURL(isFolder ? packageEntry(path, readManifest(join(path, 'package.json'))) : path).href;
 }
 
 function moduleFrom(imported: unknown, plugin: string): ContainerModule {

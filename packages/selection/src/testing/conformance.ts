@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng, isUserInputError, type LossMatrix, type Selection, type SelectorFactory, type SelectorSettings, type TaskKind } from '@sieve/core';
-import { fixedScoringContext, randomPairwiseLosses, randomPerExampleLosses } from './scoring-context-fixture';
+import { fixedScoringContext, randomPairwiseLosses, randomPerExampleLosses, randomUnitEmbeddings } from './scoring-context-fixture';
 import { selectionProblems } from './selection-problems';
 import { liveTensorCount } from './live-tensors';
 
@@ -36,7 +36,8 @@ const NOISE_TAG_NAMES = ['clean', 'duplicate', 'mismatched', 'junk'];
 
 /**
  * Everything a selector's context can be asked for, for one shape and task: random learner
- * losses (fine and coarse), reference losses, the pool's reference losses and noise tags.
+ * losses (fine and coarse), reference losses, the pool's reference losses, its reference image
+ * embeddings (contrastive task; every third a near-duplicate of the one before) and noise tags.
  */
 function contextFor(factory: SelectorFactory, task: TaskKind, shape: Shape, seed: number, step: number) {
   const rng = new Rng(1000 + shape.superBatchSize);
@@ -55,6 +56,7 @@ function contextFor(factory: SelectorFactory, task: TaskKind, shape: Shape, seed
     coarseLearner,
     reference,
     poolReferenceLosses,
+    poolReferenceImageEmbeddings: task === 'contrastive' ? randomUnitEmbeddings(rng, shape.superBatchSize, 8, 3) : undefined,
     noiseTags,
     seesNoiseTags: factory.seesNoiseTags === true,
   });

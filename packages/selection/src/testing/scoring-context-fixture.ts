@@ -1,4 +1,4 @@
-import { Rng, type LossMatrix, type LossRequest, type ModelRole, type Resolution, type ScoringContext, type TaskKind } from '@sieve/core';
+import { Rng, type Embeddings, type LossMatrix, type LossRequest, type ModelRole, type Resolution, type ScoringContext, type TaskKind } from '@sieve/core';
 
 /** What `fixedScoringContext` serves: the losses, tags and pool data a selector may ask for. */
 export interface FixedScoringContextInput {
@@ -18,6 +18,11 @@ export interface FixedScoringContextInput {
   noiseTags?: readonly string[];
   /** The reference loss of every pool example, served (the same array each time) by `poolReferenceLosses()`. */
   poolReferenceLosses?: Float32Array;
+  /**
+   * Served by `poolReferenceImageEmbeddings()` (the same object each time): one row per pool index,
+   * so at least max(candidatePoolIndices) + 1 rows.
+   */
+  poolReferenceImageEmbeddings?: Embeddings;
   /** The pool index of each candidate; 0..N-1 when unset. */
   candidatePoolIndices?: Int32Array;
   /** Whether `noiseTags()` answers; like the engine, it throws for selectors that may not see tags. */
@@ -37,6 +42,7 @@ export interface FixedScoringContext extends ScoringContext {
   readonly lossRequests: readonly LossRequestRecord[];
   readonly noiseTagRequests: number;
   readonly poolLossRequests: number;
+  readonly poolEmbeddingRequests: number;
 }
 
 /**
@@ -58,6 +64,7 @@ export function fixedScoringContext(input: FixedScoringContextInput): FixedScori
   const lossRequests: LossRequestRecord[] = [];
   let noiseTagRequests = 0;
   let poolLossRequests = 0;
+  let poolEmbeddingRequests = 0;
   return {
     task,
     step,
@@ -74,6 +81,9 @@ export function fixedScoringContext(input: FixedScoringContextInput): FixedScori
     get poolLossRequests() {
       return poolLossRequests;
     },
+    get poolEmbeddingRequests() {
+      return poolEmbeddingRequests;
+    },
     async losses(model: ModelRole, request?: LossRequest): Promise<LossMatrix> {
       const resolution = model === 'learner' ? (request?.resolution ?? 'fine') : 'fine';
       const candidates = request?.candidates;
@@ -87,6 +97,12 @@ export function fixedScoringContext(input: FixedScoringContextInput): FixedScori
       poolLossRequests++;
       if (!input.poolReferenceLosses) throw new Error('fixedScoringContext: no poolReferenceLosses were given');
       return input.poolReferenceLosses;
+    },
+    async poolReferenceImageEmbeddings(): Promise<Embeddings> {
+      poolEmbeddingRequests++;
+      const embeddings = input.poolReferenceImageEmbeddings;
+      if (!embeddings) throw new Error('fixedScoringContext: no poolReferenceImageEmbeddings were given');
+      return embeddings;
     },
     noiseTags(): readonly string[] {
       noiseTagRequests++;
@@ -122,4 +138,25 @@ export function randomPerExampleLosses(rng: Rng, size: number, low = 0, high = 5
   const values = new Float32Array(size);
   for (let i = 0; i < size; i++) values[i] = low + (high - low) * rng.nextFloat();
   return { kind: 'per-example', size, values };
+}
+
+/**
+ * `rows` L2-normalised embeddings of `dim` numbers from a seeded stream. Every `duplicateEvery`-th
+ * row (when set) is a near-copy of the row before it (cosine above 0.999), as a near-duplicate
+ * image's embedding is of its original's.
+ */
+export function randomUnitEmbeddings(rng: Rng, rows: number, dim: number, duplicateEvery = 0): Embeddings {
+  const values = new Float32Array(rows * dim);
+  for (let r = 0; r < rows; r++) {
+    const copy = duplicateEvery > 0 && r > 0 && r % duplicateEvery === 0;
+    let norm = 0;
+    for (let d = 0; d < dim; d++) {
+      const v = copy ? values[(r - 1) * dim + d] + 0.001 * (rng.nextFloat() - 0.5) : rng.nextFloat() - 0.5;
+      values[r * dim + d] = v;
+      norm += v * v;
+    }
+    const scale = 1 / Math.sqrt(norm);
+    for (let d = 0; d < dim; d++) values[r * dim + d] *= scale;
+  }
+  return { dim, values };
 }
