@@ -75,4 +75,17 @@ describe('loadSelectorRegistry: plugin loading errors', () => {
     // Given again by path, it is not loaded twice.
     expect((await loadSelectorRegistry([join(root, 'plugins', 'selector-found', 'src', 'index.mjs')], root)).get('found').name).toBe('found');
   });
+
+  it('a package folder loads the module its package.json exports; with none, src/index.ts', async () => {
+    const dir = tempDir('sieve-registry-');
+    mkdirSync(join(dir, 'exported', 'lib'), { recursive: true });
+    writeFileSync(join(dir, 'exported', 'package.json'), JSON.stringify({ name: 'exported', type: 'module', exports: { '.': './lib/plugin.mjs' } }));
+    writeFileSync(join(dir, 'exported', 'lib', 'plugin.mjs'), pluginSource('from-exports'));
+    mkdirSync(join(dir, 'bare', 'src'), { recursive: true });
+    writeFileSync(join(dir, 'bare', 'src', 'index.ts'), pluginSource('from-src-index'));
+    const registry = await loadSelectorRegistry([join(dir, 'exported'), join(dir, 'bare')], empty);
+    expect(registry.get('from-exports').name).toBe('from-exports');
+    expect(registry.get('from-src-index').name).toBe('from-src-index');
+    expect(registry.pluginOf('from-exports')).toBe(join(dir, 'exported'));
+  });
 });
