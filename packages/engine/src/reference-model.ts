@@ -43,6 +43,24 @@ export interface ReferenceResult {
   embeddingSeconds: number;
 }
 
+/**
+ * The frozen reference, prepared (trained, or read from the cache) the first time a step asks for
+ * it and shared by every later step, so that a run whose selector never asks never pays for it.
+ */
+export class ReferenceOnDemand {
+  private pending: Promise<ReferenceResult> | null = null;
+  /** Set once the reference is ready; null while no step has needed it. */
+  result: ReferenceResult | null = null;
+
+  constructor(private readonly prepare: () => Promise<ReferenceResult>) {}
+
+  readonly scores = async (): Promise<ReferenceScores> => {
+    this.pending ??= this.prepare();
+    this.result = await this.pending;
+    return this.result.scores;
+  };
+}
+
 interface CacheMeta {
   version: number;
   trainingFlops: number;

@@ -32,13 +32,13 @@ import { evaluateClassifier, evaluateContrastive } from './evaluate';
 import { gatherRows, gatherValues } from './batch';
 import { modelSpecOf } from './model-spec';
 import { PhaseLedger } from './phase-ledger';
-import { prepareReference, type ReferenceResult } from './reference-model';
+import { ReferenceOnDemand, prepareReference } from './reference-model';
 import { PoolReferenceLosses } from './pool-reference-losses';
 import { RunFiles } from './run-files';
 import { LazyScoringContext, type SuperBatch } from './scoring-context';
 import { SelectionTally } from './selection-tally';
 import { selectionRng, superBatchRng } from './streams';
-import { LOOP_STATE_VERSION, loadCheckpoint, saveCheckpoint } from './checkpoint';
+import { LOOP_STATE_VERSION, loadCheckpoint, saveCheckpoint, type LoopState } from './checkpoint';
 import { LossGuard, NON_FINITE_HINT } from './numerical-guards';
 import { checkNoTensorLeak, checkSelection, selectorFault, type SelectorIdentity } from './selector-faults';
 
@@ -98,13 +98,9 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
 
     // 1. The frozen reference model, trained on the curated split or reused from the cache, when first needed.
     const spec = modelSpecOf(config, dataset);
-    const referenceUse: { pending: Promise<ReferenceResult> | null; result: ReferenceResult | null } = { pending: null, result: null };
-    const referenceScores = async () => {
-      const alreadyCharged = ledger.flops['reference-training'] > 0;
-      referenceUse.pending ??= prepareReference(config, spec, dataset, ledger, events, alreadyCharged);
-      referenceUse.result = await referenceUse.pending;
-      return referenceUse.result.scores;
-    };
+    const reference = new ReferenceOnDemand(() =>
+      prepareReference(config, spec, dataset, ledger, events, ledger.flops['reference-training'] > 0),
+    );
 
     // 2. The learner, from the same initialisation for every selector with this seed, or as the
     // checkpoint left it when resuming.
@@ -118,7 +114,7 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
       checkpoint?.learner ??
       (dataset.kind === 'contrastive' ? createContrastiveModel(spec, config.seed) : createClassifierModel(spec, config.seed));
     // The pool's reference losses, for every step's context: computed once, when a selector first asks.
-    const poolReferenceLosses = new PoolReferenceLosses(referenceScores, ledger, checkpoint?.state.poolReferenceLossesCharged === true);
+    const poolReferenceLosses = new PoolReferenceLosses(reference.scores, ledger, checkpoint?.state.poolReferenceLossesCharged === true);
 
     const pixels = dataset.imageSide * dataset.imageSide;
     const maxTokens = dataset.kind === 'contrastive' ? dataset.maxTokens : 0;
@@ -135,36 +131,15 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
     const batchLabels = new Int32Array(batchSize);
     const chosenPoolIndices = new Int32Array(batchSize);
 
-    const points: BenchmarkPoint[] = [];
+    // Where the loop starts: step 0, or the checkpoint's step with its counters and the points up to it.
+    if (checkpoint) ledger.restore(checkpoint.state.ledger);
+    const counters = startingCounters(checkpoint?.state ?? null, ledger);
+    let { step, examplesScored, lastJoulesTotal, lastJoulesByPhase, lastSecondsByPhase } = counters;
+    // Seconds and joules from before a resume; the new meter and clocks start from zero.
+    const { runSecondsBefore, loopSecondsBefore, joulesByDeviceBefore } = counters;
+    const points: BenchmarkPoint[] = checkpoint ? pointsUpTo(step, files, events) : [];
     let lossSum = 0;
     let lossCount = 0;
-    let examplesScored = 0;
-    let lastJoulesTotal = 0;
-    let lastJoulesByPhase = { ...ledger.joules };
-    let lastSecondsByPhase = { ...ledger.seconds };
-    let step = 0;
-    // Seconds and joules from before a resume; the new meter and clocks start from zero.
-    let runSecondsBefore = 0;
-    let loopSecondsBefore = 0;
-    let joulesByDeviceBefore: Record<string, number> = {};
-    if (checkpoint) {
-      const { state } = checkpoint;
-      ledger.restore(state.ledger);
-      step = state.step;
-      examplesScored = state.examplesScored;
-      lastJoulesTotal = state.lastJoulesTotal;
-      lastJoulesByPhase = state.lastJoulesByPhase;
-      lastSecondsByPhase = state.lastSecondsByPhase;
-      joulesByDeviceBefore = state.joulesByDevice;
-      runSecondsBefore = state.runSeconds;
-      loopSecondsBefore = state.loopSeconds;
-      const { kept, droppedTornLines } = files.keepUpToStep(step);
-      points.push(...kept);
-      for (const file of droppedTornLines) {
-        events.emit({ type: 'warning', message: `dropped the torn last line of ${file} (a write cut short when the run was killed); it is written again` });
-      }
-      events.emit({ type: 'log', message: `resumed from the checkpoint at step ${step}` });
-    }
     const selectorIdentity: SelectorIdentity = { name: selectorFactory.name, plugin: inputs.selectorPlugin ?? 'unknown' };
     const firstStepOfThisProcess = step + 1;
     const lossGuard = new LossGuard(config.guards.divergenceFactor, checkpoint?.state.firstLoss ?? null, config.optimizer.learningRate);
@@ -270,7 +245,7 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
           rng: selectionRng(config.seed, step),
           superBatch,
           learner,
-          reference: referenceScores,
+          reference: reference.scores,
           poolReferenceLosses: () => poolReferenceLosses.get(step),
           ledger,
           seesNoiseTags: selectorFactory.seesNoiseTags === true,
@@ -377,7 +352,7 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
       flopsByPhase: { ...ledger.flops },
       secondsByPhase: { ...ledger.seconds },
       energy: finalPoint?.energy ?? pointEnergy(meter, ledger, joulesByDeviceBefore, 0, ledger.joules, config.energy.carbonIntensity),
-      reference: referenceUse.result && { cacheKey: referenceUse.result.cacheKey, reusedFromCache: referenceUse.result.reusedFromCache },
+      reference: reference.result && { cacheKey: reference.result.cacheKey, reusedFromCache: reference.result.reusedFromCache },
       meterOverhead: meterOverheadOf(meter),
       config,
     };
@@ -389,6 +364,30 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
   } finally {
     unsubscribe();
   }
+}
+
+/** The loop's counters at its first step: zero, or as a checkpoint saved them. */
+function startingCounters(state: LoopState | null, ledger: PhaseLedger) {
+  return {
+    step: state?.step ?? 0,
+    examplesScored: state?.examplesScored ?? 0,
+    lastJoulesTotal: state?.lastJoulesTotal ?? 0,
+    lastJoulesByPhase: state?.lastJoulesByPhase ?? { ...ledger.joules },
+    lastSecondsByPhase: state?.lastSecondsByPhase ?? { ...ledger.seconds },
+    joulesByDeviceBefore: state?.joulesByDevice ?? {},
+    runSecondsBefore: state?.runSeconds ?? 0,
+    loopSecondsBefore: state?.loopSeconds ?? 0,
+  };
+}
+
+/** The points of a resumed run up to its checkpoint's step; later lines, and a torn last one, are dropped. */
+function pointsUpTo(step: number, files: RunFiles, events: RunEvents): BenchmarkPoint[] {
+  const { kept, droppedTornLines } = files.keepUpToStep(step);
+  for (const file of droppedTornLines) {
+    events.emit({ type: 'warning', message: `dropped the torn last line of ${file} (a write cut short when the run was killed); it is written again` });
+  }
+  events.emit({ type: 'log', message: `resumed from the checkpoint at step ${step}` });
+  return kept;
 }
 
 /** Seconds spent training and embedding the reference within this run. */
