@@ -8,15 +8,12 @@ import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   ONE_OFF_PHASES,
-  noPointEnergy,
-  PHASES,
   RunFailure,
   isRunFailure,
   superBatchSizeOf,
   UserInputError,
   type BenchmarkPoint,
   type EnergyMeter,
-  type PointEnergy,
   type Resolution,
   type RunConfig,
   type RunFailureInfo,
@@ -28,7 +25,7 @@ import {
 import type { Dataset } from '@sieve/data';
 import { learningRateAt } from '@sieve/tensor';
 import { NonFiniteParameterError, createClassifierModel, createContrastiveModel, type ClassifierModel, type ContrastiveModel } from '@sieve/models';
-import { evaluateClassifier, evaluateContrastive } from './evaluate';
+import { PointWriter, joulesByDeviceOf, pointEnergy } from './point-writer';
 import { gatherRows, gatherValues } from './batch';
 import { modelSpecOf } from './model-spec';
 import { PhaseLedger } from './phase-ledger';
@@ -134,12 +131,10 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
     // Where the loop starts: step 0, or the checkpoint's step with its counters and the points up to it.
     if (checkpoint) ledger.restore(checkpoint.state.ledger);
     const counters = startingCounters(checkpoint?.state ?? null, ledger);
-    let { step, examplesScored, lastJoulesTotal, lastJoulesByPhase, lastSecondsByPhase } = counters;
+    let { step, examplesScored } = counters;
     // Seconds and joules from before a resume; the new meter and clocks start from zero.
-    const { runSecondsBefore, loopSecondsBefore, joulesByDeviceBefore } = counters;
+    const { runSecondsBefore, loopSecondsBefore, joulesByDeviceBefore, lastJoulesTotal, lastJoulesByPhase, lastSecondsByPhase } = counters;
     const points: BenchmarkPoint[] = checkpoint ? pointsUpTo(step, files, events) : [];
-    let lossSum = 0;
-    let lossCount = 0;
     const selectorIdentity: SelectorIdentity = { name: selectorFactory.name, plugin: inputs.selectorPlugin ?? 'unknown' };
     const firstStepOfThisProcess = step + 1;
     const lossGuard = new LossGuard(config.guards.divergenceFactor, checkpoint?.state.firstLoss ?? null, config.optimizer.learningRate);
@@ -148,15 +143,17 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
     const loopSeconds = () => loopSecondsBefore + (performance.now() - loopStart) / 1000;
     const runSeconds = () => runSecondsBefore + (performance.now() - runStart) / 1000;
 
+    const pointWriter = new PointWriter(
+      { config, dataset, learner, embeddingDim: spec.embeddingDim, ledger, tally, meter, files, events, joulesByDeviceBefore },
+      { lastJoulesTotal, lastJoulesByPhase, lastSecondsByPhase },
+    );
     const writeCheckpoint = () =>
       saveCheckpointOrFail(step, config.out, learner, {
         version: LOOP_STATE_VERSION,
         step,
         examplesScored,
         ledger: ledger.save(),
-        lastJoulesTotal,
-        lastJoulesByPhase,
-        lastSecondsByPhase,
+        ...pointWriter.marks,
         joulesByDevice: joulesByDeviceOf(meter, joulesByDeviceBefore) ?? {},
         poolReferenceLossesCharged: poolReferenceLosses.charged,
         firstLoss: lossGuard.first,
@@ -164,57 +161,7 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
         loopSeconds: loopSeconds(),
       });
 
-    const writePoint = (): BenchmarkPoint => {
-      const evaluation = ledger.measure('evaluation', () =>
-        learner.kind === 'contrastive' && dataset.kind === 'contrastive'
-          ? evaluateContrastive(learner, dataset, spec.embeddingDim, config.evaluation.testLimit)
-          : evaluateClassifier(learner as ClassifierModel, dataset as Extract<Dataset, { kind: 'classification' }>, config.evaluation.testLimit),
-      );
-      ledger.addFlops('evaluation', evaluation.flops);
-      const energy = pointEnergy(meter, ledger, joulesByDeviceBefore, lastJoulesTotal, lastJoulesByPhase, config.energy.carbonIntensity);
-      if (meter) {
-        files.appendEnergyRows(
-          PHASES.map((phase) => ({
-            step,
-            phase,
-            seconds: ledger.seconds[phase] - lastSecondsByPhase[phase],
-            joules: ledger.joules[phase] - lastJoulesByPhase[phase],
-            kind: energy.kind ?? 'estimated',
-            coverage: ledger.coverage,
-          })),
-        );
-      }
-      lastJoulesTotal = energy.joulesTotal ?? 0;
-      lastJoulesByPhase = { ...ledger.joules };
-      lastSecondsByPhase = { ...ledger.seconds };
-      const flopsByPhase = { ...ledger.flops };
-      const flopsTotal = ledger.totalFlops();
-      const point: BenchmarkPoint = {
-        step,
-        examplesTrained: step * batchSize,
-        examplesScored,
-        wallSeconds: runSeconds(),
-        trainLoss: lossCount > 0 ? lossSum / lossCount : null,
-        zeroShotAccuracy: 'zeroShotAccuracy' in evaluation ? evaluation.zeroShotAccuracy : null,
-        attributeZeroShotAccuracy: 'attributeZeroShotAccuracy' in evaluation ? evaluation.attributeZeroShotAccuracy : null,
-        testAccuracy: 'testAccuracy' in evaluation ? evaluation.testAccuracy : null,
-        score: evaluation.score,
-        flopsByPhase,
-        flopsTotal,
-        flopsTotalWithoutReference: flopsTotal - ONE_OFF_PHASES.reduce((sum, phase) => sum + flopsByPhase[phase], 0),
-        secondsByPhase: { ...ledger.seconds },
-        energy,
-        selection: tally.report(),
-        tensorCount: tf.memory().numTensors,
-        heapUsedBytes: process.memoryUsage().heapUsed,
-      };
-      lossSum = 0;
-      lossCount = 0;
-      files.appendPoint(point);
-      points.push(point);
-      events.emit({ type: 'point', point });
-      return point;
-    };
+    const writePoint = () => points.push(pointWriter.write(step, examplesScored, runSeconds()));
 
     // 3. The loop.
     // A fault (non-finite or diverging numbers, a selector breaking its contract) stops the loop at
@@ -293,8 +240,7 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
         );
         lossGuard.check(step, loss);
         ledger.addFlops('training', learner.flops.trainStep(batchSize, coarseCount));
-        lossSum += loss;
-        lossCount++;
+        pointWriter.recordLoss(loss);
 
         const elapsedSeconds = loopSeconds();
         events.emit({
@@ -418,38 +364,3 @@ function meterOverheadOf(meter: EnergyMeter | null): RunSummary['meterOverhead']
 }
 
 /** Cumulative joules per device: this meter's since it started, plus those from before a resume. */
-function joulesByDeviceOf(meter: EnergyMeter | null, before: Record<string, number>): Record<string, number> | null {
-  if (!meter) return null;
-  const total = { ...before };
-  for (const [device, joules] of Object.entries(meter.totalJoulesByDevice())) total[device] = (total[device] ?? 0) + joules;
-  return total;
-}
-
-function pointEnergy(
-  meter: EnergyMeter | null,
-  ledger: PhaseLedger,
-  joulesByDeviceBefore: Record<string, number>,
-  lastJoulesTotal: number,
-  lastJoulesByPhase: Record<string, number>,
-  carbonIntensity: number | undefined,
-): PointEnergy {
-  if (!meter) return noPointEnergy();
-  const joulesByDevice = joulesByDeviceOf(meter, joulesByDeviceBefore) ?? {};
-  const joulesTotal = Object.values(joulesByDevice).reduce((sum, j) => sum + j, 0);
-  const sources = meter
-    .sources()
-    .filter((source) => source.available)
-    .map((source) => ({ name: source.name, measured: source.measured }));
-  const joulesByPhase = { ...ledger.joules };
-  const sincePhase = Object.fromEntries(PHASES.map((p) => [p, joulesByPhase[p] - (lastJoulesByPhase[p] ?? 0)])) as typeof joulesByPhase;
-  return {
-    joulesTotal,
-    joulesSinceLastPoint: joulesTotal - lastJoulesTotal,
-    joulesByPhase,
-    joulesByPhaseSinceLastPoint: sincePhase,
-    joulesByDevice,
-    kind: sources.length > 0 && sources.every((s) => s.measured) && ledger.allMeasured ? 'measured' : 'estimated',
-    sources,
-    gramsCo2e: carbonIntensity === undefined ? null : (joulesTotal / 3.6e6) * carbonIntensity,
-  };
-}
