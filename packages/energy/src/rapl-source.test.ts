@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEnergyMeter } from './create-energy-meter';
 import { findRaplZones, RaplSource } from './rapl-source';
-import { removeTempDirs, tempDir } from '@sieve/core/testing';
+import { removeTempDirs, tempDir, withoutColorSettings } from '@sieve/core/testing';
 
 afterAll(removeTempDirs);
 
@@ -124,8 +124,3 @@ describe('RaplSource in the meter', () => {
     expect(probe.detail).toContain('no /no/such/powercap');
   });
 });
-
-/** The environment minus FORCE_COLOR and NO_COLOR: with both set, Node warns on stderr, whatever the child does. */
-function withoutColorSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => name !== 'FORCE_COLOR' && name !== 'NO_COLOR'));
-}

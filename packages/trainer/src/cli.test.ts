@@ -4,7 +4,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Rng } from '@sieve/core';
-import { removeTempDirs, tempDir } from '@sieve/core/testing';
+import { removeTempDirs, tempDir, withoutColorSettings } from '@sieve/core/testing';
 import { encodeIdxImages, encodeIdxLabels } from '@sieve/data';
 
 afterAll(removeTempDirs);
@@ -15,8 +15,11 @@ const mainScript = join(repoRoot, 'packages/trainer/src/main.ts');
 const node = [process.execPath, '--import', 'tsx'] as const;
 
 /** Runs the real CLI in a child process, as a user would. */
+/** The trainer's environment: CI, and no FORCE_COLOR beside a user's NO_COLOR (Node would warn on stderr). */
+const childEnv = { ...withoutColorSettings(), CI: 'true' };
+
 async function sieve(args: string[]) {
-  return execa(node[0], [...node.slice(1), mainScript, ...args], { cwd: repoRoot, reject: false, env: { CI: 'true' }, timeout: 120_000 });
+  return execa(node[0], [...node.slice(1), mainScript, ...args], { cwd: repoRoot, reject: false, env: childEnv, extendEnv: false, timeout: 120_000 });
 }
 
 function freshOut(): string {
@@ -152,7 +155,7 @@ describe('sieve train --resume', () => {
 
     const out = freshOut();
     const rng = new Rng(7);
-    let child = execa(node[0], [...node.slice(1), mainScript, ...args(out)], { cwd: repoRoot, reject: false, env: { CI: 'true' } });
+    let child = execa(node[0], [...node.slice(1), mainScript, ...args(out)], { cwd: repoRoot, reject: false, env: childEnv, extendEnv: false });
     for (const afterPoints of [2, 5, 8]) {
       // Kill it (no chance to clean up) a random moment after its k-th point: mid-step, mid-point or mid-checkpoint.
       while (!existsSync(join(out, 'points.jsonl')) || pointsOf(out).length < afterPoints) {
@@ -162,7 +165,7 @@ describe('sieve train --resume', () => {
       await new Promise((resolve) => setTimeout(resolve, rng.nextFloat() * 400));
       child.kill('SIGKILL');
       await child;
-      child = execa(node[0], [...node.slice(1), mainScript, 'train', '--resume', out, '--no-energy'], { cwd: repoRoot, reject: false, env: { CI: 'true' } });
+      child = execa(node[0], [...node.slice(1), mainScript, 'train', '--resume', out, '--no-energy'], { cwd: repoRoot, reject: false, env: childEnv, extendEnv: false });
     }
     const last = await child;
     expect(last.exitCode, String(last.stderr)).toBe(0);
@@ -174,7 +177,7 @@ describe('sieve train --resume', () => {
     it(`${signal}: finishes the step, writes a point, a checkpoint and the summary, says how to resume, exit code ${code}`, async () => {
       const out = freshOut();
       const args = ['train', '--preset', 'smoke', '--config', settingsFile(), '--steps', '2000', '--eval-every', '50', '--selector', 'uniform', '--no-energy', '--out', out];
-      const child = execa(node[0], [...node.slice(1), mainScript, ...args], { cwd: repoRoot, reject: false, env: { CI: 'true' } });
+      const child = execa(node[0], [...node.slice(1), mainScript, ...args], { cwd: repoRoot, reject: false, env: childEnv, extendEnv: false });
       while (!existsSync(join(out, 'checkpoint', 'state.json'))) {
         if (child.exitCode !== null) throw new Error(`the run ended early: ${String((await child).stderr)}`);
         await new Promise((resolve) => setTimeout(resolve, 50));

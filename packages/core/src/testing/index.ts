@@ -1,2 +1,3 @@
 // Test support shared by every package: temp folders that a test file removes with `afterAll(removeTempDirs)`.
 export * from './temp-dirs';
+export * from './child-env';
