@@ -114,7 +114,7 @@ export class PointWriter {
   }
 }
 
-/** Joules per device so far: the meter's, plus what a resumed run had before. */
+/** Cumulative joules per device: this meter's since it started, plus those from before a resume. */
 export function joulesByDeviceOf(meter: EnergyMeter | null, before: Record<string, number>): Record<string, number> | null {
   if (!meter) return null;
   const total = { ...before };

@@ -362,5 +362,3 @@ function meterOverheadOf(meter: EnergyMeter | null): RunSummary['meterOverhead']
   const meterCpuSeconds = meter.meterCpuSeconds();
   return { meterCpuSeconds, processCpuSeconds, fraction: meterCpuSeconds / processCpuSeconds };
 }
-
-/** Cumulative joules per device: this meter's since it started, plus those from before a resume. */

@@ -42,7 +42,6 @@ export interface FixedScoringContext extends ScoringContext {
   readonly lossRequests: readonly LossRequestRecord[];
   readonly noiseTagRequests: number;
   readonly poolLossRequests: number;
-  readonly poolEmbeddingRequests: number;
 }
 
 /**
@@ -64,7 +63,6 @@ export function fixedScoringContext(input: FixedScoringContextInput): FixedScori
   const lossRequests: LossRequestRecord[] = [];
   let noiseTagRequests = 0;
   let poolLossRequests = 0;
-  let poolEmbeddingRequests = 0;
   return {
     task,
     step,
@@ -81,9 +79,6 @@ export function fixedScoringContext(input: FixedScoringContextInput): FixedScori
     get poolLossRequests() {
       return poolLossRequests;
     },
-    get poolEmbeddingRequests() {
-      return poolEmbeddingRequests;
-    },
     async losses(model: ModelRole, request?: LossRequest): Promise<LossMatrix> {
       const resolution = model === 'learner' ? (request?.resolution ?? 'fine') : 'fine';
       const candidates = request?.candidates;
@@ -99,7 +94,6 @@ export function fixedScoringContext(input: FixedScoringContextInput): FixedScori
       return input.poolReferenceLosses;
     },
     async poolReferenceImageEmbeddings(): Promise<Embeddings> {
-      poolEmbeddingRequests++;
       const embeddings = input.poolReferenceImageEmbeddings;
       if (!embeddings) throw new Error('fixedScoringContext: no poolReferenceImageEmbeddings were given');
       return embeddings;
