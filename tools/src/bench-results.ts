@@ -42,4 +42,6 @@ export interface BenchResults {
   runs: { name: string; selector: string; seed: number; status: string; steps: number; wallSeconds: number | null }[];
   comparison: Comparison;
   systems: SystemsFigures | null;
+  /** Jobs that had not finished when the report was written, with their logs; absent in older results. */
+  missing?: { name: string; log: string }[];
 }

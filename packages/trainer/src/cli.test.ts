@@ -203,5 +203,5 @@ describe('sieve train --resume', () => {
     const withFlags = await sieve(['train', '--resume', out, '--steps', '5']);
     expect(withFlags.exitCode).toBe(2);
     expect(withFlags.stderr).toMatch(/--resume: a resumed run keeps its own settings; drop --steps/);
-  });
+  }, 60_000);
 });

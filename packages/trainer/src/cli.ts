@@ -1,7 +1,8 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { BACKEND_NAMES, IMAGE_TOWERS, TASK_NAMES, UserInputError, isRunFailure, isUserInputError, type RunConfigInput } from '@sieve/core';
 import { BENCH_PRESET_NAMES, PRESET_NAMES } from './presets';
-import type { BenchFlags } from './bench/bench-plan';
+import { BENCH_ENGINES, type BenchFlags } from './bench/bench-plan';
+import type { JobSelector } from './bench/bench-job';
 import { resolveRunConfig, resumedRunConfig } from './run-config';
 
 /** A command's own exit code, carried out of commander's action as an error with this code. */
@@ -140,8 +141,10 @@ export interface CliHandlers {
   dashboard(options: { run: string; plain: boolean }): Promise<void>;
   /** Runs the benchmark protocol; resolves to the exit code. */
   bench(flags: BenchFlags & { dashboard: boolean }): Promise<number>;
-  /** Trains one reference model from scratch and writes what it cost to `record`. */
-  reference(config: ReturnType<typeof resolveRunConfig>, record: string): Promise<void>;
+  /** Runs one job of a bench; resolves to the exit code. */
+  benchJob(dir: string, which: JobSelector): Promise<number>;
+  /** Writes a bench's report from its finished runs; resolves to the exit code. */
+  benchReport(dir: string, submittedAtMs: number | undefined): Promise<number>;
   /** Text listing the selectors, shown after `train --help`. */
   selectorHelp: string;
 }
@@ -210,17 +213,36 @@ export function buildProgram(handlers: CliHandlers): Command {
     .addOption(new Option('--task <name>', 'task').choices([...TASK_NAMES]))
     .option('--config <file>', 'JSON or YAML settings shared by every run (preset < file)')
     .option('--no-dashboard', 'plain progress lines instead of the live screen')
+    .addOption(new Option('--engine <name>', 'where the jobs run: processes on this machine, or Slurm array jobs (default "local")').choices([...BENCH_ENGINES]))
+    .option('--status', "show where every job of the bench in --out stands (with Slurm's task states) and exit")
+    .option('--wait', 'slurm: wait until the report job has ended, then print the comparison')
+    .option('--partition <name>', 'slurm: partition of every job (sbatch --partition)')
+    .option('--account <name>', 'slurm: account charged (sbatch --account)')
+    .option('--time <limit>', 'slurm: time limit of each task, e.g. 02:00:00 (sbatch --time); a task stopped by it carries on when resubmitted')
+    .option('--gres <spec>', 'slurm: generic resources of each training task, e.g. gpu:1 (sbatch --gres)')
+    .option('--cpus-per-task <n>', 'slurm: CPUs of each task (sbatch --cpus-per-task)', integer('--cpus-per-task'))
     .action(async (flags: BenchFlags & { dashboard: boolean }) => {
       exitWith(await handlers.bench(flags));
     });
 
   program
-    .command('reference')
-    .description('train the reference model of a run configuration from scratch and record its cost (used by bench)')
-    .requiredOption('--config <file>', 'the run settings (a config file)')
-    .requiredOption('--record <file>', 'where to write what it cost (JSON)')
-    .action(async (flags: { config: string; record: string }) => {
-      await handlers.reference(resolveRunConfig({ configFile: flags.config, flags: {} }), flags.record);
+    .command('bench-job')
+    .description("run one job of a bench's manifest in this process (what each engine's workers run)")
+    .requiredOption('--bench <dir>', 'the bench folder')
+    .option('--index <k>', "the job's index in manifest.json (a Slurm array task id)", integer('--index'))
+    .option('--job <name>', "the job's name, e.g. jest-seed0")
+    .action(async (flags: { bench: string; index?: number; job?: string }) => {
+      if ((flags.index === undefined) === (flags.job === undefined)) throw new UserInputError('--index', 'give one of --index or --job.');
+      exitWith(await handlers.benchJob(flags.bench, flags.index !== undefined ? { index: flags.index } : { name: flags.job! }));
+    });
+
+  program
+    .command('bench-report')
+    .description('write the report of a bench from the runs that finished (the last job of every engine)')
+    .requiredOption('--bench <dir>', 'the bench folder')
+    .option('--submitted <ms>', 'when the bench was submitted (epoch ms), to count its wall time', integer('--submitted'))
+    .action(async (flags: { bench: string; submitted?: number }) => {
+      exitWith(await handlers.benchReport(flags.bench, flags.submitted));
     });
 
   program

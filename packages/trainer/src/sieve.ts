@@ -6,8 +6,10 @@ import { isUserInputError } from '@sieve/core';
 import { runCli } from './cli';
 import { runTrain } from './run-train';
 import { selectorHelpText } from './selector-help';
-import { runBench } from './bench/run-bench';
-import { runReference } from './run-reference';
+import { reportBench, runBench } from './bench/run-bench';
+import { runBenchJob } from './bench/bench-job';
+
+const writeLine = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main(): Promise<number> {
   const registry = await loadSelectorRegistry();
@@ -30,10 +32,8 @@ async function main(): Promise<number> {
         const screen = shouldUseDashboard(flags.dashboard === false ? false : 'auto', process.env, process.stdout);
         return runBench(flags, { screen, write: (line) => process.stdout.write(`${line}\n`) });
       },
-      async reference(config, record) {
-        const result = await runReference(config, record, (line) => process.stdout.write(`${line}\n`));
-        process.stdout.write(`reference ${result.cacheKey}: ${result.trainingSeconds.toFixed(1)} s training, ${result.embeddingSeconds.toFixed(1)} s embedding; record ${record}\n`);
-      },
+      benchJob: (dir, which) => runBenchJob(dir, which, writeLine),
+      benchReport: (dir, submittedAtMs) => reportBench(dir, writeLine, submittedAtMs),
       async energy(options) {
         const report = await probeAndSample(options.seconds, { sampleIntervalMs: options.sampleIntervalMs });
         process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatProbeReport(report)}\n`);

@@ -3,12 +3,11 @@
  * stopped with Ctrl-C (SIGINT to the whole process group, as a terminal sends it).
  */
 import { spawn, execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { removeTempDirs, tempDir } from '@sieve/core/testing';
+import { fileSnapshot, removeTempDirs, tempDir } from '@sieve/core/testing';
 import { lastStepOf } from './run-progress';
 
 afterAll(removeTempDirs);
@@ -29,20 +28,6 @@ beforeAll(() => {
 
 function nxBench(args: string[]) {
   return execa('npx', ['nx', 'run', 'trainer:bench', ...args], { cwd: repoRoot, env: nxEnv, reject: false, timeout: 12 * MINUTES, all: true });
-}
-
-/** sha256 and modification time of every file under `dir`, by relative path. */
-function snapshot(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (at: string) => {
-    for (const name of readdirSync(at)) {
-      const path = join(at, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else files[path.slice(dir.length + 1)] = `${createHash('sha256').update(readFileSync(path)).digest('hex')} ${statSync(path).mtimeMs}`;
-    }
-  };
-  walk(dir);
-  return files;
 }
 
 /** Every process below `pid` (children first found through ps), then `pid` itself. */
@@ -126,12 +111,13 @@ describe('nx run trainer:bench', () => {
           // already gone
         }
       }
-      expect(summaryStatus(jestDir)).not.toBe('completed');
-      const finished = { run: snapshot(uniformDir), references: snapshot(join(out, 'references')) };
+      // The unfinished run is only in its .partial folder: a folder under a run's name is a whole run.
+      expect(existsSync(jestDir)).toBe(false);
+      const finished = { run: fileSnapshot(uniformDir), references: fileSnapshot(join(out, 'references')) };
 
       const second = await nxBench(args);
       expect(second.exitCode, second.all).toBe(0);
-      expect({ run: snapshot(uniformDir), references: snapshot(join(out, 'references')) }).toEqual(finished);
+      expect({ run: fileSnapshot(uniformDir), references: fileSnapshot(join(out, 'references')) }).toEqual(finished);
       expect(second.all).not.toMatch(/start {2}uniform-seed0/);
       expect(second.all).not.toMatch(/start {2}reference-seed0/);
       expect(summaryStatus(jestDir)).toBe('completed');
@@ -155,13 +141,16 @@ describe('sieve bench, stopped with Ctrl-C', () => {
       bench.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
       bench.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
       const exited = new Promise<number | null>((r) => bench.on('exit', (code) => r(code)));
+      // A run trains in its .partial folder and takes its own name once completed.
+      const partialDir = join(out, 'runs', 'uniform-seed0.partial');
       const runDir = join(out, 'runs', 'uniform-seed0');
-      await waitFor(() => (lastStepOf(runDir) ?? 0) >= 110, 'the run to pass its first checkpoint');
+      await waitFor(() => (lastStepOf(partialDir) ?? 0) >= 110, 'the run to pass its first checkpoint');
       process.kill(-bench.pid!, 'SIGINT');
       expect(await exited, output).toBe(130);
       expect(output).toMatch(/stopped: 1 of 2 jobs finished; the others carry on from their checkpoints with: nx run trainer:bench --out /);
-      expect(summaryStatus(runDir)).toBe('stopped');
-      const stoppedAt = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')).steps as number;
+      expect(summaryStatus(partialDir)).toBe('stopped');
+      expect(existsSync(runDir)).toBe(false);
+      const stoppedAt = JSON.parse(readFileSync(join(partialDir, 'summary.json'), 'utf8')).steps as number;
       expect(stoppedAt).toBeGreaterThan(100);
       expect(stoppedAt).toBeLessThan(400);
 
@@ -169,6 +158,8 @@ describe('sieve bench, stopped with Ctrl-C', () => {
       expect(again.exitCode, again.all).toBe(0);
       expect(again.all).toMatch(/start {2}uniform-seed0 \(resuming from its checkpoint\)/);
       expect(summaryStatus(runDir)).toBe('completed');
+      expect(existsSync(partialDir)).toBe(false);
+      expect(JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')).out).toBe(runDir);
       const steps = readFileSync(join(runDir, 'points.jsonl'), 'utf8')
         .trim()
         .split('\n')

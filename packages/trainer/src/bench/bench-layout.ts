@@ -11,6 +11,12 @@ export function benchLayout(dir: string) {
     settings: join(dir, 'bench.json'),
     runs: join(dir, 'runs'),
     run: (name: string) => join(dir, 'runs', name),
+    /** Where a run trains until it completes; then it is renamed to `run(name)`. */
+    partialRun: (name: string) => join(dir, 'runs', `${name}.partial`),
+    /** The jobs in order: what an engine runs by index. */
+    manifest: join(dir, 'manifest.json'),
+    /** What the Slurm engine submitted: its batch scripts and job ids. */
+    slurm: join(dir, 'slurm'),
     /** Each job's input settings, as a config file. */
     plan: (name: string) => join(dir, 'plan', `${name}.json`),
     log: (name: string) => join(dir, 'logs', `${name}.log`),

@@ -1,10 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeTempDirs, tempDir } from '@sieve/core/testing';
 import { userErrorField as fieldOf } from '@sieve/selection/testing';
 import { checkpointDir, loadSelectorRegistry, type SelectorRegistry } from '@sieve/engine';
-import { benchJobs, jobStateOnDisk, resolveBenchSettings, writePlan, type BenchFlags } from './bench-plan';
+import { benchJobs, jobStateOnDisk, readManifest, resolveBenchSettings, writePlan, type BenchFlags } from './bench-plan';
 import { benchLayout } from './bench-layout';
 
 afterAll(removeTempDirs);
@@ -89,21 +89,42 @@ describe('benchJobs and jobStateOnDisk', () => {
     ]);
     expect(jobs[2].output).toBe(join(out, 'runs', 'uniform-seed0'));
     expect(jobs[0].output).toBe(join(out, 'references', 'seed0.json'));
+    expect(jobs[0].workDir).toBeNull();
   });
 
-  it('reads a run as finished only from a completed summary, as resumable from a checkpoint, else fresh', () => {
+  it('writes the jobs in order to the manifest, which an engine reads back by index', async () => {
+    const out = join(tempDir('sieve-bench-plan-'), 'b');
+    const settings = resolveBenchSettings({ preset: 'bench-smoke', selectors: 'uniform,jest', seeds: 2 }, registry, out);
+    const jobs = benchJobs(settings, benchLayout(out));
+    await writePlan(settings, benchLayout(out), jobs);
+    expect(readManifest(out)).toEqual(jobs);
+    // Every run's plan trains in its .partial folder.
+    const plan = JSON.parse(readFileSync(jobs[3].configFile, 'utf8'));
+    expect(plan).toMatchObject({ selector: 'jest', seed: 0, out: jobs[3].workDir });
+    writeFileSync(benchLayout(out).manifest, '{"version": 9}');
+    expect(fieldOf(() => readManifest(out))).toBe(benchLayout(out).manifest);
+    expect(fieldOf(() => readManifest(join(out, 'nowhere')))).toBe('--bench');
+  });
+
+  it('reads a run as finished only from a completed summary under its own name, as resumable from a checkpoint in its .partial folder, else fresh', () => {
     const out = join(tempDir('sieve-bench-plan-'), 'b');
     const settings = resolveBenchSettings({ preset: 'bench-smoke', selectors: 'uniform', seeds: 1 }, registry, out);
     const [reference, run] = benchJobs(settings, benchLayout(out));
+    const work = run.workDir!;
+    expect(work).toBe(`${run.output}.partial`);
     expect(jobStateOnDisk(run)).toBe('fresh');
-    mkdirSync(run.output, { recursive: true });
-    writeFileSync(join(run.output, 'config.json'), '{}');
+    mkdirSync(work, { recursive: true });
+    writeFileSync(join(work, 'config.json'), '{}');
     expect(jobStateOnDisk(run)).toBe('fresh'); // no checkpoint yet: start again
-    mkdirSync(checkpointDir(run.output), { recursive: true });
-    writeFileSync(join(checkpointDir(run.output), 'state.json'), '{}');
+    mkdirSync(checkpointDir(work), { recursive: true });
+    writeFileSync(join(checkpointDir(work), 'state.json'), '{}');
     expect(jobStateOnDisk(run)).toBe('resumable');
-    writeFileSync(join(run.output, 'summary.json'), JSON.stringify({ status: 'stopped' }));
+    writeFileSync(join(work, 'summary.json'), JSON.stringify({ status: 'stopped' }));
     expect(jobStateOnDisk(run)).toBe('resumable');
+    // Completed but not renamed yet: the job is left to do the rename.
+    writeFileSync(join(work, 'summary.json'), JSON.stringify({ status: 'completed' }));
+    expect(jobStateOnDisk(run)).toBe('resumable');
+    mkdirSync(run.output, { recursive: true });
     writeFileSync(join(run.output, 'summary.json'), '{"status": "compl'); // torn
     expect(jobStateOnDisk(run)).toBe('resumable');
     writeFileSync(join(run.output, 'summary.json'), JSON.stringify({ status: 'completed' }));

@@ -1,11 +1,15 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { UserInputError, type RunConfig, type RunConfigInput } from '@sieve/core';
+import { RUN_FILES, UserInputError, type RunConfig, type RunConfigInput } from '@sieve/core';
 import { checkpointDir, type SelectorRegistry } from '@sieve/engine';
 import { resolveRunConfig } from '../run-config';
 import { BENCH_PRESET_NAMES } from '../presets';
 import { benchLayout, referenceJobName, runName, type BenchLayout } from './bench-layout';
+
+/** Where the bench's jobs run: a pool of processes on this machine, or Slurm array jobs. */
+export const BENCH_ENGINES = ['local', 'slurm'] as const;
+export type BenchEngine = (typeof BENCH_ENGINES)[number];
 
 export interface BenchFlags {
   preset?: string;
@@ -15,6 +19,16 @@ export interface BenchFlags {
   out?: string;
   task?: string;
   config?: string;
+  engine?: string;
+  /** Show where every job stands (and its Slurm state) instead of running anything. */
+  status?: boolean;
+  /** Slurm: wait for the report job to end, then print the comparison. */
+  wait?: boolean;
+  partition?: string;
+  account?: string;
+  time?: string;
+  gres?: string;
+  cpusPerTask?: number;
 }
 
 /** What `bench.json` holds: enough to carry on the same bench, and to refuse a different one. */
@@ -113,10 +127,16 @@ function runConfigFor(base: RunConfig, layout: BenchLayout, selector: string, se
     ...base,
     selector,
     seed,
-    out: layout.run(runName(selector, seed)),
+    out: layout.partialRun(runName(selector, seed)),
     dashboard: false,
     reference: { ...base.reference, cacheDir: layout.referenceCache },
   };
+}
+
+/** The settings of the bench in `layout`, as its bench.json holds them. */
+export function readBenchSettings(layout: BenchLayout): BenchSettings {
+  if (!existsSync(layout.settings)) throw new UserInputError('--out', `${layout.dir} holds no bench (no bench.json); give a folder written by nx run trainer:bench.`);
+  return readSettings(layout.settings);
 }
 
 function readSettings(path: string): BenchSettings {
@@ -139,8 +159,13 @@ export interface BenchJob {
   dependsOn: string[];
   /** Learner steps (runs) or reference steps: the unit of progress and of the ETA. */
   steps: number;
-  /** The run folder (runs) or the cost record (references). */
+  /** The finished run folder (runs) or the cost record (references). */
   output: string;
+  /**
+   * Where a run trains (`<output>.partial`), renamed to `output` once completed, so that a run
+   * folder under its own name is always a whole run; null for references (their record is one file).
+   */
+  workDir: string | null;
   configFile: string;
   /** Where the job's output lines go. */
   log: string;
@@ -162,6 +187,7 @@ export function benchJobs(settings: BenchSettings, layout: BenchLayout): BenchJo
       dependsOn: [],
       steps: base.reference.steps,
       output: layout.referenceRecord(seed),
+      workDir: null,
       configFile: layout.plan(referenceJobName(seed)),
       log: layout.log(referenceJobName(seed)),
     });
@@ -177,6 +203,7 @@ export function benchJobs(settings: BenchSettings, layout: BenchLayout): BenchJo
         dependsOn: [referenceJobName(seed)],
         steps: base.steps,
         output: layout.run(name),
+        workDir: layout.partialRun(name),
         configFile: layout.plan(name),
         log: layout.log(name),
       });
@@ -185,7 +212,11 @@ export function benchJobs(settings: BenchSettings, layout: BenchLayout): BenchJo
   return jobs;
 }
 
-/** Writes `bench.json` and every job's config file (absolute paths: the jobs run from the repository root). */
+/**
+ * Writes `bench.json`, every job's config file and the manifest: the jobs in order, so that an
+ * engine can run one by its index (a Slurm array task) in a process of its own. Absolute paths:
+ * the jobs run from the repository root.
+ */
 export async function writePlan(settings: BenchSettings, layout: BenchLayout, jobs: readonly BenchJob[]): Promise<void> {
   mkdirSync(resolve(layout.dir, 'plan'), { recursive: true });
   await writeFileAtomic(layout.settings, `${JSON.stringify(settings, null, 2)}\n`);
@@ -193,22 +224,47 @@ export async function writePlan(settings: BenchSettings, layout: BenchLayout, jo
     const config = runConfigFor(settings.runConfig, layout, job.selector ?? settings.selectors[0], job.seed);
     await writeFileAtomic(job.configFile, `${JSON.stringify(config, null, 2)}\n`);
   }
+  const manifest: BenchManifest = { version: MANIFEST_VERSION, jobs: [...jobs] };
+  await writeFileAtomic(layout.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/** `manifest.json`: the bench's jobs; a job's index in `jobs` is its Slurm array task id. */
+export interface BenchManifest {
+  version: 1;
+  jobs: BenchJob[];
+}
+
+const MANIFEST_VERSION = 1;
+
+/** The jobs of the bench in `dir`, as its manifest lists them. */
+export function readManifest(dir: string): BenchJob[] {
+  const path = benchLayout(dir).manifest;
+  if (!existsSync(path)) throw new UserInputError('--bench', `${dir} holds no bench manifest (manifest.json); give a folder written by nx run trainer:bench.`);
+  try {
+    const manifest = JSON.parse(readFileSync(path, 'utf8')) as BenchManifest;
+    if (manifest.version !== MANIFEST_VERSION || !Array.isArray(manifest.jobs)) throw new Error(`version ${manifest.version}`);
+    return manifest.jobs;
+  } catch (error) {
+    throw new UserInputError(path, `is not a bench manifest this version can read (${(error as Error).message}); run the bench command again to rewrite it.`);
+  }
 }
 
 /** Where a job stands on disk: finished, resumable from a checkpoint, or to start from scratch. */
 export type JobState = 'finished' | 'resumable' | 'fresh';
 
 export function jobStateOnDisk(job: BenchJob): JobState {
-  if (job.kind === 'reference') return existsSync(job.output) ? 'finished' : 'fresh';
-  const summaryPath = resolve(job.output, 'summary.json');
-  if (existsSync(summaryPath)) {
-    try {
-      if ((JSON.parse(readFileSync(summaryPath, 'utf8')) as { status?: string }).status === 'completed') return 'finished';
-    } catch {
-      // A torn summary: the checkpoint decides.
-    }
-  }
-  const checkpoint = checkpointDir(job.output);
+  if (job.kind === 'reference' || job.workDir === null) return existsSync(job.output) ? 'finished' : 'fresh';
+  if (isCompletedRun(job.output)) return 'finished';
+  const checkpoint = checkpointDir(job.workDir);
   const hasCheckpoint = [checkpoint, `${checkpoint}.old`].some((dir) => existsSync(resolve(dir, 'state.json')));
-  return existsSync(resolve(job.output, 'config.json')) && hasCheckpoint ? 'resumable' : 'fresh';
+  return existsSync(resolve(job.workDir, RUN_FILES.config)) && hasCheckpoint ? 'resumable' : 'fresh';
+}
+
+/** Whether `dir` holds a run whose summary says it completed. */
+export function isCompletedRun(dir: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(resolve(dir, RUN_FILES.summary), 'utf8')) as { status?: string }).status === 'completed';
+  } catch {
+    return false; // no summary yet, or a torn one
+  }
 }

@@ -4,7 +4,7 @@ import type { JobProgress, JobStatus } from './scheduler';
 import { formatDuration, progressLine, summariseProgress } from './progress';
 
 const job = (name: string, steps: number): BenchJob =>
-  ({ name, kind: 'run', seed: 0, selector: name, dependsOn: [], steps, output: name, configFile: name, log: name }) as BenchJob;
+  ({ name, kind: 'run', seed: 0, selector: name, dependsOn: [], steps, output: name, workDir: `${name}.partial`, configFile: name, log: name }) as BenchJob;
 const at = (name: string, steps: number, status: JobStatus, step: number): JobProgress => ({ job: job(name, steps), status, step });
 
 describe('summariseProgress', () => {

@@ -22,7 +22,22 @@ import {
   type SystemsFigures,
 } from '@sieve/tools';
 import { readConfigFile } from '../run-config';
-import { benchJobs, resolveBenchSettings, writePlan, type BenchFlags, type BenchJob, type BenchSettings } from './bench-plan';
+import {
+  BENCH_ENGINES,
+  benchJobs,
+  jobStateOnDisk,
+  readBenchSettings,
+  readManifest,
+  resolveBenchSettings,
+  writePlan,
+  type BenchEngine,
+  type BenchFlags,
+  type BenchJob,
+  type BenchSettings,
+} from './bench-plan';
+import { printStatus } from './bench-status';
+import { submitBench } from './slurm-bench';
+import { checkSlurmOptions, type SlurmOptions } from '../slurm/batch-script';
 import { benchLayout, type BenchLayout } from './bench-layout';
 import { runJobs, type JobProgress } from './scheduler';
 import { progressLine, stepsDoneOf, summariseProgress } from './progress';
@@ -42,14 +57,23 @@ export interface BenchOptions {
 
 /**
  * The benchmark protocol as one command: a reference model per seed, then every selector for
- * every seed (in parallel processes), then the systems figures, the comparison and the report
- * files. Returns the exit code: 0 when the report is written, 130 when stopped, 1 when a job failed.
+ * every seed, then the systems figures, the comparison and the report files. The jobs run on an
+ * engine: `local` (a pool of processes on this machine, the default) or `slurm` (array jobs; see
+ * `slurm-bench.ts`). Returns the exit code: 0 when the report is written, 130 when stopped, 1 when
+ * a job failed (the report is still written from the runs that finished, and names the others).
  */
 export async function runBench(flags: BenchFlags, options: BenchOptions): Promise<number> {
   const out = resolve(flags.out ?? defaultBenchDir());
   if (existsSync(out) && !statSync(out).isDirectory()) throw new UserInputError('--out', `${flags.out} exists and is not a folder; choose another --out.`);
-  const parallel = flags.jobs ?? availableParallelism();
-  if (!Number.isInteger(parallel) || parallel < 1) throw new UserInputError('--jobs', `must be a whole number above 0, got ${flags.jobs}.`);
+  const engine = engineOf(flags.engine);
+  if (flags.status) {
+    if (!flags.out) throw new UserInputError('--status', 'give the bench folder: --status --out DIR.');
+    await printStatus(out, options.write);
+    return 0;
+  }
+  const parallel = flags.jobs ?? (engine === 'slurm' ? null : availableParallelism());
+  if (parallel !== null && (!Number.isInteger(parallel) || parallel < 1)) throw new UserInputError('--jobs', `must be a whole number above 0, got ${flags.jobs}.`);
+  const slurm = slurmFlagsOf(flags, engine);
   const layout = benchLayout(out);
   const registry = await loadSelectorRegistry(pluginsOf(flags.config));
   const settings = resolveBenchSettings(flags, registry, out);
@@ -58,38 +82,89 @@ export async function runBench(flags: BenchFlags, options: BenchOptions): Promis
   await writePlan(settings, layout, jobs);
 
   const write = options.write;
-  const rerun = `nx run trainer:bench --out ${flags.out ?? relative(process.cwd(), out)}`;
+  const rerun = `nx run trainer:bench --out ${flags.out ?? relative(process.cwd(), out)}${engine === 'slurm' ? ' --engine slurm' : ''}`;
   write(
     `bench ${settings.preset} on ${settings.task}: ${settings.selectors.length} selectors x ${settings.seeds.length} seeds ` +
-      `(${settings.selectors.join(', ')}), ${settings.runConfig.steps} steps each, ${parallel} in parallel; folder ${out}`,
+      `(${settings.selectors.join(', ')}), ${settings.runConfig.steps} steps each, ` +
+      `${engine === 'slurm' ? `on Slurm${parallel === null ? '' : `, at most ${parallel} tasks at once`}` : `${parallel} in parallel`}; folder ${out}`,
   );
+  if (engine === 'slurm') return submitBench({ layout, jobs, parallel, slurm, wait: flags.wait === true, rerun }, write);
+
   const session = { start: new Date().toISOString(), startMs: Date.now() };
-  const progress = await runScheduled(jobs, parallel, settings, options);
-  appendFileSync(join(out, 'sessions.jsonl'), `${JSON.stringify({ start: session.start, seconds: (Date.now() - session.startMs) / 1000 })}\n`);
+  const progress = await runScheduled(out, jobs, parallel!, settings, options);
+  appendSession(out, session.start, (Date.now() - session.startMs) / 1000);
 
   const failed = progress.filter((p) => p.status === 'failed' || p.status === 'blocked');
   const unfinished = progress.filter((p) => p.status !== 'finished' && p.status !== 'skipped');
-  if (failed.length > 0) {
-    for (const p of failed) write(`failed: ${p.job.name}: ${p.problem ?? ''}${p.status === 'failed' ? ` (log: ${p.job.log})` : ''}`);
-    write(`${failed.length} job(s) failed; the finished runs are kept. Fix the cause and run again to carry on: ${rerun}`);
-    return 1;
-  }
-  if (unfinished.length > 0) {
+  if (failed.length === 0 && unfinished.length > 0) {
     const finished = progress.length - unfinished.length;
     write(`stopped: ${finished} of ${progress.length} jobs finished; the others carry on from their checkpoints with: ${rerun}`);
     return 130;
   }
+  for (const p of failed) write(`failed: ${p.job.name}: ${p.problem ?? ''}${p.status === 'failed' ? ` (log: ${p.job.log})` : ''}`);
+  const code = await reportBench(out, write);
+  if (failed.length > 0) {
+    write(`${failed.length} job(s) failed; the finished runs are kept. Fix the cause and run again to carry on: ${rerun}`);
+    return 1;
+  }
+  return code;
+}
 
-  const results = await analyse(settings, layout, jobs, options.write);
+/**
+ * Reads every finished run and reference record of the bench in `dir`, measures the systems
+ * figures and writes the report files; runs that did not finish are left out and named in the
+ * report. The last step of every engine (the Slurm engine runs it as a job of its own). Returns 0
+ * when every run is in the report, 1 when some are missing or nothing could be compared.
+ */
+export async function reportBench(dir: string, write: (line: string) => void, submittedAtMs?: number): Promise<number> {
+  const layout = benchLayout(dir);
+  // A Slurm bench's session: from its submission to this report.
+  if (submittedAtMs !== undefined) appendSession(dir, new Date(submittedAtMs).toISOString(), (Date.now() - submittedAtMs) / 1000);
+  const settings = readBenchSettings(layout);
+  const jobs = readManifest(dir);
+  const missing = jobs.filter((job) => jobStateOnDisk(job) !== 'finished');
+  const finishedRuns = jobs.filter((job) => job.kind === 'run' && !missing.includes(job));
+  if (!finishedRuns.some((job) => job.selector === 'uniform')) {
+    write(`no report: no uniform run finished, and every selector is measured against it; missing: ${missingLine(missing, layout)}`);
+    return 1;
+  }
+  const results = await analyse(settings, layout, jobs, missing, write);
   write('');
   write(comparisonTable(results.comparison));
   write('');
+  if (missing.length > 0) write(`left out of the report, not finished: ${missingLine(missing, layout)}`);
   write(`report: ${layout.reportHtml}, ${layout.reportMarkdown}, ${layout.results}, charts in ${layout.charts}`);
-  return 0;
+  return missing.length > 0 ? 1 : 0;
+}
+
+function missingLine(missing: readonly BenchJob[], layout: BenchLayout): string {
+  return missing.map((job) => `${job.name} (log ${relative(layout.dir, job.log)})`).join(', ');
+}
+
+function appendSession(dir: string, start: string, seconds: number): void {
+  appendFileSync(join(dir, 'sessions.jsonl'), `${JSON.stringify({ start, seconds })}\n`);
+}
+
+/** The sbatch options, only with the Slurm engine. */
+function slurmFlagsOf(flags: BenchFlags, engine: BenchEngine): SlurmOptions {
+  const options: SlurmOptions = { partition: flags.partition, account: flags.account, time: flags.time, gres: flags.gres, cpusPerTask: flags.cpusPerTask };
+  const given = Object.entries(options).filter(([, value]) => value !== undefined);
+  if (engine === 'local' && given.length > 0) {
+    const flag = `--${given[0][0].replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+    throw new UserInputError(flag, 'is a Slurm option; add --engine slurm, or leave it out to run on this machine.');
+  }
+  if (engine === 'local' && flags.wait) throw new UserInputError('--wait', 'is for --engine slurm; the local engine always waits for its runs.');
+  return checkSlurmOptions(options);
+}
+
+function engineOf(engine: string | undefined): BenchEngine {
+  const name = engine ?? 'local';
+  if (!(BENCH_ENGINES as readonly string[]).includes(name)) throw new UserInputError('--engine', `takes ${BENCH_ENGINES.join(' or ')}; got "${name}".`);
+  return name as BenchEngine;
 }
 
 /** Runs the jobs with a progress display and clean stopping on Ctrl-C (a second one ends them at once). */
-async function runScheduled(jobs: BenchJob[], parallel: number, settings: BenchSettings, options: BenchOptions): Promise<readonly JobProgress[]> {
+async function runScheduled(dir: string, jobs: BenchJob[], parallel: number, settings: BenchSettings, options: BenchOptions): Promise<readonly JobProgress[]> {
   const lines: string[] = [];
   const startedAt = Date.now();
   let stepsAtStart: number | null = null;
@@ -98,7 +173,7 @@ async function runScheduled(jobs: BenchJob[], parallel: number, settings: BenchS
   let screen: ReturnType<typeof mountProgressScreen> | null = null;
   let latest: readonly JobProgress[] = [];
   const summary = () => summariseProgress(latest, stepsAtStart ?? 0, (Date.now() - startedAt) / 1000);
-  const scheduler = runJobs(jobs, parallel, {
+  const scheduler = runJobs(dir, jobs, parallel, {
     onChange(progress) {
       latest = progress;
       stepsAtStart ??= stepsDoneOf(progress);
@@ -139,11 +214,18 @@ async function runScheduled(jobs: BenchJob[], parallel: number, settings: BenchS
 }
 
 /** Reads every run and reference record, measures the systems figures and writes the report files. */
-async function analyse(settings: BenchSettings, layout: BenchLayout, jobs: BenchJob[], log: (line: string) => void): Promise<BenchResults> {
-  const references = jobs
+async function analyse(
+  settings: BenchSettings,
+  layout: BenchLayout,
+  jobs: readonly BenchJob[],
+  missing: readonly BenchJob[],
+  log: (line: string) => void,
+): Promise<BenchResults> {
+  const finished = jobs.filter((job) => !missing.includes(job));
+  const references = finished
     .filter((job) => job.kind === 'reference')
     .map((job) => JSON.parse(readFileSync(job.output, 'utf8')) as ReferenceRecord);
-  const runs: RunRecord[] = jobs
+  const runs: RunRecord[] = finished
     .filter((job) => job.kind === 'run')
     .map((job) => ({ ...readRun(job.output), dir: relative(layout.dir, job.output) }));
   const costs = references.map(referenceCostOf);
@@ -189,6 +271,7 @@ async function analyse(settings: BenchSettings, layout: BenchLayout, jobs: Bench
     })),
     comparison,
     systems,
+    missing: missing.map((job) => ({ name: job.name, log: relative(layout.dir, job.log) })),
   };
   await writeFileAtomic(layout.results, `${JSON.stringify(results, null, 2)}\n`);
 
@@ -223,6 +306,12 @@ export function leadLines(results: BenchResults): string[] {
     `Reference models: one per seed, trained from scratch for this bench (${s.referenceSteps} steps) and reused by every run of its seed; ` +
       `each cost ${referenceFlops.map(formatFlops).join(', ')} FLOPs and ${referenceJoules.map(formatJoules).join(', ')}.`,
     `Wall time of the bench: ${(results.wallSeconds / 60).toFixed(1)} min.`,
+    ...(results.missing && results.missing.length > 0
+      ? [
+          `Not finished, and left out of every figure: ${results.missing.map((m) => `${m.name} (log ${m.log})`).join(', ')}; ` +
+            'run the same bench command again to finish them.',
+        ]
+      : []),
   ];
 }
 

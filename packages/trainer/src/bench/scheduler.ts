@@ -6,7 +6,7 @@ import { jobStateOnDisk, type BenchJob } from './bench-plan';
 import { lastStepOf } from './run-progress';
 
 /** The `sieve` entry point and the folder it runs from (where `tsx` resolves). */
-const MAIN_SCRIPT = fileURLToPath(new URL('../main.ts', import.meta.url));
+export const MAIN_SCRIPT = fileURLToPath(new URL('../main.ts', import.meta.url));
 export const REPOSITORY_ROOT = resolve(dirname(MAIN_SCRIPT), '../../..');
 
 export type JobStatus = 'pending' | 'running' | 'finished' | 'skipped' | 'failed' | 'stopped' | 'blocked';
@@ -39,7 +39,7 @@ export interface Scheduler {
  * depends on have finished. A finished job (its files say so) is skipped; a run with a checkpoint
  * is resumed from it; a failed job blocks the jobs that depend on it and no others.
  */
-export function runJobs(jobs: readonly BenchJob[], parallel: number, events: SchedulerEvents): Scheduler {
+export function runJobs(benchDir: string, jobs: readonly BenchJob[], parallel: number, events: SchedulerEvents): Scheduler {
   const progress: JobProgress[] = jobs.map((job) => {
     const finished = jobStateOnDisk(job) === 'finished';
     return { job, status: finished ? 'skipped' : 'pending', step: finished ? job.steps : 0 };
@@ -55,7 +55,8 @@ export function runJobs(jobs: readonly BenchJob[], parallel: number, events: Sch
   const ready = (p: JobProgress) => p.status === 'pending' && p.job.dependsOn.every((name) => isDone(byName.get(name)));
 
   const launch = (p: JobProgress) => {
-    const args = argumentsFor(p.job);
+    const resuming = jobStateOnDisk(p.job) === 'resumable';
+    const args = ['bench-job', '--bench', benchDir, '--job', p.job.name];
     mkdirSync(dirname(p.job.log), { recursive: true });
     const log = openSync(p.job.log, 'a');
     const child = spawn(process.execPath, ['--import', 'tsx', MAIN_SCRIPT, ...args], {
@@ -66,7 +67,7 @@ export function runJobs(jobs: readonly BenchJob[], parallel: number, events: Sch
     closeSync(log);
     children.set(p.job.name, child);
     p.status = 'running';
-    events.onLine(`start  ${p.job.name}${args.includes('--resume') ? ' (resuming from its checkpoint)' : ''}`);
+    events.onLine(`start  ${p.job.name}${resuming ? ' (resuming from its checkpoint)' : ''}`);
     child.on('exit', (code, signal) => {
       children.delete(p.job.name);
       const onDisk = jobStateOnDisk(p.job);
@@ -114,7 +115,7 @@ export function runJobs(jobs: readonly BenchJob[], parallel: number, events: Sch
 
   // The running runs' steps, from their event files, for the progress display.
   const poll = setInterval(() => {
-    for (const p of progress) if (p.status === 'running' && p.job.kind === 'run') p.step = lastStepOf(p.job.output) ?? p.step;
+    for (const p of progress) if (p.status === 'running' && p.job.workDir) p.step = lastStepOf(p.job.workDir) ?? p.step;
     changed();
   }, 1000);
 
@@ -134,14 +135,6 @@ export function runJobs(jobs: readonly BenchJob[], parallel: number, events: Sch
       for (const child of children.values()) child.kill('SIGKILL');
     },
   };
-}
-
-/** A run is resumed from its checkpoint, or started afresh (replacing a run that never reached one). */
-function argumentsFor(job: BenchJob): string[] {
-  if (job.kind === 'reference') return ['reference', '--config', job.configFile, '--record', job.output];
-  return jobStateOnDisk(job) === 'resumable'
-    ? ['train', '--resume', job.output, '--no-dashboard']
-    : ['train', '--config', job.configFile, '--overwrite', '--no-dashboard'];
 }
 
 /** The last non-empty line of a log, for a one-line failure message. */

@@ -1,0 +1,221 @@
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { chmod } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { execa } from 'execa';
+import writeFileAtomic from 'write-file-atomic';
+import { UserInputError } from '@sieve/core';
+import { arraySpec } from '../slurm/array-spec';
+import { batchScript, shellWord, type SlurmOptions } from '../slurm/batch-script';
+import { ACTIVE_STATES, queueOf, slurmAvailable } from '../slurm/slurm-client';
+import { jobStateOnDisk, type BenchJob } from './bench-plan';
+import type { BenchLayout } from './bench-layout';
+import { MAIN_SCRIPT, REPOSITORY_ROOT } from './scheduler';
+
+/** One submission of a bench to Slurm, as `slurm/submissions.jsonl` records it. */
+export interface SlurmSubmission {
+  submittedAt: string;
+  /** Slurm job ids by role; a role with nothing to do was not submitted. */
+  jobs: { references?: string; runs?: string; report: string };
+  /** The manifest indices each array job ran. */
+  indices: { references: number[]; runs: number[] };
+}
+
+export interface SubmitRequest {
+  layout: BenchLayout;
+  jobs: readonly BenchJob[];
+  /** At most this many array tasks at once (`%P`); null for Slurm's own limits. */
+  parallel: number | null;
+  slurm: SlurmOptions;
+  wait: boolean;
+  rerun: string;
+}
+
+/**
+ * Submits the bench's unfinished jobs to Slurm: one array job for the references left to train,
+ * one for the runs left (after the references, `afterany`: a run whose reference failed reports
+ * that itself), and a report job after both that writes the report from whatever finished. The
+ * scripts and the `submit.sh` that submits them are written to the bench's `slurm/` folder first,
+ * so that what ran can be read and run again by hand. Returns the exit code.
+ */
+export async function submitBench(request: SubmitRequest, write: (line: string) => void): Promise<number> {
+  const { layout, jobs } = request;
+  if (!(await slurmAvailable())) {
+    throw new UserInputError('--engine', 'slurm needs Slurm\'s client commands (sbatch, squeue) on PATH; run on a cluster\'s login node, or use --engine local.');
+  }
+  const previous = latestSubmission(layout);
+  if (previous) {
+    const active = (await queueOf(jobIdsOf(previous))).filter((entry) => ACTIVE_STATES.has(entry.state));
+    if (active.length > 0) {
+      throw new UserInputError(
+        '--engine',
+        `this bench's Slurm jobs ${jobIdsOf(previous).join(', ')} are still queued or running (${active.length} tasks); ` +
+          `follow them with --status, or cancel them (scancel ${jobIdsOf(previous).join(' ')}) before submitting again.`,
+      );
+    }
+  }
+  const unfinished = (kind: BenchJob['kind']) => jobs.flatMap((job, index) => (job.kind === kind && jobStateOnDisk(job) !== 'finished' ? [index] : []));
+  const indices = { references: unfinished('reference'), runs: unfinished('run') };
+  if (indices.references.length + indices.runs.length === 0 && existsSync(layout.results)) {
+    write(`nothing to submit: every job of the bench has finished; the report is in ${layout.reportMarkdown}`);
+    return 0;
+  }
+
+  mkdirSync(layout.slurm, { recursive: true });
+  mkdirSync(join(layout.dir, 'logs'), { recursive: true });
+  const submittedAt = new Date();
+  const scripts = {
+    references: indices.references.length > 0 ? await writeScript(layout, 'references', jobArrayScript(request, 'references', indices.references)) : null,
+    runs: indices.runs.length > 0 ? await writeScript(layout, 'runs', jobArrayScript(request, 'runs', indices.runs)) : null,
+    report: await writeScript(layout, 'report', reportScript(request, submittedAt)),
+  };
+  const submit = join(layout.slurm, 'submit.sh');
+  await writeFileAtomic(submit, submitScript(scripts, submittedAt));
+  await chmod(submit, 0o755);
+
+  const result = await execa('bash', [submit], { reject: false, all: true });
+  const ids = Object.fromEntries(
+    result.stdout
+      .split('\n')
+      .map((line) => line.trim().split(' '))
+      .filter((parts) => parts.length === 2 && /^\d+$/.test(parts[1])),
+  ) as SlurmSubmission['jobs'];
+  if (result.exitCode !== 0 || !ids.report) {
+    throw new UserInputError('--engine', `sbatch refused the bench's jobs (${lastLine(result.all ?? '')}); the scripts are in ${layout.slurm}, fix the --partition, --account, --time or --gres given and run again.`);
+  }
+  const submission: SlurmSubmission = { submittedAt: submittedAt.toISOString(), jobs: ids, indices };
+  appendFileSync(submissionsFile(layout), `${JSON.stringify(submission)}\n`);
+  write(
+    `submitted to Slurm: ${describeSubmission(submission)}; scripts in ${relative(process.cwd(), layout.slurm) || '.'}. ` +
+      `Follow with: ${request.rerun} --status`,
+  );
+  if (!request.wait) return 0;
+
+  await waitForJobs(jobIdsOf(submission), write);
+  const reportLog = join(layout.dir, 'logs', 'report.log');
+  for (const line of tailLines(reportLog, 40)) write(line);
+  const reported = existsSync(layout.results) && statSync(layout.results).mtimeMs >= submittedAt.getTime();
+  const allFinished = jobs.every((job) => jobStateOnDisk(job) === 'finished');
+  if (!reported) write(`no report was written; see ${reportLog}`);
+  else if (!allFinished) write(`some jobs did not finish; fix the cause and run again to submit only those: ${request.rerun}`);
+  return reported && allFinished ? 0 : 1;
+}
+
+/** The array job that runs `indices` of the manifest, one bench job per task. */
+function jobArrayScript(request: SubmitRequest, role: 'references' | 'runs', indices: number[]): string {
+  const { layout, jobs } = request;
+  const logs = indices.map((index) => `[${index}]=${shellWord(jobs[index].log)}`).join(' ');
+  return batchScript({
+    jobName: `sieve-bench-${role}`,
+    array: arraySpec(indices, request.parallel),
+    output: join(layout.dir, 'logs', `slurm-${role}-%A_%a.out`),
+    options: request.slurm,
+    comment:
+      `One job of the bench per array task: the task id is the job's index in manifest.json.\n` +
+      'A finished job is skipped, a stopped one carries on from its checkpoint.',
+    body: [
+      `logs=(${logs})`,
+      ...workerEnvironment(),
+      `exec ${shellWord(process.execPath)} --import tsx ${shellWord(MAIN_SCRIPT)} bench-job --bench ${shellWord(layout.dir)} --index "$SLURM_ARRAY_TASK_ID" >> "\${logs[$SLURM_ARRAY_TASK_ID]}" 2>&1`,
+    ],
+  });
+}
+
+/** The job that writes the report once the arrays have ended, from whatever finished. */
+function reportScript(request: SubmitRequest, submittedAt: Date): string {
+  const { layout } = request;
+  return batchScript({
+    jobName: 'sieve-bench-report',
+    output: join(layout.dir, 'logs', 'slurm-report-%j.out'),
+    options: { ...request.slurm, gres: undefined },
+    comment: 'The analysis and the report, from the runs that finished; the others are named in it.',
+    body: [
+      ...workerEnvironment(),
+      `exec ${shellWord(process.execPath)} --import tsx ${shellWord(MAIN_SCRIPT)} bench-report --bench ${shellWord(layout.dir)} --submitted ${submittedAt.getTime()} > ${shellWord(join(layout.dir, 'logs', 'report.log'))} 2>&1`,
+    ],
+  });
+}
+
+/** The jobs run from the repository root, where tsx and the workspace packages resolve. */
+function workerEnvironment(): string[] {
+  return [`cd ${shellWord(REPOSITORY_ROOT)}`, 'export NODE_ENV=production FORCE_COLOR=0'];
+}
+
+function submitScript(scripts: { references: string | null; runs: string | null; report: string }, submittedAt: Date): string {
+  const lines = [
+    '#!/usr/bin/env bash',
+    `# The Slurm jobs of this bench, as \`nx run trainer:bench --engine slurm\` submitted them on ${submittedAt.toISOString()}.`,
+    '# Run again by hand, it submits the same tasks; each skips a job that has finished since.',
+    'set -euo pipefail',
+    'cd "$(dirname "$0")"',
+    'after=""',
+  ];
+  for (const role of ['references', 'runs'] as const) {
+    if (!scripts[role]) continue;
+    lines.push(
+      `${role}=$(sbatch --parsable \${after:+--dependency=afterany:$after} ${role}.sbatch | cut -d';' -f1)`,
+      `echo "${role} $${role}"`,
+      `after="\${after:+$after:}$${role}"`,
+    );
+  }
+  lines.push('report=$(sbatch --parsable ${after:+--dependency=afterany:$after} report.sbatch | cut -d\';\' -f1)', 'echo "report $report"', '');
+  return lines.join('\n');
+}
+
+async function writeScript(layout: BenchLayout, role: string, text: string): Promise<string> {
+  const path = join(layout.slurm, `${role}.sbatch`);
+  await writeFileAtomic(path, text);
+  return path;
+}
+
+/** Polls `squeue` until none of `jobIds` is waiting or running. */
+async function waitForJobs(jobIds: readonly string[], write: (line: string) => void): Promise<void> {
+  let lastLineAt = Date.now();
+  for (;;) {
+    const active = (await queueOf(jobIds)).filter((entry) => ACTIVE_STATES.has(entry.state));
+    if (active.length === 0) return;
+    if (Date.now() - lastLineAt >= 30_000) {
+      lastLineAt = Date.now();
+      write(`waiting for Slurm: ${active.length} tasks queued or running`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+export function submissionsFile(layout: BenchLayout): string {
+  return join(layout.slurm, 'submissions.jsonl');
+}
+
+/** The bench's last Slurm submission, or null when it never went to Slurm. */
+export function latestSubmission(layout: BenchLayout): SlurmSubmission | null {
+  const path = submissionsFile(layout);
+  if (!existsSync(path)) return null;
+  const lines = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '');
+  try {
+    return lines.length > 0 ? (JSON.parse(lines[lines.length - 1]) as SlurmSubmission) : null;
+  } catch {
+    return null; // a torn last line: as if never submitted
+  }
+}
+
+export function jobIdsOf(submission: SlurmSubmission): string[] {
+  return [submission.jobs.references, submission.jobs.runs, submission.jobs.report].filter((id): id is string => id !== undefined);
+}
+
+function describeSubmission(submission: SlurmSubmission): string {
+  const parts: string[] = [];
+  if (submission.jobs.references) parts.push(`references job ${submission.jobs.references} (${submission.indices.references.length} tasks)`);
+  if (submission.jobs.runs) parts.push(`runs job ${submission.jobs.runs} (${submission.indices.runs.length} tasks)`);
+  parts.push(`report job ${submission.jobs.report}`);
+  return parts.join(', ');
+}
+
+function tailLines(path: string, count: number): string[] {
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-count);
+}
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').at(-1) ?? '';
+}

@@ -1,0 +1,171 @@
+/**
+ * The Slurm engine against real daemons: a private single-node cluster (munged, slurmctld,
+ * slurmd) started in a temporary folder and stopped by PID afterwards. Where Slurm cannot start
+ * (not installed, not root) every test here is skipped with the reason; CI installs Slurm and sets
+ * SIEVE_REQUIRE_SLURM=1, so there a cluster that does not start fails the file instead.
+ */
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { execa } from 'execa';
+import { fileSnapshot, removeTempDirs, tempDir } from '@sieve/core/testing';
+import { startLocalCluster, type LocalCluster } from '../slurm/local-cluster';
+
+const repoRoot = resolve(import.meta.dirname, '../../../..');
+const nxEnv = { CI: 'true', NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0' };
+const MINUTES = 60_000;
+
+let root: string;
+let config: string;
+let cluster: LocalCluster | null = null;
+let reason = '';
+
+beforeAll(async () => {
+  root = tempDir('sieve-slurm-');
+  config = join(root, 'shared.json');
+  writeFileSync(config, JSON.stringify({ data: { cacheDir: join(root, 'cache') } }));
+  const started = await startLocalCluster(join(root, 'cluster'));
+  if ('reason' in started) {
+    reason = started.reason;
+    if (process.env.SIEVE_REQUIRE_SLURM === '1') throw new Error(`SIEVE_REQUIRE_SLURM is set, but ${reason}`);
+    console.warn(`Slurm engine tests skipped: ${reason}`);
+  } else {
+    cluster = started;
+  }
+}, MINUTES);
+
+afterAll(async () => {
+  await cluster?.stop();
+  removeTempDirs();
+});
+
+function needSlurm(context: TestContext): LocalCluster {
+  if (!cluster) context.skip(reason);
+  return cluster!;
+}
+
+function nxBench(args: string[], env: Record<string, string>) {
+  return execa('npx', ['nx', 'run', 'trainer:bench', ...args], { cwd: repoRoot, env: { ...nxEnv, ...env }, reject: false, timeout: 10 * MINUTES, all: true });
+}
+
+const smoke = (out: string) => ['--preset', 'bench-smoke', '--selectors', 'uniform,jest', '--seeds', '1', '--config', config, '--out', out, '--no-dashboard'];
+
+/** The deterministic part of a run: its points' steps, scores and FLOPs (joules and seconds differ between machines' loads). */
+function pointsOf(runDir: string): { step: number; score: number; flops: number }[] {
+  return readFileSync(join(runDir, 'points.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { step: number; score: number; flopsTotal: number })
+    .map((p) => ({ step: p.step, score: p.score, flops: p.flopsTotal }));
+}
+
+function submissions(out: string): { jobs: Record<string, string>; indices: { references: number[]; runs: number[] } }[] {
+  return readFileSync(join(out, 'slurm', 'submissions.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
+}
+
+const topLevelFiles = (dir: string) => readdirSync(dir).sort();
+
+describe('nx run trainer:bench --engine slurm', () => {
+  const localOut = () => join(root, 'local');
+  const slurmOut = () => join(root, 'slurm');
+
+  it(
+    'runs bench-smoke as array jobs and writes the same report as the local engine on the same seeds',
+    async (context) => {
+      const { env } = needSlurm(context);
+      const local = await nxBench([...smoke(localOut()), '--jobs', '2'], env);
+      expect(local.exitCode, local.all).toBe(0);
+      const slurm = await nxBench(
+        [...smoke(slurmOut()), '--engine', 'slurm', '--wait', '--jobs', '2', '--partition', 'debug', '--account', 'sieve', '--time', '00:10:00', '--cpus-per-task', '1'],
+        env,
+      );
+      expect(slurm.exitCode, slurm.all).toBe(0);
+      expect(slurm.all).toMatch(/submitted to Slurm: references job \d+ \(1 tasks\), runs job \d+ \(2 tasks\), report job \d+/);
+      expect(slurm.all).toMatch(/\| jest \| 1 \|/);
+
+      // The same report files, and the Slurm engine's scripts beside them.
+      expect(topLevelFiles(slurmOut())).toEqual([...topLevelFiles(localOut()), 'slurm'].sort());
+      expect(readdirSync(join(slurmOut(), 'charts')).sort()).toEqual(readdirSync(join(localOut(), 'charts')).sort());
+      for (const run of ['uniform-seed0', 'jest-seed0']) expect(pointsOf(join(slurmOut(), 'runs', run))).toEqual(pointsOf(join(localOut(), 'runs', run)));
+      const comparable = (dir: string) =>
+        (JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')).comparison.selectors as Record<string, unknown>[]).map((s) => ({
+          selector: s.selector,
+          bestScore: s.bestScore,
+          steps: (s.toTarget as { steps: unknown }).steps,
+          flops: (s.toTarget as { flopsWithoutReference: unknown }).flopsWithoutReference,
+        }));
+      expect(comparable(slurmOut())).toEqual(comparable(localOut()));
+
+      // The scripts that ran are in the bench folder, with the options passed through.
+      const runsScript = readFileSync(join(slurmOut(), 'slurm', 'runs.sbatch'), 'utf8');
+      for (const line of ['#SBATCH --array=1-2%2', '#SBATCH --partition=debug', '#SBATCH --account=sieve', '#SBATCH --time=00:10:00', '#SBATCH --cpus-per-task=1']) {
+        expect(runsScript).toContain(line);
+      }
+      expect(readFileSync(join(slurmOut(), 'slurm', 'submit.sh'), 'utf8')).toMatch(/--dependency=afterany:/);
+
+      const status = await nxBench(['--status', '--out', slurmOut()], env);
+      expect(status.all).toMatch(/jest-seed0 +finished/);
+      expect(status.all).toMatch(/3 jobs: 3 finished/);
+    },
+    20 * MINUTES,
+  );
+
+  it('resubmitted, it submits nothing; with one run folder deleted, it reruns only that run', async (context) => {
+    const { env } = needSlurm(context);
+    const before = { runs: fileSnapshot(join(slurmOut(), 'runs')), references: fileSnapshot(join(slurmOut(), 'references')) };
+    const again = await nxBench(['--out', slurmOut(), '--engine', 'slurm', '--wait'], env);
+    expect(again.exitCode, again.all).toBe(0);
+    expect(again.all).toMatch(/nothing to submit: every job of the bench has finished/);
+    expect(submissions(slurmOut())).toHaveLength(1);
+    expect({ runs: fileSnapshot(join(slurmOut(), 'runs')), references: fileSnapshot(join(slurmOut(), 'references')) }).toEqual(before);
+
+    const jestPoints = pointsOf(join(slurmOut(), 'runs', 'jest-seed0'));
+    const uniformFiles = fileSnapshot(join(slurmOut(), 'runs', 'uniform-seed0'));
+    rmSync(join(slurmOut(), 'runs', 'jest-seed0'), { recursive: true });
+    const rerun = await nxBench(['--out', slurmOut(), '--engine', 'slurm', '--wait'], env);
+    expect(rerun.exitCode, rerun.all).toBe(0);
+    const last = submissions(slurmOut()).at(-1)!;
+    expect(last.indices).toEqual({ references: [], runs: [2] });
+    expect(last.jobs.references).toBeUndefined();
+    expect(fileSnapshot(join(slurmOut(), 'runs', 'uniform-seed0'))).toEqual(uniformFiles);
+    expect(pointsOf(join(slurmOut(), 'runs', 'jest-seed0'))).toEqual(jestPoints);
+  }, 10 * MINUTES);
+
+  it('a task that fails is reported, and the analysis still writes the report from the others', async (context) => {
+    const { env } = needSlurm(context);
+    const plugin = join(root, 'broken-plugin.mjs');
+    writeFileSync(
+      plugin,
+      `const factory = { name: 'broken', summary: 'fails at its first selection', create: () => ({ name: 'broken', async select() {
+        throw new Error('broken on purpose');
+      } }) };
+      export default { id: 1, load(options) { options.bind(Symbol.for('sieve.SelectorFactory')).toConstantValue(factory); } };\n`,
+    );
+    const withPlugin = join(root, 'with-plugin.json');
+    writeFileSync(withPlugin, JSON.stringify({ data: { cacheDir: join(root, 'cache') }, plugins: [plugin] }));
+    const out = join(root, 'failing');
+    const result = await nxBench(['--preset', 'bench-smoke', '--selectors', 'uniform,broken', '--seeds', '1', '--config', withPlugin, '--out', out, '--engine', 'slurm', '--wait', '--no-dashboard'], env);
+    expect(result.exitCode, result.all).not.toBe(0);
+    expect(result.all).toMatch(/left out of the report, not finished: broken-seed0 \(log logs\/broken-seed0\.log\)/);
+    expect(readFileSync(join(out, 'logs', 'broken-seed0.log'), 'utf8')).toMatch(/broken on purpose/);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    expect(results.missing).toEqual([{ name: 'broken-seed0', log: 'logs/broken-seed0.log' }]);
+    expect(results.comparison.selectors.map((s: { selector: string }) => s.selector)).toEqual(['uniform']);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/Not finished, and left out of every figure: broken-seed0/);
+    const status = await nxBench(['--status', '--out', out], env);
+    expect(status.all).toMatch(/broken-seed0 +failed \(.*log logs\/broken-seed0\.log\)/);
+  }, 10 * MINUTES);
+
+  it('an option sbatch refuses is named, with the scripts kept for reading', async (context) => {
+    const { env } = needSlurm(context);
+    const out = join(root, 'refused');
+    // This cluster has no GPUs configured, so Slurm refuses the request.
+    const result = await nxBench([...smoke(out), '--engine', 'slurm', '--gres', 'gpu:1'], env);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.all).toMatch(/error: --engine: sbatch refused the bench's jobs \(.*\); the scripts are in .*slurm, fix the --partition, --account, --time or --gres/);
+    expect(readFileSync(join(out, 'slurm', 'runs.sbatch'), 'utf8')).toContain('#SBATCH --gres=gpu:1');
+  }, 5 * MINUTES);
+});
