@@ -6,7 +6,16 @@ export { SelectionTally } from './selection-tally';
 export { LazyScoringContext, diagonalLearnability, type SuperBatch } from './scoring-context';
 export { PoolReferenceLosses, poolReferenceLossesOf, poolReferenceLossFlops } from './pool-reference-losses';
 export { evaluateContrastive, evaluateClassifier, argmaxDot, averagedPromptEmbeddings } from './evaluate';
-export { prepareReference, referenceCacheKey, referenceCacheDir, type ReferenceScores, type ReferenceResult } from './reference-model';
+export {
+  prepareReference,
+  trainReferenceModel,
+  embedReferenceShard,
+  referenceCacheKey,
+  referenceCacheDir,
+  type ReferenceScores,
+  type ReferenceResult,
+} from './reference-model';
+export { shardRange, shardDone, readTrained, EMBEDDING_CHUNK } from './reference-cache';
 export { modelSpecOf } from './model-spec';
 export { superBatchRng, selectionRng } from './streams';
 export { saveCheckpoint, loadCheckpoint, checkpointDir, type LoopState } from './checkpoint';

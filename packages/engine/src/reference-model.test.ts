@@ -1,14 +1,25 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RunEvents, runConfigSchema, type RunConfig } from '@sieve/core';
+import { RunEvents, isUserInputError, runConfigSchema, type RunConfig } from '@sieve/core';
 import { removeTempDirs, tempDir } from '@sieve/core/testing';
 import { initBackend } from '@sieve/tensor';
 import { modelSpecOf } from './model-spec';
 import { PhaseLedger } from './phase-ledger';
-import { prepareReference, referenceCacheKey } from './reference-model';
+import { embedReferenceShard, prepareReference, referenceCacheKey, trainReferenceModel } from './reference-model';
+import { EMBEDDING_CHUNK, shardRange } from './reference-cache';
 import { syntheticContrastiveDataset } from './testing/synthetic-dataset';
 
 afterAll(removeTempDirs);
+
+function userErrorField(run: () => unknown): string | undefined {
+  try {
+    run();
+  } catch (error) {
+    if (isUserInputError(error)) return error.field;
+    throw error;
+  }
+  return undefined;
+}
 
 function configWith(maxShift: number): RunConfig {
   return runConfigSchema.parse({
@@ -57,4 +68,76 @@ describe('reference model training', () => {
     expect(key(2)).toBe(key(2));
     expect(key(1)).not.toBe(key(2));
   });
+});
+
+describe('shardRange', () => {
+  it('splits the pool into whole chunks that cover every row once, in order', () => {
+    for (const poolCount of [1, 2048, 2049, 56_000, 100_003]) {
+      const chunks = Math.ceil(poolCount / EMBEDDING_CHUNK);
+      for (const shards of [1, 2, 3, chunks]) {
+        if (shards > chunks) continue;
+        let next = 0;
+        for (let shard = 0; shard < shards; shard++) {
+          const { start, count } = shardRange(poolCount, shard, shards);
+          expect(start).toBe(next);
+          expect(start % EMBEDDING_CHUNK).toBe(0);
+          expect(count).toBeGreaterThan(0);
+          next = start + count;
+        }
+        expect(next).toBe(poolCount);
+      }
+    }
+    expect(shardRange(56_000, 1, 2)).toEqual({ start: 28_672, count: 27_328 }); // 28 chunks, 14 each
+  });
+
+  it('refuses more shards than chunks, naming --shards', () => {
+    expect(userErrorField(() => shardRange(5000, 0, 4))).toBe('--shards');
+    expect(userErrorField(() => shardRange(5000, 0, 0))).toBe('--shards');
+  });
+});
+
+describe('sharded pool scores', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+  });
+
+  it('K shards written in any order read back byte for byte as one process wrote them, under the same key and cost', async () => {
+    const dataset = syntheticContrastiveDataset({ poolCount: 5000 }); // 3 chunks
+    const single = configWith(0);
+    const spec = modelSpecOf(single, dataset);
+    const whole = await prepareReference(single, spec, dataset, new PhaseLedger(null), new RunEvents());
+
+    const sharded = configWith(0);
+    await expect(embedReferenceShard(sharded, spec, dataset, 0, 3, new PhaseLedger(null), new RunEvents())).rejects.toMatchObject({ field: '--shard' });
+    const trained = await trainReferenceModel(sharded, spec, dataset, new PhaseLedger(null), new RunEvents());
+    expect(trained).toMatchObject({ cacheKey: whole.cacheKey, reused: false, trainingFlops: whole.trainingFlops });
+    for (const shard of [2, 0, 1]) await embedReferenceShard(sharded, spec, dataset, shard, 3, new PhaseLedger(null), new RunEvents());
+    const again = await embedReferenceShard(sharded, spec, dataset, 1, 3, new PhaseLedger(null), new RunEvents());
+    expect(again.reused).toBe(true);
+
+    const read = await prepareReference(sharded, spec, dataset, new PhaseLedger(null), new RunEvents());
+    expect(read.reusedFromCache).toBe(true);
+    expect(read.cacheKey).toBe(whole.cacheKey);
+    if (read.scores.kind !== 'contrastive' || whole.scores.kind !== 'contrastive') throw new Error('expected contrastive scores');
+    const bytes = (values: Float32Array) => Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+    expect(bytes(read.scores.imageEmbeddings).equals(bytes(whole.scores.imageEmbeddings))).toBe(true);
+    expect(bytes(read.scores.textEmbeddings).equals(bytes(whole.scores.textEmbeddings))).toBe(true);
+    expect(read.scores.temperature).toBe(whole.scores.temperature);
+    expect(read.embeddingFlops).toBe(whole.embeddingFlops);
+  }, 120_000);
+
+  it('an incomplete set of shards is not read: the run embeds the pool itself, with the same result', async () => {
+    const dataset = syntheticContrastiveDataset({ poolCount: 5000 });
+    const config = configWith(0);
+    const spec = modelSpecOf(config, dataset);
+    await trainReferenceModel(config, spec, dataset, new PhaseLedger(null), new RunEvents());
+    await embedReferenceShard(config, spec, dataset, 0, 3, new PhaseLedger(null), new RunEvents());
+    const result = await prepareReference(config, spec, dataset, new PhaseLedger(null), new RunEvents());
+    expect(result.reusedFromCache).toBe(false);
+    // The trained model is reused: no second training charged to the run's cost records.
+    const fresh = await prepareReference(configWith(0), spec, dataset, new PhaseLedger(null), new RunEvents());
+    if (result.scores.kind !== 'contrastive' || fresh.scores.kind !== 'contrastive') throw new Error('expected contrastive scores');
+    expect(result.scores.imageEmbeddings).toEqual(fresh.scores.imageEmbeddings);
+    expect(result.trainingFlops).toBe(fresh.trainingFlops);
+  }, 120_000);
 });

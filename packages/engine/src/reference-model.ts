@@ -1,19 +1,34 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rm, rename, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
-import { Rng, type Phase, type RunConfig, type RunEvents } from '@sieve/core';
+import { Rng, UserInputError, type Phase, type RunConfig, type RunEvents } from '@sieve/core';
 import { learningRateAt } from '@sieve/tensor';
 import {
   createClassifierModel,
   createContrastiveModel,
+  loadClassifierModel,
+  loadContrastiveModel,
+  type ClassifierModel,
+  type ContrastiveModel,
   type ModelSpec,
 } from '@sieve/models';
 import { shiftImagesRandomly, type ClassificationDataset, type ContrastiveDataset, type Dataset } from '@sieve/data';
 import { gatherRows, gatherValues } from './batch';
 import { referenceSpecOf } from './model-spec';
 import type { PhaseLedger } from './phase-ledger';
+import {
+  REFERENCE_CACHE_VERSION,
+  forEachChunk,
+  modelDir,
+  readShards,
+  readTrained,
+  shardDone,
+  shardRange,
+  writeShard,
+  writeTrained,
+  type ScoreArrays,
+  type ShardMeta,
+  type TrainedMeta,
+} from './reference-cache';
 
 /** What the learner's scoring needs from the frozen reference model, computed once. */
 export type ReferenceScores =
@@ -61,24 +76,10 @@ export class ReferenceOnDemand {
   };
 }
 
-interface CacheMeta {
-  version: number;
-  trainingFlops: number;
-  embeddingFlops: number;
-  trainingSeconds: number;
-  embeddingSeconds: number;
-  temperature?: number;
-  bias?: number;
-  dim?: number;
-}
-
-const CACHE_VERSION = 1;
-const EMBEDDING_CHUNK = 2048;
-
 /** Everything that determines the reference model and its pool scores (`spec`: the learner's). */
 export function referenceCacheKey(config: RunConfig, spec: ModelSpec, dataset: Dataset): string {
   const determinants = {
-    version: CACHE_VERSION,
+    version: REFERENCE_CACHE_VERSION,
     task: config.task,
     data: { ...config.data, cacheDir: undefined },
     model: referenceSpecOf(config, spec),
@@ -99,6 +100,7 @@ export function referenceCacheDir(config: RunConfig, cacheKey: string): string {
 /**
  * Trains the reference model on the curated split (or reuses it from the cache) and computes
  * what scoring needs for the whole pool once: embeddings (contrastive) or losses (classification).
+ * Scores that `embed-reference --shards K` wrote are read as if one process had written them.
  */
 export async function prepareReference(
   config: RunConfig,
@@ -112,38 +114,126 @@ export async function prepareReference(
   const log = (message: string) => events.emit({ type: 'log', message });
   const cacheKey = referenceCacheKey(config, spec, dataset);
   const dir = referenceCacheDir(config, cacheKey);
-  const cached = await readCache(dir, dataset);
-  if (cached) {
-    log(`reference model ${cacheKey} reused from ${dir}`);
-    // The one-off FLOPs still count towards the totals that include the reference.
-    if (!alreadyCharged) {
-      ledger.addFlops('reference-training', cached.trainingFlops);
-      ledger.addFlops('reference-embedding', cached.embeddingFlops);
-    }
-    return { ...cached, cacheKey, reusedFromCache: true };
-  }
-  log(`training reference model ${cacheKey} on ${dataset.reference.count} curated examples`);
-  const referenceSpec = referenceSpecOf(config, spec);
-  const result =
-    dataset.kind === 'contrastive'
-      ? await trainContrastiveReference(config, referenceSpec, dataset, dir, phasesOf(ledger, events))
-      : await trainClassifierReference(config, referenceSpec, dataset, dir, phasesOf(ledger, events));
-  if (!alreadyCharged) {
+  const charge = (result: Omit<ReferenceResult, 'cacheKey' | 'reusedFromCache'>) => {
+    // The one-off FLOPs count towards the totals that include the reference, also when reused.
+    if (alreadyCharged) return;
     ledger.addFlops('reference-training', result.trainingFlops);
     ledger.addFlops('reference-embedding', result.embeddingFlops);
+  };
+  const trained = readTrained(dir);
+  const shards = trained ? await readShards(dir, dataset.pool.count, scoreFiles(dataset, trained)) : null;
+  if (trained && shards) {
+    log(`reference model ${cacheKey} reused from ${dir}${shards.shards > 1 ? ` (pool scores from ${shards.shards} shards)` : ''}`);
+    const result = { ...resultOf(dataset, trained, shards.arrays), embeddingFlops: shards.flops, embeddingSeconds: shards.seconds };
+    charge(result);
+    return { ...result, cacheKey, reusedFromCache: true };
   }
+  const phases = phasesOf(ledger, events);
+  const { model, meta } = trained
+    ? { model: await loadReference(dir, config, spec, dataset), meta: trained }
+    : await trainReference(config, spec, dataset, dir, phases, log, cacheKey);
+  if (trained) log(`reference model ${cacheKey} reused from ${dir}; embedding the pool`);
+  const embedded = await embedShard(model, dataset, dir, 0, 1, phases);
+  model.dispose();
+  const result = { ...resultOf(dataset, meta, embedded.arrays), embeddingFlops: embedded.flops, embeddingSeconds: embedded.seconds };
+  charge(result);
   return { ...result, cacheKey, reusedFromCache: false };
 }
 
-async function trainContrastiveReference(
+/** Trains the reference of `config` into its cache folder, unless a trained one is there; for `embed-reference`. */
+export async function trainReferenceModel(config: RunConfig, spec: ModelSpec, dataset: Dataset, ledger: PhaseLedger, events: RunEvents): Promise<TrainedMeta & { cacheKey: string; reused: boolean }> {
+  const cacheKey = referenceCacheKey(config, spec, dataset);
+  const dir = referenceCacheDir(config, cacheKey);
+  const trained = readTrained(dir);
+  if (trained) return { ...trained, cacheKey, reused: true };
+  const { model, meta } = await trainReference(config, spec, dataset, dir, phasesOf(ledger, events), (message) => events.emit({ type: 'log', message }), cacheKey);
+  model.dispose();
+  return { ...meta, cacheKey, reused: false };
+}
+
+/**
+ * Embeds shard `shard` of `shards` of the pool with the cached trained reference and writes it
+ * into the cache; for `embed-reference --shards K`. A shard already done is left as it is.
+ */
+export async function embedReferenceShard(
   config: RunConfig,
   spec: ModelSpec,
-  dataset: ContrastiveDataset,
+  dataset: Dataset,
+  shard: number,
+  shards: number,
+  ledger: PhaseLedger,
+  events: RunEvents,
+): Promise<ShardMeta & { cacheKey: string; reused: boolean }> {
+  const cacheKey = referenceCacheKey(config, spec, dataset);
+  const dir = referenceCacheDir(config, cacheKey);
+  const range = shardRange(dataset.pool.count, shard, shards);
+  if (!Number.isInteger(shard) || shard < 0 || shard >= shards) throw new UserInputError('--shard', `must be 0 to ${shards - 1}; got ${shard}.`);
+  if (shardDone(dir, shard, shards)) {
+    return { version: REFERENCE_CACHE_VERSION, shard, shards, ...range, flops: 0, seconds: 0, cacheKey, reused: true };
+  }
+  if (!readTrained(dir)) throw new UserInputError('--shard', `the reference ${cacheKey} is not trained yet (no ${join(dir, 'trained.json')}); train it first (embed-reference does, before its shards).`);
+  const model = await loadReference(dir, config, spec, dataset);
+  try {
+    const embedded = await embedShard(model, dataset, dir, shard, shards, phasesOf(ledger, events));
+    return { version: REFERENCE_CACHE_VERSION, shard, shards, ...range, flops: embedded.flops, seconds: embedded.seconds, cacheKey, reused: false };
+  } finally {
+    model.dispose();
+  }
+}
+
+type ReferenceModel = ContrastiveModel | ClassifierModel;
+
+/** The score files of a dataset's kind, with their values per pool row. */
+function scoreFiles(dataset: Dataset, trained: TrainedMeta): Record<string, number> {
+  return dataset.kind === 'contrastive' ? { 'image-embeddings.bin': trained.dim!, 'text-embeddings.bin': trained.dim! } : { 'example-losses.bin': 1 };
+}
+
+function resultOf(dataset: Dataset, trained: TrainedMeta, arrays: ScoreArrays): Omit<ReferenceResult, 'cacheKey' | 'reusedFromCache' | 'embeddingFlops' | 'embeddingSeconds'> {
+  const scores: ReferenceScores =
+    dataset.kind === 'contrastive'
+      ? {
+          kind: 'contrastive',
+          imageEmbeddings: arrays['image-embeddings.bin'],
+          textEmbeddings: arrays['text-embeddings.bin'],
+          dim: trained.dim!,
+          temperature: trained.temperature!,
+          bias: trained.bias!,
+        }
+      : { kind: 'classification', exampleLosses: arrays['example-losses.bin'] };
+  return { scores, trainingFlops: trained.trainingFlops, trainingSeconds: trained.trainingSeconds };
+}
+
+async function loadReference(dir: string, config: RunConfig, spec: ModelSpec, dataset: Dataset): Promise<ReferenceModel> {
+  const referenceSpec = referenceSpecOf(config, spec);
+  return dataset.kind === 'contrastive' ? loadContrastiveModel(modelDir(dir), referenceSpec) : loadClassifierModel(modelDir(dir), referenceSpec);
+}
+
+async function trainReference(
+  config: RunConfig,
+  spec: ModelSpec,
+  dataset: Dataset,
   dir: string,
   phases: PhaseRunner,
-): Promise<Omit<ReferenceResult, 'cacheKey' | 'reusedFromCache'>> {
+  log: (message: string) => void,
+  cacheKey: string,
+): Promise<{ model: ReferenceModel; meta: TrainedMeta }> {
+  log(`training reference model ${cacheKey} on ${dataset.reference.count} curated examples`);
+  const referenceSpec = referenceSpecOf(config, spec);
+  const trained = dataset.kind === 'contrastive' ? trainContrastiveReference(config, referenceSpec, dataset, phases) : trainClassifierReference(config, referenceSpec, dataset, phases);
+  const { model } = trained;
+  const meta: TrainedMeta = {
+    version: REFERENCE_CACHE_VERSION,
+    trainingFlops: trained.trainingFlops,
+    trainingSeconds: trained.trainingSeconds,
+    ...('temperature' in model ? { temperature: model.temperature(), bias: model.bias(), dim: referenceSpec.embeddingDim } : {}),
+  };
+  await writeTrained(dir, meta, (d) => model.save(d));
+  return { model, meta };
+}
+
+function trainContrastiveReference(config: RunConfig, spec: ModelSpec, dataset: ContrastiveDataset, phases: PhaseRunner) {
   const model = createContrastiveModel(spec, config.seed + 1_000_003);
-  const { reference, pool, maxTokens } = dataset;
+  const { reference, maxTokens } = dataset;
   const batchSize = Math.min(config.reference.batchSize, reference.count);
   const pixels = dataset.imageSide * dataset.imageSide;
   const images = new Float32Array(batchSize * pixels);
@@ -157,50 +247,12 @@ async function trainContrastiveReference(
       model.trainStep({ images, tokens, count: batchSize }, learningRate);
     }),
   );
-  const trainingFlops = model.flops.trainStep(batchSize) * config.reference.steps;
-
-  const dim = spec.embeddingDim;
-  const imageEmbeddings = new Float32Array(pool.count * dim);
-  const textEmbeddings = new Float32Array(pool.count * dim);
-  const embeddingSeconds = phases.measure('reference-embedding', () =>
-    forEachChunk(pool.count, (start, count) => {
-      imageEmbeddings.set(model.embedImages(pool.images.subarray(start * pixels, (start + count) * pixels), count), start * dim);
-      textEmbeddings.set(model.embedTexts(pool.tokens.subarray(start * maxTokens, (start + count) * maxTokens), count), start * dim);
-    }),
-  );
-  const embeddingFlops = model.flops.embedImages(pool.count) + model.flops.embedTexts(pool.count);
-  const meta: CacheMeta = {
-    version: CACHE_VERSION,
-    trainingFlops,
-    embeddingFlops,
-    trainingSeconds,
-    embeddingSeconds,
-    temperature: model.temperature(),
-    bias: model.bias(),
-    dim,
-  };
-  await writeCache(dir, meta, { 'image-embeddings.bin': imageEmbeddings, 'text-embeddings.bin': textEmbeddings }, (d) =>
-    model.save(d),
-  );
-  model.dispose();
-  return {
-    scores: { kind: 'contrastive', imageEmbeddings, textEmbeddings, dim, temperature: meta.temperature!, bias: meta.bias! },
-    trainingFlops,
-    embeddingFlops,
-    trainingSeconds,
-    embeddingSeconds,
-  };
+  return { model, trainingFlops: model.flops.trainStep(batchSize) * config.reference.steps, trainingSeconds };
 }
 
-async function trainClassifierReference(
-  config: RunConfig,
-  spec: ModelSpec,
-  dataset: ClassificationDataset,
-  dir: string,
-  phases: PhaseRunner,
-): Promise<Omit<ReferenceResult, 'cacheKey' | 'reusedFromCache'>> {
+function trainClassifierReference(config: RunConfig, spec: ModelSpec, dataset: ClassificationDataset, phases: PhaseRunner) {
   const model = createClassifierModel(spec, config.seed + 1_000_003);
-  const { reference, pool } = dataset;
+  const { reference } = dataset;
   const batchSize = Math.min(config.reference.batchSize, reference.count);
   const pixels = dataset.imageSide * dataset.imageSide;
   const images = new Float32Array(batchSize * pixels);
@@ -214,26 +266,51 @@ async function trainClassifierReference(
       model.trainStep({ images, labels, count: batchSize }, learningRate);
     }),
   );
-  const trainingFlops = model.flops.trainStep(batchSize) * config.reference.steps;
+  return { model, trainingFlops: model.flops.trainStep(batchSize) * config.reference.steps, trainingSeconds };
+}
 
-  const exampleLosses = new Float32Array(pool.count);
-  const embeddingSeconds = phases.measure('reference-embedding', () =>
-    forEachChunk(pool.count, (start, count) => {
-      const images = pool.images.subarray(start * pixels, (start + count) * pixels);
-      exampleLosses.set(model.exampleLosses(images, pool.labels.subarray(start, start + count), count), start);
-    }),
-  );
-  const embeddingFlops = model.flops.forward(pool.count);
-  const meta: CacheMeta = { version: CACHE_VERSION, trainingFlops, embeddingFlops, trainingSeconds, embeddingSeconds };
-  await writeCache(dir, meta, { 'example-losses.bin': exampleLosses }, (d) => model.save(d));
-  model.dispose();
-  return {
-    scores: { kind: 'classification', exampleLosses },
-    trainingFlops,
-    embeddingFlops,
-    trainingSeconds,
-    embeddingSeconds,
-  };
+/** Scores the pool rows of one shard with the frozen model and writes them into the cache. */
+async function embedShard(
+  model: ReferenceModel,
+  dataset: Dataset,
+  dir: string,
+  shard: number,
+  shards: number,
+  phases: PhaseRunner,
+): Promise<{ arrays: ScoreArrays; flops: number; seconds: number }> {
+  const { start, count } = shardRange(dataset.pool.count, shard, shards);
+  const pixels = dataset.imageSide * dataset.imageSide;
+  const { pool } = dataset;
+  let arrays: ScoreArrays;
+  let flops: number;
+  let seconds: number;
+  if (dataset.kind === 'contrastive') {
+    const contrastive = model as ContrastiveModel;
+    const dim = contrastive.spec.embeddingDim;
+    const maxTokens = dataset.maxTokens;
+    const imageEmbeddings = new Float32Array(count * dim);
+    const textEmbeddings = new Float32Array(count * dim);
+    seconds = phases.measure('reference-embedding', () =>
+      forEachChunk(start, count, (at, rows) => {
+        imageEmbeddings.set(contrastive.embedImages(dataset.pool.images.subarray(at * pixels, (at + rows) * pixels), rows), (at - start) * dim);
+        textEmbeddings.set(contrastive.embedTexts(dataset.pool.tokens.subarray(at * maxTokens, (at + rows) * maxTokens), rows), (at - start) * dim);
+      }),
+    );
+    flops = contrastive.flops.embedImages(count) + contrastive.flops.embedTexts(count);
+    arrays = { 'image-embeddings.bin': imageEmbeddings, 'text-embeddings.bin': textEmbeddings };
+  } else {
+    const classifier = model as ClassifierModel;
+    const exampleLosses = new Float32Array(count);
+    seconds = phases.measure('reference-embedding', () =>
+      forEachChunk(start, count, (at, rows) => {
+        exampleLosses.set(classifier.exampleLosses(pool.images.subarray(at * pixels, (at + rows) * pixels), pool.labels.subarray(at, at + rows), rows), at - start);
+      }),
+    );
+    flops = classifier.flops.forward(count);
+    arrays = { 'example-losses.bin': exampleLosses };
+  }
+  await writeShard(dir, { version: REFERENCE_CACHE_VERSION, shard, shards, start, count, flops, seconds }, arrays);
+  return { arrays, flops, seconds };
 }
 
 /** The reference's training loop: seeded uniform batches of the curated split, warm-up then cosine decay. */
@@ -261,11 +338,6 @@ function augmenterFor(config: RunConfig, imageSide: number, batchSize: number): 
   return (images) => shiftImagesRandomly(images, batchSize, imageSide, config.reference.maxShift, rng);
 }
 
-/** Calls `work(start, count)` over [0, total) in chunks that bound memory, not results. */
-function forEachChunk(total: number, work: (start: number, count: number) => void): void {
-  for (let start = 0; start < total; start += EMBEDDING_CHUNK) work(start, Math.min(EMBEDDING_CHUNK, total - start));
-}
-
 /** Measures a reference phase in the ledger and announces its start and end. */
 interface PhaseRunner {
   /** Runs `work` as `phase` and returns its seconds. */
@@ -283,66 +355,6 @@ function phasesOf(ledger: PhaseLedger, events: RunEvents): PhaseRunner {
       return seconds;
     },
   };
-}
-
-/** Writes into a temporary folder and renames it into place, so a killed run leaves no half cache. */
-async function writeCache(
-  dir: string,
-  meta: CacheMeta,
-  arrays: Record<string, Float32Array>,
-  saveModel: (dir: string) => Promise<void>,
-): Promise<void> {
-  const staging = `${dir}.tmp-${process.pid}`;
-  await rm(staging, { recursive: true, force: true });
-  await mkdir(staging, { recursive: true });
-  await saveModel(join(staging, 'model'));
-  for (const [name, values] of Object.entries(arrays)) {
-    await writeFile(join(staging, name), Buffer.from(values.buffer, values.byteOffset, values.byteLength));
-  }
-  await writeFileAtomic(join(staging, 'meta.json'), JSON.stringify(meta, null, 2));
-  await rm(dir, { recursive: true, force: true });
-  await rename(staging, dir);
-}
-
-async function readCache(
-  dir: string,
-  dataset: Dataset,
-): Promise<Omit<ReferenceResult, 'cacheKey' | 'reusedFromCache'> | null> {
-  const metaPath = join(dir, 'meta.json');
-  if (!existsSync(metaPath)) return null;
-  try {
-    const meta = JSON.parse(await readFile(metaPath, 'utf8')) as CacheMeta;
-    if (meta.version !== CACHE_VERSION) return null;
-    const common = {
-      trainingFlops: meta.trainingFlops,
-      embeddingFlops: meta.embeddingFlops,
-      trainingSeconds: meta.trainingSeconds,
-      embeddingSeconds: meta.embeddingSeconds,
-    };
-    if (dataset.kind === 'contrastive') {
-      const dim = meta.dim!;
-      const imageEmbeddings = await readFloats(join(dir, 'image-embeddings.bin'), dataset.pool.count * dim);
-      const textEmbeddings = await readFloats(join(dir, 'text-embeddings.bin'), dataset.pool.count * dim);
-      if (!imageEmbeddings || !textEmbeddings) return null;
-      return {
-        ...common,
-        scores: { kind: 'contrastive', imageEmbeddings, textEmbeddings, dim, temperature: meta.temperature!, bias: meta.bias! },
-      };
-    }
-    const exampleLosses = await readFloats(join(dir, 'example-losses.bin'), dataset.pool.count);
-    if (!exampleLosses) return null;
-    return { ...common, scores: { kind: 'classification', exampleLosses } };
-  } catch {
-    return null; // a damaged cache is rebuilt
-  }
-}
-
-async function readFloats(path: string, expectedLength: number): Promise<Float32Array | null> {
-  const bytes = await readFile(path);
-  if (bytes.byteLength !== expectedLength * 4) return null;
-  const copy = new Uint8Array(bytes.byteLength);
-  copy.set(bytes);
-  return new Float32Array(copy.buffer);
 }
 
 /** A cheap content hash of the pool so that a changed dataset never reuses a stale reference. */
