@@ -173,7 +173,7 @@ async function runScheduled(dir: string, jobs: BenchJob[], parallel: number, set
   let screen: ReturnType<typeof mountProgressScreen> | null = null;
   let latest: readonly JobProgress[] = [];
   const summary = () => summariseProgress(latest, stepsAtStart ?? 0, (Date.now() - startedAt) / 1000);
-  const scheduler = runJobs(dir, jobs, parallel, {
+  const scheduler = runJobs(jobs, parallel, {
     onChange(progress) {
       latest = progress;
       stepsAtStart ??= stepsDoneOf(progress);
@@ -189,7 +189,7 @@ async function runScheduled(dir: string, jobs: BenchJob[], parallel: number, set
       if (screen) screen.update(summary(), lines);
       else options.write(stamped);
     },
-  });
+  }, { args: (job) => ['bench-job', '--bench', dir, '--job', job.name], state: jobStateOnDisk });
   if (options.screen) screen = mountProgressScreen(title, summary());
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals) => {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { jobStateOnDisk, type BenchJob } from './bench-plan';
+import type { JobState } from './bench-plan';
 import { lastStepOf } from './run-progress';
 
 /** The `sieve` entry point and the folder it runs from (where `tsx` resolves). */
@@ -11,8 +11,28 @@ export const REPOSITORY_ROOT = resolve(dirname(MAIN_SCRIPT), '../../..');
 
 export type JobStatus = 'pending' | 'running' | 'finished' | 'skipped' | 'failed' | 'stopped' | 'blocked';
 
-export interface JobProgress {
-  job: BenchJob;
+/** What the scheduler needs of a job: a bench's, or a shard of `embed-reference`. */
+export interface SchedulableJob {
+  name: string;
+  /** Jobs that must have finished first. */
+  dependsOn: string[];
+  /** The unit of progress and of the ETA. */
+  steps: number;
+  /** Where the job's output lines go. */
+  log: string;
+  /** A run's folder while it trains, whose events tell its step; null when there is none. */
+  workDir: string | null;
+}
+
+/** How to run a job in a process of its own, and where it stands on disk. */
+export interface JobWorker<J extends SchedulableJob> {
+  /** The arguments of the `sieve` command that runs the job. */
+  args(job: J): string[];
+  state(job: J): JobState;
+}
+
+export interface JobProgress<J extends SchedulableJob = SchedulableJob> {
+  job: J;
   status: JobStatus;
   /** Learner (or reference) steps done so far, as far as the job's files tell. */
   step: number;
@@ -25,9 +45,9 @@ export interface SchedulerEvents {
   onLine(line: string): void;
 }
 
-export interface Scheduler {
+export interface Scheduler<J extends SchedulableJob = SchedulableJob> {
   /** Resolves when every job has ended or, after `stop`, when the running ones have. */
-  done: Promise<readonly JobProgress[]>;
+  done: Promise<readonly JobProgress<J>[]>;
   /** Stops starting jobs and asks the running ones to stop after their current step. */
   stop(signal: NodeJS.Signals): void;
   /** Ends the running jobs at once. */
@@ -39,24 +59,24 @@ export interface Scheduler {
  * depends on have finished. A finished job (its files say so) is skipped; a run with a checkpoint
  * is resumed from it; a failed job blocks the jobs that depend on it and no others.
  */
-export function runJobs(benchDir: string, jobs: readonly BenchJob[], parallel: number, events: SchedulerEvents): Scheduler {
-  const progress: JobProgress[] = jobs.map((job) => {
-    const finished = jobStateOnDisk(job) === 'finished';
+export function runJobs<J extends SchedulableJob>(jobs: readonly J[], parallel: number, events: SchedulerEvents, worker: JobWorker<J>): Scheduler<J> {
+  const progress: JobProgress<J>[] = jobs.map((job) => {
+    const finished = worker.state(job) === 'finished';
     return { job, status: finished ? 'skipped' : 'pending', step: finished ? job.steps : 0 };
   });
   const byName = new Map(progress.map((p) => [p.job.name, p]));
   const children = new Map<string, ChildProcess>();
   let stopping = false;
-  let resolveDone: (value: readonly JobProgress[]) => void;
-  const done = new Promise<readonly JobProgress[]>((resolveIt) => (resolveDone = resolveIt));
+  let resolveDone: (value: readonly JobProgress<J>[]) => void;
+  const done = new Promise<readonly JobProgress<J>[]>((resolveIt) => (resolveDone = resolveIt));
   const changed = () => events.onChange(progress);
 
-  const isDone = (p: JobProgress | undefined) => p?.status === 'finished' || p?.status === 'skipped';
-  const ready = (p: JobProgress) => p.status === 'pending' && p.job.dependsOn.every((name) => isDone(byName.get(name)));
+  const isDone = (p: JobProgress<J> | undefined) => p?.status === 'finished' || p?.status === 'skipped';
+  const ready = (p: JobProgress<J>) => p.status === 'pending' && p.job.dependsOn.every((name) => isDone(byName.get(name)));
 
-  const launch = (p: JobProgress) => {
-    const resuming = jobStateOnDisk(p.job) === 'resumable';
-    const args = ['bench-job', '--bench', benchDir, '--job', p.job.name];
+  const launch = (p: JobProgress<J>) => {
+    const resuming = worker.state(p.job) === 'resumable';
+    const args = worker.args(p.job);
     mkdirSync(dirname(p.job.log), { recursive: true });
     const log = openSync(p.job.log, 'a');
     const child = spawn(process.execPath, ['--import', 'tsx', MAIN_SCRIPT, ...args], {
@@ -70,7 +90,7 @@ export function runJobs(benchDir: string, jobs: readonly BenchJob[], parallel: n
     events.onLine(`start  ${p.job.name}${resuming ? ' (resuming from its checkpoint)' : ''}`);
     child.on('exit', (code, signal) => {
       children.delete(p.job.name);
-      const onDisk = jobStateOnDisk(p.job);
+      const onDisk = worker.state(p.job);
       if (onDisk === 'finished') {
         p.status = 'finished';
         p.step = p.job.steps;

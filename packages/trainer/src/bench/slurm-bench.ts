@@ -1,12 +1,10 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { chmod } from 'node:fs/promises';
-import { join, relative } from 'node:path';
-import { execa } from 'execa';
-import writeFileAtomic from 'write-file-atomic';
+import { join } from 'node:path';
 import { UserInputError } from '@sieve/core';
 import { arraySpec } from '../slurm/array-spec';
 import { batchScript, shellWord, type SlurmOptions } from '../slurm/batch-script';
-import { ACTIVE_STATES, queueOf, slurmAvailable } from '../slurm/slurm-client';
+import { ACTIVE_STATES, queueOf, slurmAvailable, waitForJobs } from '../slurm/slurm-client';
+import { SubmissionRefused, submitChain, type ChainedScript } from '../slurm/submit-chain';
 import { jobStateOnDisk, type BenchJob } from './bench-plan';
 import type { BenchLayout } from './bench-layout';
 import { MAIN_SCRIPT, REPOSITORY_ROOT } from './scheduler';
@@ -60,32 +58,23 @@ export async function submitBench(request: SubmitRequest, write: (line: string) 
     return 0;
   }
 
-  mkdirSync(layout.slurm, { recursive: true });
   mkdirSync(join(layout.dir, 'logs'), { recursive: true });
   const submittedAt = new Date();
-  const scripts = {
-    references: indices.references.length > 0 ? await writeScript(layout, 'references', jobArrayScript(request, 'references', indices.references)) : null,
-    runs: indices.runs.length > 0 ? await writeScript(layout, 'runs', jobArrayScript(request, 'runs', indices.runs)) : null,
-    report: await writeScript(layout, 'report', reportScript(request, submittedAt)),
-  };
-  const submit = join(layout.slurm, 'submit.sh');
-  await writeFileAtomic(submit, submitScript(scripts, submittedAt));
-  await chmod(submit, 0o755);
-
-  const result = await execa('bash', [submit], { reject: false, all: true });
-  const ids = Object.fromEntries(
-    result.stdout
-      .split('\n')
-      .map((line) => line.trim().split(' '))
-      .filter((parts) => parts.length === 2 && /^\d+$/.test(parts[1])),
-  ) as SlurmSubmission['jobs'];
-  if (result.exitCode !== 0 || !ids.report) {
-    throw new UserInputError('--engine', `sbatch refused the bench's jobs (${lastLine(result.all ?? '')}); the scripts are in ${layout.slurm}, fix the --partition, --account, --time or --gres given and run again.`);
+  const scripts: ChainedScript[] = [];
+  if (indices.references.length > 0) scripts.push({ role: 'references', text: jobArrayScript(request, 'references', indices.references) });
+  if (indices.runs.length > 0) scripts.push({ role: 'runs', text: jobArrayScript(request, 'runs', indices.runs) });
+  scripts.push({ role: 'report', text: reportScript(request, submittedAt) });
+  let ids: SlurmSubmission['jobs'];
+  try {
+    ids = (await submitChain(layout.slurm, scripts, 'The Slurm jobs of this bench, as `nx run trainer:bench --engine slurm` wrote them')) as SlurmSubmission['jobs'];
+  } catch (error) {
+    if (!(error instanceof SubmissionRefused)) throw error;
+    throw new UserInputError('--engine', `sbatch refused the bench's jobs (${error.message}); the scripts are in ${layout.slurm}, fix the --partition, --account, --time or --gres given and run again.`);
   }
   const submission: SlurmSubmission = { submittedAt: submittedAt.toISOString(), jobs: ids, indices };
   appendFileSync(submissionsFile(layout), `${JSON.stringify(submission)}\n`);
   write(
-    `submitted to Slurm: ${describeSubmission(submission)}; scripts in ${relative(process.cwd(), layout.slurm) || '.'}. ` +
+    `submitted to Slurm: ${describeSubmission(submission)}; scripts in ${layout.slurm}. ` +
       `Follow with: ${request.rerun} --status`,
   );
   if (!request.wait) return 0;
@@ -140,47 +129,6 @@ function workerEnvironment(): string[] {
   return [`cd ${shellWord(REPOSITORY_ROOT)}`, 'export NODE_ENV=production FORCE_COLOR=0'];
 }
 
-function submitScript(scripts: { references: string | null; runs: string | null; report: string }, submittedAt: Date): string {
-  const lines = [
-    '#!/usr/bin/env bash',
-    `# The Slurm jobs of this bench, as \`nx run trainer:bench --engine slurm\` submitted them on ${submittedAt.toISOString()}.`,
-    '# Run again by hand, it submits the same tasks; each skips a job that has finished since.',
-    'set -euo pipefail',
-    'cd "$(dirname "$0")"',
-    'after=""',
-  ];
-  for (const role of ['references', 'runs'] as const) {
-    if (!scripts[role]) continue;
-    lines.push(
-      `${role}=$(sbatch --parsable \${after:+--dependency=afterany:$after} ${role}.sbatch | cut -d';' -f1)`,
-      `echo "${role} $${role}"`,
-      `after="\${after:+$after:}$${role}"`,
-    );
-  }
-  lines.push('report=$(sbatch --parsable ${after:+--dependency=afterany:$after} report.sbatch | cut -d\';\' -f1)', 'echo "report $report"', '');
-  return lines.join('\n');
-}
-
-async function writeScript(layout: BenchLayout, role: string, text: string): Promise<string> {
-  const path = join(layout.slurm, `${role}.sbatch`);
-  await writeFileAtomic(path, text);
-  return path;
-}
-
-/** Polls `squeue` until none of `jobIds` is waiting or running. */
-async function waitForJobs(jobIds: readonly string[], write: (line: string) => void): Promise<void> {
-  let lastLineAt = Date.now();
-  for (;;) {
-    const active = (await queueOf(jobIds)).filter((entry) => ACTIVE_STATES.has(entry.state));
-    if (active.length === 0) return;
-    if (Date.now() - lastLineAt >= 30_000) {
-      lastLineAt = Date.now();
-      write(`waiting for Slurm: ${active.length} tasks queued or running`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
-
 export function submissionsFile(layout: BenchLayout): string {
   return join(layout.slurm, 'submissions.jsonl');
 }
@@ -216,6 +164,3 @@ function tailLines(path: string, count: number): string[] {
   return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-count);
 }
 
-function lastLine(text: string): string {
-  return text.trim().split('\n').at(-1) ?? '';
-}

@@ -39,3 +39,17 @@ export async function queueOf(jobIds: readonly string[]): Promise<QueueEntry[]> 
 
 /** Slurm states of a job that has not ended. */
 export const ACTIVE_STATES = new Set(['PENDING', 'CONFIGURING', 'RUNNING', 'COMPLETING', 'SUSPENDED', 'REQUEUED', 'RESIZING', 'SIGNALING', 'STAGE_OUT']);
+
+/** Polls `squeue` until none of `jobIds` is waiting or running, with a line every 30 s. */
+export async function waitForJobs(jobIds: readonly string[], write: (line: string) => void): Promise<void> {
+  let lastLineAt = Date.now();
+  for (;;) {
+    const active = (await queueOf(jobIds)).filter((entry) => ACTIVE_STATES.has(entry.state));
+    if (active.length === 0) return;
+    if (Date.now() - lastLineAt >= 30_000) {
+      lastLineAt = Date.now();
+      write(`waiting for Slurm: ${active.length} tasks queued or running`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}

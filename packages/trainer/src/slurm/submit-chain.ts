@@ -1,0 +1,54 @@
+import { chmod } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import writeFileAtomic from 'write-file-atomic';
+
+/** A batch script to submit, under its role's name (`<role>.sbatch`). */
+export interface ChainedScript {
+  role: string;
+  text: string;
+}
+
+export class SubmissionRefused extends Error {}
+
+/**
+ * Writes `scripts` and a `submit.sh` that submits them in order, each after all before it have
+ * ended (`afterany`: a job checks for itself that what it needs finished), into `folder`; runs
+ * `submit.sh` and returns the Slurm job id of each role. The folder keeps what was submitted, so
+ * that it can be read and run again by hand.
+ */
+export async function submitChain(folder: string, scripts: readonly ChainedScript[], origin: string): Promise<Record<string, string>> {
+  mkdirSync(folder, { recursive: true });
+  for (const script of scripts) await writeFileAtomic(join(folder, `${script.role}.sbatch`), script.text);
+  const lines = [
+    '#!/usr/bin/env bash',
+    `# ${origin}, submitted on ${new Date().toISOString()}.`,
+    '# Run again by hand, it submits the same tasks; each skips what has finished since.',
+    'set -euo pipefail',
+    'cd "$(dirname "$0")"',
+    'after=""',
+  ];
+  for (const { role } of scripts) {
+    const variable = role.replace(/[^A-Za-z0-9_]/g, '_');
+    lines.push(
+      `${variable}=$(sbatch --parsable \${after:+--dependency=afterany:$after} ${role}.sbatch | cut -d';' -f1)`,
+      `echo "${role} $${variable}"`,
+      `after="\${after:+$after:}$${variable}"`,
+    );
+  }
+  const submit = join(folder, 'submit.sh');
+  await writeFileAtomic(submit, `${lines.join('\n')}\n`);
+  await chmod(submit, 0o755);
+
+  const result = await execa('bash', [submit], { reject: false, all: true });
+  const ids: Record<string, string> = {};
+  for (const line of result.stdout.split('\n')) {
+    const [role, id] = line.trim().split(' ');
+    if (role && id && /^\d+$/.test(id)) ids[role] = id;
+  }
+  if (result.exitCode !== 0 || scripts.some(({ role }) => !ids[role])) {
+    throw new SubmissionRefused((result.all ?? '').trim().split('\n').at(-1) ?? `exit ${result.exitCode}`);
+  }
+  return ids;
+}
