@@ -1,9 +1,12 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { BACKEND_NAMES, IMAGE_TOWERS, TASK_NAMES, UserInputError, isRunFailure, isUserInputError, type RunConfigInput } from '@sieve/core';
 import { BENCH_PRESET_NAMES, PRESET_NAMES } from './presets';
-import { BENCH_ENGINES, type BenchFlags } from './bench/bench-plan';
+import type { BenchFlags } from './bench/bench-plan';
+import { ENGINES } from './slurm/engine-flags';
 import type { JobSelector } from './bench/bench-job';
 import { resolveRunConfig, resumedRunConfig } from './run-config';
+import type { EmbedFlags } from './embed/run-embed';
+import type { EmbedTask } from './embed/embed-task';
 
 /** A command's own exit code, carried out of commander's action as an error with this code. */
 const EXIT_CODE = 'sieve.exit';
@@ -145,6 +148,10 @@ export interface CliHandlers {
   benchJob(dir: string, which: JobSelector): Promise<number>;
   /** Writes a bench's report from its finished runs; resolves to the exit code. */
   benchReport(dir: string, submittedAtMs: number | undefined): Promise<number>;
+  /** Trains the reference and embeds the pool in shards; resolves to the exit code. */
+  embedReference(flags: EmbedFlags): Promise<number>;
+  /** Runs one task of an embedding; resolves to the exit code. */
+  embedReferenceTask(workDir: string, task: EmbedTask): Promise<number>;
   /** Text listing the selectors, shown after `train --help`. */
   selectorHelp: string;
 }
@@ -213,7 +220,7 @@ export function buildProgram(handlers: CliHandlers): Command {
     .addOption(new Option('--task <name>', 'task').choices([...TASK_NAMES]))
     .option('--config <file>', 'JSON or YAML settings shared by every run (preset < file)')
     .option('--no-dashboard', 'plain progress lines instead of the live screen')
-    .addOption(new Option('--engine <name>', 'where the jobs run: processes on this machine, or Slurm array jobs (default "local")').choices([...BENCH_ENGINES]))
+    .addOption(new Option('--engine <name>', 'where the jobs run: processes on this machine, or Slurm array jobs (default "local")').choices([...ENGINES]))
     .option('--status', "show where every job of the bench in --out stands (with Slurm's task states) and exit")
     .option('--wait', 'slurm: wait until the report job has ended, then print the comparison')
     .option('--partition <name>', 'slurm: partition of every job (sbatch --partition)')
@@ -243,6 +250,39 @@ export function buildProgram(handlers: CliHandlers): Command {
     .option('--submitted <ms>', 'when the bench was submitted (epoch ms), to count its wall time', integer('--submitted'))
     .action(async (flags: { bench: string; submitted?: number }) => {
       exitWith(await handlers.benchReport(flags.bench, flags.submitted));
+    });
+
+  program
+    .command('embed-reference')
+    .description("train the reference model once and score the pool with it in shards, here or as a Slurm array job; training reads the shards from the reference cache")
+    .addOption(new Option('--preset <name>', 'settings that determine the reference (default: "default")').choices(PRESET_NAMES))
+    .option('--config <file>', 'JSON or YAML settings, as for train (preset < file < flags)')
+    .addOption(new Option('--task <name>', 'task').choices([...TASK_NAMES]))
+    .option('--seed <n>', 'run seed (the reference is trained with it)', integer('--seed'))
+    .option('--reference-steps <n>', 'reference model training steps', integer('--reference-steps'))
+    .addOption(new Option('--backend <name>', 'tensor backend').choices([...BACKEND_NAMES]))
+    .option('--shards <k>', 'tasks the pool is split into, each embedding whole chunks of 2,048 rows (default 1)', integer('--shards'))
+    .addOption(new Option('--engine <name>', 'where the tasks run: processes on this machine, or a Slurm array job (default "local")').choices([...ENGINES]))
+    .option('--jobs <n>', 'tasks at once (default: the core count here; Slurm\'s own limits there)', integer('--jobs'))
+    .option('--wait', 'slurm: wait until every task has ended, then print the summary')
+    .option('--partition <name>', 'slurm: partition of every task (sbatch --partition)')
+    .option('--account <name>', 'slurm: account charged (sbatch --account)')
+    .option('--time <limit>', 'slurm: time limit of each task, e.g. 01:00:00 (sbatch --time)')
+    .option('--gres <spec>', 'slurm: generic resources of each task, e.g. gpu:1 (sbatch --gres)')
+    .option('--cpus-per-task <n>', 'slurm: CPUs of each task (sbatch --cpus-per-task)', integer('--cpus-per-task'))
+    .action(async (flags: EmbedFlags) => {
+      exitWith(await handlers.embedReference(flags));
+    });
+
+  program
+    .command('embed-reference-task')
+    .description('run one task of an embedding in this process (what each engine\'s workers run)')
+    .requiredOption('--work <dir>', 'the work folder embed-reference wrote')
+    .option('--train', 'train the reference')
+    .option('--shard <k>', 'embed shard k (a Slurm array task id)', integer('--shard'))
+    .action(async (flags: { work: string; train?: boolean; shard?: number }) => {
+      if ((flags.train === true) === (flags.shard !== undefined)) throw new UserInputError('--shard', 'give one of --train or --shard.');
+      exitWith(await handlers.embedReferenceTask(flags.work, flags.train ? { train: true } : { shard: flags.shard! }));
     });
 
   program

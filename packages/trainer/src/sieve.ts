@@ -1,4 +1,4 @@
-/** The `sieve` command line: `train` (default), `energy`, `dashboard`. */
+/** The `sieve` command line: `train` (default), `bench`, `embed-reference`, `energy`, `dashboard`, and the workers' commands. */
 import { loadSelectorRegistry } from '@sieve/engine';
 import { probeAndSample, formatProbeReport } from '@sieve/energy';
 import { attachToRun, shouldUseDashboard } from '@sieve/dashboard';
@@ -8,6 +8,8 @@ import { runTrain } from './run-train';
 import { selectorHelpText } from './selector-help';
 import { reportBench, runBench } from './bench/run-bench';
 import { runBenchJob } from './bench/bench-job';
+import { runEmbedReference } from './embed/run-embed';
+import { runEmbedTask } from './embed/embed-task';
 
 const writeLine = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -34,6 +36,8 @@ async function main(): Promise<number> {
       },
       benchJob: (dir, which) => runBenchJob(dir, which, writeLine),
       benchReport: (dir, submittedAtMs) => reportBench(dir, writeLine, submittedAtMs),
+      embedReference: (flags) => runEmbedReference(flags, writeLine),
+      embedReferenceTask: (workDir, task) => runEmbedTask(workDir, task, writeLine),
       async energy(options) {
         const report = await probeAndSample(options.seconds, { sampleIntervalMs: options.sampleIntervalMs });
         process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatProbeReport(report)}\n`);

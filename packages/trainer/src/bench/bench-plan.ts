@@ -5,30 +5,18 @@ import { RUN_FILES, UserInputError, type RunConfig, type RunConfigInput } from '
 import { checkpointDir, type SelectorRegistry } from '@sieve/engine';
 import { resolveRunConfig } from '../run-config';
 import { BENCH_PRESET_NAMES } from '../presets';
+import type { EngineFlags } from '../slurm/engine-flags';
 import { benchLayout, referenceJobName, runName, type BenchLayout } from './bench-layout';
 
-/** Where the bench's jobs run: a pool of processes on this machine, or Slurm array jobs. */
-export const BENCH_ENGINES = ['local', 'slurm'] as const;
-export type BenchEngine = (typeof BENCH_ENGINES)[number];
-
-export interface BenchFlags {
+export interface BenchFlags extends EngineFlags {
   preset?: string;
   selectors?: string;
   seeds?: number;
-  jobs?: number;
   out?: string;
   task?: string;
   config?: string;
-  engine?: string;
   /** Show where every job stands (and its Slurm state) instead of running anything. */
   status?: boolean;
-  /** Slurm: wait for the report job to end, then print the comparison. */
-  wait?: boolean;
-  partition?: string;
-  account?: string;
-  time?: string;
-  gres?: string;
-  cpusPerTask?: number;
 }
 
 /** What `bench.json` holds: enough to carry on the same bench, and to refuse a different one. */

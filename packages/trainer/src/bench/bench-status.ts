@@ -5,7 +5,7 @@ import { RUN_FILES } from '@sieve/core';
 import { benchLayout } from './bench-layout';
 import { jobStateOnDisk, readManifest } from './bench-plan';
 import { lastStepOf } from './run-progress';
-import { jobIdsOf, latestSubmission } from './slurm-bench';
+import { jobIdsOf, latestSubmission } from '../slurm/submissions';
 import { queueOf, slurmAvailable, type QueueEntry } from '../slurm/slurm-client';
 
 /** A run whose events were written this recently counts as running (a local run writes one a second). */
@@ -26,11 +26,11 @@ function writtenWithin(path: string, ms: number): boolean {
 export async function printStatus(dir: string, write: (line: string) => void): Promise<void> {
   const layout = benchLayout(dir);
   const jobs = readManifest(dir);
-  const submission = latestSubmission(layout);
+  const submission = latestSubmission(layout.slurm);
   const queue = submission && (await slurmAvailable()) ? await queueOf(jobIdsOf(submission)) : [];
   const slurmStateOf = (index: number): QueueEntry | undefined => {
     if (!submission) return undefined;
-    const role = submission.indices.references.includes(index) ? 'references' : submission.indices.runs.includes(index) ? 'runs' : null;
+    const role = submission.indices.references?.includes(index) ? 'references' : submission.indices.runs?.includes(index) ? 'runs' : null;
     const jobId = role ? submission.jobs[role] : undefined;
     return queue.find((entry) => entry.jobId === jobId && entry.taskId === index);
   };

@@ -23,21 +23,19 @@ import {
 } from '@sieve/tools';
 import { readConfigFile } from '../run-config';
 import {
-  BENCH_ENGINES,
   benchJobs,
   jobStateOnDisk,
   readBenchSettings,
   readManifest,
   resolveBenchSettings,
   writePlan,
-  type BenchEngine,
   type BenchFlags,
   type BenchJob,
   type BenchSettings,
 } from './bench-plan';
 import { printStatus } from './bench-status';
 import { submitBench } from './slurm-bench';
-import { checkSlurmOptions, type SlurmOptions } from '../slurm/batch-script';
+import { engineOf, parallelOf, slurmOptionsOf } from '../slurm/engine-flags';
 import { benchLayout, type BenchLayout } from './bench-layout';
 import { runJobs, type JobProgress } from './scheduler';
 import { progressLine, stepsDoneOf, summariseProgress } from './progress';
@@ -71,9 +69,8 @@ export async function runBench(flags: BenchFlags, options: BenchOptions): Promis
     await printStatus(out, options.write);
     return 0;
   }
-  const parallel = flags.jobs ?? (engine === 'slurm' ? null : availableParallelism());
-  if (parallel !== null && (!Number.isInteger(parallel) || parallel < 1)) throw new UserInputError('--jobs', `must be a whole number above 0, got ${flags.jobs}.`);
-  const slurm = slurmFlagsOf(flags, engine);
+  const parallel = parallelOf(flags, engine, availableParallelism());
+  const slurm = slurmOptionsOf(flags, engine);
   const layout = benchLayout(out);
   const registry = await loadSelectorRegistry(pluginsOf(flags.config));
   const settings = resolveBenchSettings(flags, registry, out);
@@ -143,24 +140,6 @@ function missingLine(missing: readonly BenchJob[], layout: BenchLayout): string 
 
 function appendSession(dir: string, start: string, seconds: number): void {
   appendFileSync(join(dir, 'sessions.jsonl'), `${JSON.stringify({ start, seconds })}\n`);
-}
-
-/** The sbatch options, only with the Slurm engine. */
-function slurmFlagsOf(flags: BenchFlags, engine: BenchEngine): SlurmOptions {
-  const options: SlurmOptions = { partition: flags.partition, account: flags.account, time: flags.time, gres: flags.gres, cpusPerTask: flags.cpusPerTask };
-  const given = Object.entries(options).filter(([, value]) => value !== undefined);
-  if (engine === 'local' && given.length > 0) {
-    const flag = `--${given[0][0].replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
-    throw new UserInputError(flag, 'is a Slurm option; add --engine slurm, or leave it out to run on this machine.');
-  }
-  if (engine === 'local' && flags.wait) throw new UserInputError('--wait', 'is for --engine slurm; the local engine always waits for its runs.');
-  return checkSlurmOptions(options);
-}
-
-function engineOf(engine: string | undefined): BenchEngine {
-  const name = engine ?? 'local';
-  if (!(BENCH_ENGINES as readonly string[]).includes(name)) throw new UserInputError('--engine', `takes ${BENCH_ENGINES.join(' or ')}; got "${name}".`);
-  return name as BenchEngine;
 }
 
 /** Runs the jobs with a progress display and clean stopping on Ctrl-C (a second one ends them at once). */

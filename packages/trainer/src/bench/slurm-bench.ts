@@ -1,22 +1,14 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserInputError } from '@sieve/core';
 import { arraySpec } from '../slurm/array-spec';
 import { batchScript, shellWord, type SlurmOptions } from '../slurm/batch-script';
-import { ACTIVE_STATES, queueOf, slurmAvailable, waitForJobs } from '../slurm/slurm-client';
+import { slurmAvailable, waitForJobs } from '../slurm/slurm-client';
 import { SubmissionRefused, submitChain, type ChainedScript } from '../slurm/submit-chain';
+import { jobIdsOf, recordSubmission, refuseWhileActive, type SlurmSubmission } from '../slurm/submissions';
 import { jobStateOnDisk, type BenchJob } from './bench-plan';
 import type { BenchLayout } from './bench-layout';
 import { MAIN_SCRIPT, REPOSITORY_ROOT } from './scheduler';
-
-/** One submission of a bench to Slurm, as `slurm/submissions.jsonl` records it. */
-export interface SlurmSubmission {
-  submittedAt: string;
-  /** Slurm job ids by role; a role with nothing to do was not submitted. */
-  jobs: { references?: string; runs?: string; report: string };
-  /** The manifest indices each array job ran. */
-  indices: { references: number[]; runs: number[] };
-}
 
 export interface SubmitRequest {
   layout: BenchLayout;
@@ -40,17 +32,7 @@ export async function submitBench(request: SubmitRequest, write: (line: string) 
   if (!(await slurmAvailable())) {
     throw new UserInputError('--engine', 'slurm needs Slurm\'s client commands (sbatch, squeue) on PATH; run on a cluster\'s login node, or use --engine local.');
   }
-  const previous = latestSubmission(layout);
-  if (previous) {
-    const active = (await queueOf(jobIdsOf(previous))).filter((entry) => ACTIVE_STATES.has(entry.state));
-    if (active.length > 0) {
-      throw new UserInputError(
-        '--engine',
-        `this bench's Slurm jobs ${jobIdsOf(previous).join(', ')} are still queued or running (${active.length} tasks); ` +
-          `follow them with --status, or cancel them (scancel ${jobIdsOf(previous).join(' ')}) before submitting again.`,
-      );
-    }
-  }
+  await refuseWhileActive(layout.slurm, '--engine', `follow them with ${request.rerun} --status`);
   const unfinished = (kind: BenchJob['kind']) => jobs.flatMap((job, index) => (job.kind === kind && jobStateOnDisk(job) !== 'finished' ? [index] : []));
   const indices = { references: unfinished('reference'), runs: unfinished('run') };
   if (indices.references.length + indices.runs.length === 0 && existsSync(layout.results)) {
@@ -66,13 +48,13 @@ export async function submitBench(request: SubmitRequest, write: (line: string) 
   scripts.push({ role: 'report', text: reportScript(request, submittedAt) });
   let ids: SlurmSubmission['jobs'];
   try {
-    ids = (await submitChain(layout.slurm, scripts, 'The Slurm jobs of this bench, as `nx run trainer:bench --engine slurm` wrote them')) as SlurmSubmission['jobs'];
+    ids = await submitChain(layout.slurm, scripts, 'The Slurm jobs of this bench, as `nx run trainer:bench --engine slurm` wrote them');
   } catch (error) {
     if (!(error instanceof SubmissionRefused)) throw error;
     throw new UserInputError('--engine', `sbatch refused the bench's jobs (${error.message}); the scripts are in ${layout.slurm}, fix the --partition, --account, --time or --gres given and run again.`);
   }
   const submission: SlurmSubmission = { submittedAt: submittedAt.toISOString(), jobs: ids, indices };
-  appendFileSync(submissionsFile(layout), `${JSON.stringify(submission)}\n`);
+  recordSubmission(layout.slurm, submission);
   write(
     `submitted to Slurm: ${describeSubmission(submission)}; scripts in ${layout.slurm}. ` +
       `Follow with: ${request.rerun} --status`,
@@ -127,28 +109,6 @@ function reportScript(request: SubmitRequest, submittedAt: Date): string {
 /** The jobs run from the repository root, where tsx and the workspace packages resolve. */
 function workerEnvironment(): string[] {
   return [`cd ${shellWord(REPOSITORY_ROOT)}`, 'export NODE_ENV=production FORCE_COLOR=0'];
-}
-
-export function submissionsFile(layout: BenchLayout): string {
-  return join(layout.slurm, 'submissions.jsonl');
-}
-
-/** The bench's last Slurm submission, or null when it never went to Slurm. */
-export function latestSubmission(layout: BenchLayout): SlurmSubmission | null {
-  const path = submissionsFile(layout);
-  if (!existsSync(path)) return null;
-  const lines = readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '');
-  try {
-    return lines.length > 0 ? (JSON.parse(lines[lines.length - 1]) as SlurmSubmission) : null;
-  } catch {
-    return null; // a torn last line: as if never submitted
-  }
-}
-
-export function jobIdsOf(submission: SlurmSubmission): string[] {
-  return [submission.jobs.references, submission.jobs.runs, submission.jobs.report].filter((id): id is string => id !== undefined);
 }
 
 function describeSubmission(submission: SlurmSubmission): string {
