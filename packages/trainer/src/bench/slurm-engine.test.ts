@@ -169,3 +169,58 @@ describe('nx run trainer:bench --engine slurm', () => {
     expect(readFileSync(join(out, 'slurm', 'runs.sbatch'), 'utf8')).toContain('#SBATCH --gres=gpu:1');
   }, 5 * MINUTES);
 });
+
+describe('nx run trainer:embed-reference --engine slurm', () => {
+  it('embeds the pool in shards as an array job, byte for byte what one process writes, and training reads them', async (context) => {
+    const { env } = needSlurm(context);
+    const settings = join(root, 'embed.json');
+    writeFileSync(settings, JSON.stringify({ data: { cacheDir: join(root, 'embed-cache') }, reference: { batchSize: 32 } }));
+    const common = ['--preset', 'smoke', '--config', settings, '--reference-steps', '5', '--seed', '3'];
+    const sharded = await nxEmbed([...common, '--shards', '3', '--engine', 'slurm', '--wait', '--jobs', '2', '--time', '00:10:00', '--cpus-per-task', '1'], env);
+    expect(sharded.exitCode, sharded.all).toBe(0);
+    expect(sharded.all).toMatch(/submitted to Slurm: train job \d+, shards job \d+ \(3 shard tasks\)/);
+    expect(sharded.all).toMatch(/embedding: \d+ rows in [\d.]+ s of task time/);
+    const entry = cacheEntry(join(root, 'embed-cache'));
+    expect(readFileSync(join(entry, 'jobs', '3-shards', 'slurm', 'shards.sbatch'), 'utf8')).toContain('#SBATCH --array=0-2%2');
+
+    // The same reference (trained once, cached), embedded by one local process.
+    const single = await nxEmbed([...common, '--shards', '1'], env);
+    expect(single.exitCode, single.all).toBe(0);
+    expect(single.all).toMatch(/1 of 2 tasks to run here/);
+    for (const file of ['image-embeddings.bin', 'text-embeddings.bin']) {
+      const joined = Buffer.concat([0, 1, 2].map((shard) => readFileSync(join(entry, 'embeddings', '3', String(shard), file))));
+      const whole = readFileSync(join(entry, 'embeddings', '1', '0', file));
+      expect(joined.byteLength).toBe(whole.byteLength);
+      expect(joined.equals(whole)).toBe(true);
+    }
+
+    // Run again: every task is in the cache, nothing is submitted.
+    const again = await nxEmbed([...common, '--shards', '3', '--engine', 'slurm'], env);
+    expect(again.exitCode, again.all).toBe(0);
+    expect(again.all).toMatch(/all in the cache already/);
+    expect(again.all).not.toMatch(/submitted to Slurm/);
+
+    // Training with the same settings reads the shards (the set of 1 is removed first: the fewest shards are read first).
+    rmSync(join(entry, 'embeddings', '1'), { recursive: true });
+    const run = await execa('npx', ['nx', 'run', 'trainer:train', ...common, '--selector', 'easy-reference', '--steps', '2', '--eval-every', '2', '--no-energy', '--no-dashboard', '--out', join(root, 'embed-run')], {
+      cwd: repoRoot,
+      env: nxEnv,
+      reject: false,
+      timeout: 5 * MINUTES,
+      all: true,
+    });
+    expect(run.exitCode, run.all).toBe(0);
+    expect(run.all).toMatch(/reference model \w+ reused from .* \(pool scores from 3 shards\)/);
+  }, 10 * MINUTES);
+});
+
+function nxEmbed(args: string[], env: Record<string, string>) {
+  return execa('npx', ['nx', 'run', 'trainer:embed-reference', ...args], { cwd: repoRoot, env: { ...nxEnv, ...env }, reject: false, timeout: 10 * MINUTES, all: true });
+}
+
+/** The one reference cache entry under a data cache folder. */
+function cacheEntry(cacheDir: string): string {
+  const entries = readdirSync(join(cacheDir, 'reference'));
+  expect(entries).toHaveLength(1);
+  return join(cacheDir, 'reference', entries[0]);
+}
