@@ -40,7 +40,9 @@ if ('reason' in started) {
   process.exit(1);
 }
 const cluster = started;
-const env = { ...process.env, ...cluster.env, FORCE_COLOR: '0' };
+// Slurm's client commands, here and in the engines' own calls, talk to this cluster.
+Object.assign(process.env, cluster.env);
+const env = { ...process.env, FORCE_COLOR: '0' };
 const log = (line: string) => {
   if (!flags.json) console.log(line);
 };
@@ -52,7 +54,7 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
 }
 
 async function sbatch(args: string[]): Promise<string> {
-  const result = await execa('sbatch', ['--parsable', '--output=/dev/null', ...args], { env });
+  const result = await execa('sbatch', ['--parsable', '--output=/dev/null', ...args]);
   return result.stdout.trim().split(';')[0];
 }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { UserInputError } from '@sieve/core';
 import { arraySpec } from '../slurm/array-spec';
 import { batchScript, shellWord, type SlurmOptions } from '../slurm/batch-script';
-import { slurmAvailable, waitForJobs } from '../slurm/slurm-client';
+import { maxArraySize, slurmAvailable, waitForJobs } from '../slurm/slurm-client';
 import { SubmissionRefused, submitChain, type ChainedScript } from '../slurm/submit-chain';
 import { jobIdsOf, recordSubmission, refuseWhileActive, type SlurmSubmission } from '../slurm/submissions';
 import { jobStateOnDisk, type BenchJob } from './bench-plan';
@@ -40,6 +40,15 @@ export async function submitBench(request: SubmitRequest, write: (line: string) 
     return 0;
   }
 
+  const limit = await maxArraySize();
+  const highest = Math.max(...indices.references, ...indices.runs);
+  if (highest >= limit) {
+    throw new UserInputError(
+      '--engine',
+      `the bench has ${jobs.length} jobs and Slurm's array task ids stop at ${limit - 1} (MaxArraySize ${limit}); ` +
+        'split the sweep into several benches (fewer --selectors or --seeds each), or raise MaxArraySize in slurm.conf.',
+    );
+  }
   mkdirSync(join(layout.dir, 'logs'), { recursive: true });
   const submittedAt = new Date();
   const scripts: ChainedScript[] = [];

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vit
 import { execa } from 'execa';
 import { fileSnapshot, removeTempDirs, tempDir } from '@sieve/core/testing';
 import { startLocalCluster, type LocalCluster } from '../slurm/local-cluster';
+import { buildProgram } from '../cli';
 
 const repoRoot = resolve(import.meta.dirname, '../../../..');
 const nxEnv = { CI: 'true', NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0' };
@@ -24,7 +25,8 @@ beforeAll(async () => {
   root = tempDir('sieve-slurm-');
   config = join(root, 'shared.json');
   writeFileSync(config, JSON.stringify({ data: { cacheDir: join(root, 'cache') } }));
-  const started = await startLocalCluster(join(root, 'cluster'));
+  // Task ids 0 to 2 only: the sweeps below fit, and one shard more shows the limit.
+  const started = await startLocalCluster(join(root, 'cluster'), { maxArraySize: 3 });
   if ('reason' in started) {
     reason = started.reason;
     if (process.env.SIEVE_REQUIRE_SLURM === '1') throw new Error(`SIEVE_REQUIRE_SLURM is set, but ${reason}`);
@@ -44,7 +46,12 @@ function needSlurm(context: TestContext): LocalCluster {
   return cluster!;
 }
 
+/** Every long flag given to Nx by this file's tests, by command, to check none of `--help`'s is left out. */
+const flagsGiven = { bench: new Set<string>(), 'embed-reference': new Set<string>() };
+const remember = (command: keyof typeof flagsGiven, args: string[]) => args.filter((arg) => arg.startsWith('--')).forEach((arg) => flagsGiven[command].add(arg));
+
 function nxBench(args: string[], env: Record<string, string>) {
+  remember('bench', args);
   return execa('npx', ['nx', 'run', 'trainer:bench', ...args], { cwd: repoRoot, env: { ...nxEnv, ...env }, reject: false, timeout: 10 * MINUTES, all: true });
 }
 
@@ -163,7 +170,7 @@ describe('nx run trainer:bench --engine slurm', () => {
     const { env } = needSlurm(context);
     const out = join(root, 'refused');
     // This cluster has no GPUs configured, so Slurm refuses the request.
-    const result = await nxBench([...smoke(out), '--engine', 'slurm', '--gres', 'gpu:1'], env);
+    const result = await nxBench([...smoke(out), '--task', 'fashion-captions', '--engine', 'slurm', '--gres', 'gpu:1'], env);
     expect(result.exitCode).not.toBe(0);
     expect(result.all).toMatch(/error: --engine: sbatch refused the bench's jobs \(.*\); the scripts are in .*slurm, fix the --partition, --account, --time or --gres/);
     expect(readFileSync(join(out, 'slurm', 'runs.sbatch'), 'utf8')).toContain('#SBATCH --gres=gpu:1');
@@ -175,8 +182,17 @@ describe('nx run trainer:embed-reference --engine slurm', () => {
     const { env } = needSlurm(context);
     const settings = join(root, 'embed.json');
     writeFileSync(settings, JSON.stringify({ data: { cacheDir: join(root, 'embed-cache') }, reference: { batchSize: 32 } }));
-    const common = ['--preset', 'smoke', '--config', settings, '--reference-steps', '5', '--seed', '3'];
-    const sharded = await nxEmbed([...common, '--shards', '3', '--engine', 'slurm', '--wait', '--jobs', '2', '--time', '00:10:00', '--cpus-per-task', '1'], env);
+    const common = ['--preset', 'smoke', '--config', settings, '--task', 'fashion-captions', '--reference-steps', '5', '--seed', '3', '--backend', 'wasm'];
+    const refused = await nxEmbed([...common, '--shards', '3', '--engine', 'slurm', '--gres', 'gpu:1'], env);
+    expect(refused.exitCode).not.toBe(0);
+    expect(refused.all).toMatch(/error: --engine: sbatch refused the jobs \(.*\); the scripts are in .*slurm, fix the --partition/);
+    const tooMany = await nxEmbed([...common, '--shards', '4', '--engine', 'slurm'], env);
+    expect(tooMany.exitCode).not.toBe(0);
+    expect(tooMany.all).toMatch(/error: --shards: Slurm's array task ids stop at 2 \(MaxArraySize 3\); give at most 3 shards/);
+    const sharded = await nxEmbed(
+      [...common, '--shards', '3', '--engine', 'slurm', '--wait', '--jobs', '2', '--partition', 'debug', '--account', 'sieve', '--time', '00:10:00', '--cpus-per-task', '1'],
+      env,
+    );
     expect(sharded.exitCode, sharded.all).toBe(0);
     expect(sharded.all).toMatch(/submitted to Slurm: train job \d+, shards job \d+ \(3 shard tasks\)/);
     expect(sharded.all).toMatch(/embedding: \d+ rows in [\d.]+ s of task time/);
@@ -214,7 +230,22 @@ describe('nx run trainer:embed-reference --engine slurm', () => {
   }, 10 * MINUTES);
 });
 
+describe('the scale-out commands through Nx', () => {
+  it('no flag that --help shows for bench or embed-reference is left out of the tests above', (context) => {
+    needSlurm(context);
+    const noHandlers = {} as Parameters<typeof buildProgram>[0];
+    const program = buildProgram({ ...noHandlers, selectorHelp: '' });
+    for (const name of ['bench', 'embed-reference'] as const) {
+      const command = program.commands.find((c) => c.name() === name)!;
+      const documented = command.options.filter((option) => !option.hidden).map((option) => option.long!);
+      expect(documented.length).toBeGreaterThan(10);
+      expect(documented.filter((flag) => !flagsGiven[name].has(flag))).toEqual([]);
+    }
+  });
+});
+
 function nxEmbed(args: string[], env: Record<string, string>) {
+  remember('embed-reference', args);
   return execa('npx', ['nx', 'run', 'trainer:embed-reference', ...args], { cwd: repoRoot, env: { ...nxEnv, ...env }, reject: false, timeout: 10 * MINUTES, all: true });
 }
 

@@ -10,7 +10,7 @@ import { runJobs, MAIN_SCRIPT, REPOSITORY_ROOT } from '../bench/scheduler';
 import { arraySpec } from '../slurm/array-spec';
 import { batchScript, shellWord, type SlurmOptions } from '../slurm/batch-script';
 import { engineOf, parallelOf, slurmOptionsOf, type EngineFlags } from '../slurm/engine-flags';
-import { slurmAvailable, waitForJobs } from '../slurm/slurm-client';
+import { maxArraySize, slurmAvailable, waitForJobs } from '../slurm/slurm-client';
 import { SubmissionRefused, submitChain, type ChainedScript } from '../slurm/submit-chain';
 import { recordSubmission, refuseWhileActive } from '../slurm/submissions';
 import { embedJobState, embedJobs, embedWorkDir, writeEmbedPlan, type EmbedJob, type EmbedPlan } from './embed-plan';
@@ -111,6 +111,10 @@ async function submitEmbedding(request: EmbedSubmission, write: (line: string) =
   const logs = shellWord(join(workDir, 'logs'));
   const scripts: ChainedScript[] = [];
   const shards = request.jobs.flatMap((job) => (job.kind === 'shard' ? [job.shard!] : []));
+  const limit = await maxArraySize();
+  if (shards.length > 0 && Math.max(...shards) >= limit) {
+    throw new UserInputError('--shards', `Slurm's array task ids stop at ${limit - 1} (MaxArraySize ${limit}); give at most ${limit} shards, or raise MaxArraySize in slurm.conf.`);
+  }
   if (request.jobs.some((job) => job.kind === 'train')) {
     scripts.push({
       role: 'train',

@@ -23,9 +23,10 @@ type Daemon = 'munged' | 'slurmctld' | 'slurmd';
  *
  * The settings are the smallest that work without systemd: no accounting daemon, processes
  * tracked by their parent ids, no task binding, and a scheduler that starts array waves at once
- * instead of every few seconds.
+ * instead of every few seconds. `maxArraySize` lowers Slurm's limit on array task ids (1001 by
+ * default), to see what a sweep beyond it does.
  */
-export async function startLocalCluster(dir: string): Promise<LocalCluster | { reason: string }> {
+export async function startLocalCluster(dir: string, settings: { maxArraySize?: number } = {}): Promise<LocalCluster | { reason: string }> {
   if (process.getuid?.() !== 0) return { reason: 'a private Slurm cluster needs root (slurmd starts jobs as their users)' };
   const missing = [];
   for (const command of ['munged', 'slurmctld', 'slurmd', 'sbatch']) {
@@ -71,6 +72,7 @@ export async function startLocalCluster(dir: string): Promise<LocalCluster | { r
       'SelectTypeParameters=CR_Core',
       'SchedulerParameters=batch_sched_delay=0,sched_min_interval=0',
       'ReturnToService=2',
+      ...(settings.maxArraySize ? [`MaxArraySize=${settings.maxArraySize}`] : []),
       `NodeName=${node} CPUs=${availableParallelism()} State=UNKNOWN`,
       'PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP',
       '',

@@ -53,3 +53,13 @@ export async function waitForJobs(jobIds: readonly string[], write: (line: strin
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
+
+/** Slurm's default `MaxArraySize`: array task ids run from 0 to 1000. */
+export const DEFAULT_MAX_ARRAY_SIZE = 1001;
+
+/** The cluster's `MaxArraySize` (array task ids must stay below it), from `scontrol show config`. */
+export async function maxArraySize(): Promise<number> {
+  const result = await execa('scontrol', ['show', 'config'], { reject: false });
+  const match = /^MaxArraySize\s*=\s*(\d+)/m.exec(result.stdout);
+  return match ? Number(match[1]) : DEFAULT_MAX_ARRAY_SIZE;
+}

@@ -15,7 +15,8 @@ export class SubmissionRefused extends Error {}
 /**
  * Writes `scripts` and a `submit.sh` that submits them in order, each after all before it have
  * ended (`afterany`: a job checks for itself that what it needs finished), into `folder`; runs
- * `submit.sh` and returns the Slurm job id of each role. The folder keeps what was submitted, so
+ * `submit.sh` and returns the Slurm job id of each role; when sbatch refuses one, those submitted before
+ * it are cancelled. The folder keeps what was submitted, so
  * that it can be read and run again by hand.
  */
 export async function submitChain(folder: string, scripts: readonly ChainedScript[], origin: string): Promise<Record<string, string>> {
@@ -48,6 +49,8 @@ export async function submitChain(folder: string, scripts: readonly ChainedScrip
     if (role && id && /^\d+$/.test(id)) ids[role] = id;
   }
   if (result.exitCode !== 0 || scripts.some(({ role }) => !ids[role])) {
+    // A chain refused halfway: what was submitted before the refusal is cancelled, not left to run alone.
+    if (Object.keys(ids).length > 0) await execa('scancel', Object.values(ids), { reject: false });
     throw new SubmissionRefused((result.all ?? '').trim().split('\n').at(-1) ?? `exit ${result.exitCode}`);
   }
   return ids;
