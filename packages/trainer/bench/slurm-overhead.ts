@@ -98,7 +98,7 @@ try {
   const embedLocal = await embed('local');
   const embedSlurm = await embed('slurm');
   log(
-    `embed-reference (default preset, 4 shards of ${embedLocal.rows} rows), command to summary: local ${embedLocal.seconds.toFixed(1)} s, slurm ${embedSlurm.seconds.toFixed(1)} s; ` +
+    `embed-reference (default preset, 4 shards, ${embedLocal.rows} rows), command to summary: local ${embedLocal.seconds.toFixed(1)} s, slurm ${embedSlurm.seconds.toFixed(1)} s; ` +
       `embedding ${embedLocal.microsecondsPerRow} and ${embedSlurm.microsecondsPerRow} µs per row`,
   );
 
