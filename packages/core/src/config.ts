@@ -5,7 +5,7 @@ import { z } from 'zod';
  * validated here. Field names are the config file's; the CLI maps flags onto them.
  */
 export const TASK_NAMES = ['fashion-captions', 'fashion-noisy-labels', 'idx'] as const;
-export const BACKEND_NAMES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_NAMES = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export const IMAGE_TOWERS = ['mlp', 'flexivit'] as const;
 
 const fraction = z.number().min(0).max(1);

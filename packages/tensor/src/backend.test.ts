@@ -11,9 +11,10 @@ describe('initBackend', () => {
     expect(info.name).toBe('wasm');
     expect(info.requested).toBe('auto');
     expect(info.onGpu).toBe(false);
-    expect(info.skipped.map((s) => s.name)).toEqual(['tensorflow-gpu', 'tensorflow']);
+    expect(info.skipped.map((s) => s.name)).toEqual(['tensorflow-gpu', 'webgpu', 'tensorflow']);
     expect(info.skipped[0].reason).toMatch(/@tensorflow\/tfjs-node-gpu is not installed/);
-    expect(info.skipped[1].reason).toMatch(/@tensorflow\/tfjs-node is not installed/);
+    expect(info.skipped[1].reason).toMatch(/webgpu is not installed \(optional: `npm install webgpu @tensorflow\/tfjs-backend-webgpu`\)/);
+    expect(info.skipped[2].reason).toMatch(/@tensorflow\/tfjs-node is not installed/);
     expect(tf.getBackend()).toBe('wasm');
     // The backend computes: (1 2; 3 4)(1; 1) = (3; 7).
     const product = tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor2d([1, 1], [2, 1]));
@@ -32,13 +33,20 @@ describe('initBackend', () => {
     const userError = error as UserInputError;
     expect(userError.field).toBe('--backend');
     expect(userError.problem).toMatch(/@tensorflow\/tfjs-node is not installed/);
-    expect(userError.problem).toMatch(/auto, tensorflow-gpu, tensorflow, wasm, cpu/);
+    expect(userError.problem).toMatch(/auto, tensorflow-gpu, webgpu, tensorflow, wasm, cpu/);
     // The failed attempt left the working backend in place.
     expect(tf.getBackend()).toBe('wasm');
   });
 
+  it('refuses a forced webgpu that is not installed, naming both packages, and keeps the working backend', async () => {
+    const error = await initBackend('webgpu').catch((e: unknown) => e);
+    expect(isUserInputError(error)).toBe(true);
+    expect((error as UserInputError).problem).toMatch(/"webgpu" cannot be used: webgpu is not installed \(optional: `npm install webgpu @tensorflow\/tfjs-backend-webgpu`\)/);
+    expect(tf.getBackend()).toBe('wasm');
+  });
+
   it('rejects a name that is not a backend', async () => {
-    const error = await initBackend('webgpu' as never).catch((e: unknown) => e);
+    const error = await initBackend('metal' as never).catch((e: unknown) => e);
     expect(isUserInputError(error)).toBe(true);
   });
 

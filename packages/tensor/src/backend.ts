@@ -5,8 +5,9 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { BACKEND_NAMES, UserInputError } from '@sieve/core';
-import { assessGpuBackend } from './gpu-check';
+import { assessGpuBackend, MIN_GPU_GFLOPS } from './gpu-check';
 import { measureMatmulGflops } from './matmul-speed';
+import { describeAdapter, probeWebGpu, type DawnModule } from './webgpu';
 
 /** A value of `--backend`. */
 export type BackendRequest = (typeof BACKEND_NAMES)[number];
@@ -24,20 +25,26 @@ export interface BackendInfo {
   warnings: string[];
   /** True when computing on a GPU, false when on a CPU, null when it could not be told. */
   onGpu: boolean | null;
+  /** The device computing, as far as the backend tells it (webgpu: the adapter's vendor, architecture, device). */
+  device?: string;
 }
 
 /** Best first: the order `auto` tries. */
-const AUTO_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+const AUTO_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
 
 const NODE_PACKAGES: Partial<Record<BackendName, string>> = {
   'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
   tensorflow: '@tensorflow/tfjs-node',
 };
 
+/** WebGPU in Node: Dawn's binding, then the tfjs backend on top of it (which registers only once `navigator.gpu` is there). */
+const WEBGPU_PACKAGES = { dawn: 'webgpu', backend: '@tensorflow/tfjs-backend-webgpu' } as const;
+
 /** The name tfjs registers each backend under. */
 const TFJS_NAMES: Record<BackendName, string> = {
   'tensorflow-gpu': 'tensorflow',
   tensorflow: 'tensorflow',
+  webgpu: 'webgpu',
   wasm: 'wasm',
   cpu: 'cpu',
 };
@@ -62,7 +69,7 @@ async function initAuto(): Promise<BackendInfo> {
   const skipped: BackendInfo['skipped'] = [];
   for (const name of AUTO_ORDER) {
     const attempt = await tryBackend(name);
-    if (attempt.ok) return { name, requested: 'auto', skipped, warnings: attempt.warnings, onGpu: attempt.onGpu };
+    if (attempt.ok) return { name, requested: 'auto', skipped, warnings: attempt.warnings, onGpu: attempt.onGpu, ...(attempt.device ? { device: attempt.device } : {}) };
     skipped.push({ name, reason: attempt.reason });
   }
   const reasons = skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
@@ -77,15 +84,27 @@ async function initForced(name: BackendName): Promise<BackendInfo> {
       `"${name}" cannot be used: ${attempt.reason}. Valid backends: ${validNames()} ("auto" picks the best one that loads).`,
     );
   }
-  return { name, requested: name, skipped: [], warnings: attempt.warnings, onGpu: attempt.onGpu };
+  return { name, requested: name, skipped: [], warnings: attempt.warnings, onGpu: attempt.onGpu, ...(attempt.device ? { device: attempt.device } : {}) };
 }
 
-type Attempt = { ok: true; warnings: string[]; onGpu: boolean | null } | { ok: false; reason: string };
+type Attempt = { ok: true; warnings: string[]; onGpu: boolean | null; device?: string } | { ok: false; reason: string };
 
 async function tryBackend(name: BackendName): Promise<Attempt> {
   const packageName = NODE_PACKAGES[name];
   if (packageName) {
     const loaded = await importOptional(packageName);
+    if (!loaded.ok) return loaded;
+  }
+  let device: string | undefined;
+  if (name === 'webgpu') {
+    const probe = await probeWebGpu(async () => {
+      const loaded = await importOptional(WEBGPU_PACKAGES.dawn);
+      if (!loaded.ok) throw new Error(loaded.reason.replace('`npm install webgpu`', '`npm install webgpu @tensorflow/tfjs-backend-webgpu`'));
+      return loaded.module as DawnModule;
+    });
+    if (!probe.ok) return probe;
+    device = describeAdapter(probe.adapter);
+    const loaded = await importOptional(WEBGPU_PACKAGES.backend);
     if (!loaded.ok) return loaded;
   }
   if (name === 'wasm') {
@@ -107,6 +126,7 @@ async function tryBackend(name: BackendName): Promise<Attempt> {
     return { ok: false, reason: 'it failed to start (tfjs could not initialise it)' };
   }
   if (name === 'tensorflow-gpu') return { ok: true, ...verifyGpu() };
+  if (name === 'webgpu') return verifyWebGpu(device!);
   return { ok: true, warnings: [], onGpu: false };
 }
 
@@ -116,12 +136,41 @@ function verifyGpu(): { warnings: string[]; onGpu: boolean } {
   return assessGpuBackend(backend.isUsingGpuDevice === true, measureMatmulGflops(1024, 3));
 }
 
-async function importOptional(packageName: string): Promise<{ ok: true } | { ok: false; reason: string }> {
+/**
+ * The adapter was found and the backend started; it must also compute the right answer, at a
+ * GPU's speed. A wrong answer is a failure (auto moves on, loudly); a slow one a warning.
+ */
+async function verifyWebGpu(device: string): Promise<Attempt> {
+  const product = () => tf.tidy(() => tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor2d([1, 1], [2, 1])));
+  const wrong = (values: ArrayLike<number>) => (values[0] !== 3 || values[1] !== 7 ? `(${Array.from(values).join('; ')}), not (3; 7)` : null);
+  try {
+    const computed = product();
+    const values = await computed.data();
+    computed.dispose();
+    if (wrong(values)) return { ok: false, reason: `on ${device} it computed (1 2; 3 4)(1; 1) = ${wrong(values)}` };
+  } catch (error) {
+    return { ok: false, reason: `on ${device} it failed its first product: ${messageOf(error)}` };
+  }
+  // The engine reads results synchronously; tfjs's webgpu backend does that through a canvas, which Node lacks.
+  try {
+    const computed = product();
+    const values = computed.dataSync();
+    computed.dispose();
+    if (wrong(values)) return { ok: false, reason: `on ${device} a synchronous read gave ${wrong(values)}` };
+  } catch (error) {
+    return { ok: false, reason: `on ${device} it cannot read a result synchronously, which training does every step (${messageOf(error)})` };
+  }
+  const gflops = measureMatmulGflops(1024, 3);
+  const warnings =
+    gflops >= MIN_GPU_GFLOPS ? [] : [`WARNING: webgpu on ${device} ran a 1024x1024 matmul at ${gflops.toFixed(1)} GFLOP/s, a CPU's speed; --backend wasm may be as fast.`];
+  return { ok: true, warnings, onGpu: gflops >= MIN_GPU_GFLOPS, device };
+}
+
+async function importOptional(packageName: string): Promise<{ ok: true; module: unknown } | { ok: false; reason: string }> {
   try {
     // A variable specifier keeps TypeScript and bundlers from resolving a package that is optional.
     const specifier: string = packageName;
-    await import(specifier);
-    return { ok: true };
+    return { ok: true, module: await import(specifier) };
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {

@@ -45,7 +45,7 @@ export async function runTrain(config: RunConfig, options: TrainOptions): Promis
   });
   if (!options.resume) checkOutDir(config.out, options.overwrite);
   const backend = await initBackend(config.backend);
-  write(`backend ${backend.name}${backend.onGpu ? ' (GPU)' : ''}`);
+  write(`backend ${backend.name}${backend.onGpu ? ' (GPU)' : ''}${backend.device ? ` on ${backend.device}` : ''}`);
   for (const skipped of backend.skipped) write(`  skipped ${skipped.name}: ${skipped.reason}`);
   for (const warning of backend.warnings) write(`warning: ${warning}`);
   const loaded = await loadDataset(config);
