@@ -98,8 +98,8 @@ async function tryBackend(name: BackendName): Promise<Attempt> {
   let device: string | undefined;
   if (name === 'webgpu') {
     const probe = await probeWebGpu(async () => {
-      const loaded = await importOptional(WEBGPU_PACKAGES.dawn);
-      if (!loaded.ok) throw new Error(loaded.reason.replace('`npm install webgpu`', '`npm install webgpu @tensorflow/tfjs-backend-webgpu`'));
+      const loaded = await importOptional(WEBGPU_PACKAGES.dawn, `${WEBGPU_PACKAGES.dawn} ${WEBGPU_PACKAGES.backend}`);
+      if (!loaded.ok) throw new Error(loaded.reason);
       return loaded.module as DawnModule;
     });
     if (!probe.ok) return probe;
@@ -166,7 +166,8 @@ async function verifyWebGpu(device: string): Promise<Attempt> {
   return { ok: true, warnings, onGpu: gflops >= MIN_GPU_GFLOPS, device };
 }
 
-async function importOptional(packageName: string): Promise<{ ok: true; module: unknown } | { ok: false; reason: string }> {
+/** Imports an optional package; `install` is what `npm install` needs for it to work (the package, by default). */
+async function importOptional(packageName: string, install = packageName): Promise<{ ok: true; module: unknown } | { ok: false; reason: string }> {
   try {
     // A variable specifier keeps TypeScript and bundlers from resolving a package that is optional.
     const specifier: string = packageName;
@@ -174,7 +175,7 @@ async function importOptional(packageName: string): Promise<{ ok: true; module: 
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
-      return { ok: false, reason: `${packageName} is not installed (optional: \`npm install ${packageName}\`)` };
+      return { ok: false, reason: `${packageName} is not installed (optional: \`npm install ${install}\`)` };
     }
     return { ok: false, reason: `${packageName} is installed but failed to load: ${messageOf(error)}` };
   }

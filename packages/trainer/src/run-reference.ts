@@ -2,31 +2,18 @@ import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import writeFileAtomic from 'write-file-atomic';
-import { RunEvents, type RunConfig } from '@sieve/core';
-import { initBackend } from '@sieve/tensor';
-import { loadDataset } from '@sieve/data';
-import { PhaseLedger, modelSpecOf, prepareReference, referenceCacheDir, referenceCacheKey } from '@sieve/engine';
-import { createEnergyMeter } from '@sieve/energy';
+import type { RunConfig } from '@sieve/core';
+import { prepareReference, referenceCacheDir } from '@sieve/engine';
 import type { ReferenceRecord } from '@sieve/tools';
+import { withReferenceSession } from './reference-session';
 
 /**
  * Trains the reference model of `config` from scratch (a cached copy is deleted first, so that its
  * cost is measured, not read) into its cache folder, and writes what it cost to `recordPath`.
  */
 export async function runReference(config: RunConfig, recordPath: string, write: (line: string) => void): Promise<ReferenceRecord> {
-  const backend = await initBackend(config.backend);
-  const { dataset } = await loadDataset(config);
-  const spec = modelSpecOf(config, dataset);
-  const cacheKey = referenceCacheKey(config, spec, dataset);
-  await rm(referenceCacheDir(config, cacheKey), { recursive: true, force: true });
-  const meter = config.energy.enabled ? createEnergyMeter({ sampleIntervalMs: config.energy.sampleIntervalMs, wattsPerCore: config.energy.wattsPerCore }) : null;
-  await meter?.start();
-  const events = new RunEvents();
-  events.subscribe((event) => {
-    if (event.type === 'log') write(event.message);
-  });
-  const ledger = new PhaseLedger(meter);
-  try {
+  return withReferenceSession(config, write, async ({ backend, dataset, spec, cacheKey, meter, ledger, events }) => {
+    await rm(referenceCacheDir(config, cacheKey), { recursive: true, force: true });
     const result = await prepareReference(config, spec, dataset, ledger, events);
     const sources = meter?.sources().filter((source) => source.available) ?? [];
     const record: ReferenceRecord = {
@@ -44,7 +31,5 @@ export async function runReference(config: RunConfig, recordPath: string, write:
     mkdirSync(dirname(recordPath), { recursive: true });
     await writeFileAtomic(recordPath, `${JSON.stringify(record, null, 2)}\n`);
     return record;
-  } finally {
-    await meter?.stop();
-  }
+  });
 }

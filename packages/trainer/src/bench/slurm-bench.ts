@@ -3,12 +3,11 @@ import { join } from 'node:path';
 import { UserInputError } from '@sieve/core';
 import { arraySpec } from '../slurm/array-spec';
 import { batchScript, shellWord, type SlurmOptions } from '../slurm/batch-script';
-import { maxArraySize, slurmAvailable, waitForJobs } from '../slurm/slurm-client';
-import { SubmissionRefused, submitChain, type ChainedScript } from '../slurm/submit-chain';
+import { maxArraySize, waitForJobs } from '../slurm/slurm-client';
+import { requireSlurm, sieveCommand, submitChain, type ChainedScript } from '../slurm/submit-chain';
 import { jobIdsOf, recordSubmission, refuseWhileActive, type SlurmSubmission } from '../slurm/submissions';
 import { jobStateOnDisk, type BenchJob } from './bench-plan';
 import type { BenchLayout } from './bench-layout';
-import { MAIN_SCRIPT, REPOSITORY_ROOT } from './scheduler';
 
 export interface SubmitRequest {
   layout: BenchLayout;
@@ -29,9 +28,7 @@ export interface SubmitRequest {
  */
 export async function submitBench(request: SubmitRequest, write: (line: string) => void): Promise<number> {
   const { layout, jobs } = request;
-  if (!(await slurmAvailable())) {
-    throw new UserInputError('--engine', 'slurm needs Slurm\'s client commands (sbatch, squeue) on PATH; run on a cluster\'s login node, or use --engine local.');
-  }
+  await requireSlurm();
   await refuseWhileActive(layout.slurm, '--engine', `follow them with ${request.rerun} --status`);
   const unfinished = (kind: BenchJob['kind']) => jobs.flatMap((job, index) => (job.kind === kind && jobStateOnDisk(job) !== 'finished' ? [index] : []));
   const indices = { references: unfinished('reference'), runs: unfinished('run') };
@@ -55,13 +52,7 @@ export async function submitBench(request: SubmitRequest, write: (line: string) 
   if (indices.references.length > 0) scripts.push({ role: 'references', text: jobArrayScript(request, 'references', indices.references) });
   if (indices.runs.length > 0) scripts.push({ role: 'runs', text: jobArrayScript(request, 'runs', indices.runs) });
   scripts.push({ role: 'report', text: reportScript(request, submittedAt) });
-  let ids: SlurmSubmission['jobs'];
-  try {
-    ids = await submitChain(layout.slurm, scripts, 'The Slurm jobs of this bench, as `nx run trainer:bench --engine slurm` wrote them');
-  } catch (error) {
-    if (!(error instanceof SubmissionRefused)) throw error;
-    throw new UserInputError('--engine', `sbatch refused the bench's jobs (${error.message}); the scripts are in ${layout.slurm}, fix the --partition, --account, --time or --gres given and run again.`);
-  }
+  const ids = await submitChain(layout.slurm, scripts, 'The Slurm jobs of this bench, as `nx run trainer:bench --engine slurm` wrote them', "the bench's jobs");
   const submission: SlurmSubmission = { submittedAt: submittedAt.toISOString(), jobs: ids, indices };
   recordSubmission(layout.slurm, submission);
   write(
@@ -94,8 +85,7 @@ function jobArrayScript(request: SubmitRequest, role: 'references' | 'runs', ind
       'A finished job is skipped, a stopped one carries on from its checkpoint.',
     body: [
       `logs=(${logs})`,
-      ...workerEnvironment(),
-      `exec ${shellWord(process.execPath)} --import tsx ${shellWord(MAIN_SCRIPT)} bench-job --bench ${shellWord(layout.dir)} --index "$SLURM_ARRAY_TASK_ID" >> "\${logs[$SLURM_ARRAY_TASK_ID]}" 2>&1`,
+      ...sieveCommand(`bench-job --bench ${shellWord(layout.dir)} --index "$SLURM_ARRAY_TASK_ID"`, '>> "${logs[$SLURM_ARRAY_TASK_ID]}" 2>&1'),
     ],
   });
 }
@@ -108,17 +98,10 @@ function reportScript(request: SubmitRequest, submittedAt: Date): string {
     output: join(layout.dir, 'logs', 'slurm-report-%j.out'),
     options: { ...request.slurm, gres: undefined },
     comment: 'The analysis and the report, from the runs that finished; the others are named in it.',
-    body: [
-      ...workerEnvironment(),
-      `exec ${shellWord(process.execPath)} --import tsx ${shellWord(MAIN_SCRIPT)} bench-report --bench ${shellWord(layout.dir)} --submitted ${submittedAt.getTime()} > ${shellWord(join(layout.dir, 'logs', 'report.log'))} 2>&1`,
-    ],
+    body: sieveCommand(`bench-report --bench ${shellWord(layout.dir)} --submitted ${submittedAt.getTime()}`, `> ${shellWord(join(layout.dir, 'logs', 'report.log'))} 2>&1`),
   });
 }
 
-/** The jobs run from the repository root, where tsx and the workspace packages resolve. */
-function workerEnvironment(): string[] {
-  return [`cd ${shellWord(REPOSITORY_ROOT)}`, 'export NODE_ENV=production FORCE_COLOR=0'];
-}
 
 function describeSubmission(submission: SlurmSubmission): string {
   const parts: string[] = [];

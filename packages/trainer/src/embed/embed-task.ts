@@ -1,11 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { RunEvents, UserInputError } from '@sieve/core';
-import { initBackend } from '@sieve/tensor';
-import { loadDataset } from '@sieve/data';
-import { PhaseLedger, embedReferenceShard, modelSpecOf, referenceCacheKey, trainReferenceModel } from '@sieve/engine';
-import { createEnergyMeter } from '@sieve/energy';
+import { UserInputError } from '@sieve/core';
+import { embedReferenceShard, trainReferenceModel } from '@sieve/engine';
+import { withReferenceSession, type ReferenceSession } from '../reference-session';
 import { readEmbedPlan, type EmbedPlan } from './embed-plan';
 
 /** What one task cost, as `<work>/tasks/<name>.json` records it (joules where a meter ran). */
@@ -31,23 +29,11 @@ export const taskRecordPath = (workDir: string, name: string) => join(workDir, '
  */
 export async function runEmbedTask(workDir: string, task: EmbedTask, write: (line: string) => void): Promise<number> {
   const plan = readEmbedPlan(workDir);
-  const { config } = plan;
-  const backend = await initBackend(config.backend);
-  const { dataset } = await loadDataset(config);
-  const spec = modelSpecOf(config, dataset);
-  const cacheKey = referenceCacheKey(config, spec, dataset);
-  if (cacheKey !== plan.cacheKey) {
-    throw new UserInputError('--work', `the data changed since the plan in ${workDir} was written (reference ${cacheKey}, planned ${plan.cacheKey}); run embed-reference again.`);
-  }
-  const meter = config.energy.enabled ? createEnergyMeter({ sampleIntervalMs: config.energy.sampleIntervalMs, wattsPerCore: config.energy.wattsPerCore }) : null;
-  await meter?.start();
-  const events = new RunEvents();
-  events.subscribe((event) => {
-    if (event.type === 'log') write(event.message);
-  });
-  const ledger = new PhaseLedger(meter);
-  try {
-    const record = 'train' in task ? await train(plan, ledger, events, backend.name) : await embed(plan, task.shard, ledger, events, backend.name);
+  return withReferenceSession(plan.config, write, async (session) => {
+    if (session.cacheKey !== plan.cacheKey) {
+      throw new UserInputError('--work', `the data changed since the plan in ${workDir} was written (reference ${session.cacheKey}, planned ${plan.cacheKey}); run embed-reference again.`);
+    }
+    const record = 'train' in task ? await train(plan, session) : await embed(plan, task.shard, session);
     mkdirSync(join(workDir, 'tasks'), { recursive: true });
     await writeFileAtomic(taskRecordPath(workDir, record.name), `${JSON.stringify(record, null, 2)}\n`);
     write(
@@ -56,33 +42,31 @@ export async function runEmbedTask(workDir: string, task: EmbedTask, write: (lin
         : `${record.name}: ${record.rows > 0 ? `${record.rows} rows in ` : ''}${record.seconds.toFixed(1)} s${record.joules !== null ? `, ${record.joules.toFixed(0)} J` : ''}`,
     );
     return 0;
-  } finally {
-    await meter?.stop();
-  }
+  });
+}
 
-  async function train(plan: EmbedPlan, ledger: PhaseLedger, events: RunEvents, backendName: string): Promise<EmbedTaskRecord> {
-    const trained = await trainReferenceModel(plan.config, spec, dataset, ledger, events);
-    return {
-      name: 'train',
-      rows: 0,
-      seconds: trained.reused ? 0 : trained.trainingSeconds,
-      flops: trained.reused ? 0 : trained.trainingFlops,
-      joules: meter && !trained.reused ? ledger.joules['reference-training'] : null,
-      backend: backendName,
-      reused: trained.reused,
-    };
-  }
+async function train(plan: EmbedPlan, { dataset, spec, meter, ledger, events, backend }: ReferenceSession): Promise<EmbedTaskRecord> {
+  const trained = await trainReferenceModel(plan.config, spec, dataset, ledger, events);
+  return {
+    name: 'train',
+    rows: 0,
+    seconds: trained.reused ? 0 : trained.trainingSeconds,
+    flops: trained.reused ? 0 : trained.trainingFlops,
+    joules: meter && !trained.reused ? ledger.joules['reference-training'] : null,
+    backend: backend.name,
+    reused: trained.reused,
+  };
+}
 
-  async function embed(plan: EmbedPlan, shard: number, ledger: PhaseLedger, events: RunEvents, backendName: string): Promise<EmbedTaskRecord> {
-    const meta = await embedReferenceShard(plan.config, spec, dataset, shard, plan.shards, ledger, events);
-    return {
-      name: `shard-${shard}`,
-      rows: meta.count,
-      seconds: meta.seconds,
-      flops: meta.flops,
-      joules: meter && !meta.reused ? ledger.joules['reference-embedding'] : null,
-      backend: backendName,
-      reused: meta.reused,
-    };
-  }
+async function embed(plan: EmbedPlan, shard: number, { dataset, spec, meter, ledger, events, backend }: ReferenceSession): Promise<EmbedTaskRecord> {
+  const meta = await embedReferenceShard(plan.config, spec, dataset, shard, plan.shards, ledger, events);
+  return {
+    name: `shard-${shard}`,
+    rows: meta.count,
+    seconds: meta.seconds,
+    flops: meta.flops,
+    joules: meter && !meta.reused ? ledger.joules['reference-embedding'] : null,
+    backend: backend.name,
+    reused: meta.reused,
+  };
 }

@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { UserInputError, type RunConfigInput } from '@sieve/core';
 import { initBackend } from '@sieve/tensor';
 import { loadDataset } from '@sieve/data';
-import { EMBEDDING_CHUNK, modelSpecOf, referenceCacheDir, referenceCacheKey } from '@sieve/engine';
+import { modelSpecOf, referenceCacheDir, referenceCacheKey, shardRange } from '@sieve/engine';
 import { resolveRunConfig } from '../run-config';
-import { runJobs, MAIN_SCRIPT, REPOSITORY_ROOT } from '../bench/scheduler';
+import { runJobs } from '../bench/scheduler';
 import { arraySpec } from '../slurm/array-spec';
 import { batchScript, shellWord, type SlurmOptions } from '../slurm/batch-script';
 import { engineOf, parallelOf, slurmOptionsOf, type EngineFlags } from '../slurm/engine-flags';
-import { maxArraySize, slurmAvailable, waitForJobs } from '../slurm/slurm-client';
-import { SubmissionRefused, submitChain, type ChainedScript } from '../slurm/submit-chain';
+import { maxArraySize, waitForJobs } from '../slurm/slurm-client';
+import { requireSlurm, sieveCommand, submitChain, type ChainedScript } from '../slurm/submit-chain';
 import { recordSubmission, refuseWhileActive } from '../slurm/submissions';
 import { embedJobState, embedJobs, embedWorkDir, writeEmbedPlan, type EmbedJob, type EmbedPlan } from './embed-plan';
 import { taskRecordPath, type EmbedTaskRecord } from './embed-task';
@@ -41,13 +41,11 @@ export async function runEmbedReference(flags: EmbedFlags, write: (line: string)
   if (flags.referenceSteps !== undefined) configFlags.reference = { steps: flags.referenceSteps };
   const config = resolveRunConfig({ preset: flags.preset, configFile: flags.config, flags: configFlags as Partial<RunConfigInput> });
 
+  // The backend the tasks will use must start here too: a bad --backend is refused before anything is submitted.
   await initBackend(config.backend);
   const { dataset } = await loadDataset(config);
-  const chunks = Math.ceil(dataset.pool.count / EMBEDDING_CHUNK);
   const shards = flags.shards ?? 1;
-  if (!Number.isInteger(shards) || shards < 1 || shards > chunks) {
-    throw new UserInputError('--shards', `must be 1 to ${chunks} for a pool of ${dataset.pool.count} rows (a shard holds whole chunks of ${EMBEDDING_CHUNK}); got ${flags.shards}.`);
-  }
+  shardRange(dataset.pool.count, 0, shards); // refuses a shard count the pool's chunks cannot fill
   const cacheKey = referenceCacheKey(config, modelSpecOf(config, dataset), dataset);
   const cacheDir = referenceCacheDir(config, cacheKey);
   const workDir = embedWorkDir(cacheDir, shards);
@@ -97,17 +95,11 @@ interface EmbedSubmission {
 /** Submits the training (when the model is not cached yet) and then an array job of the shards left, after it. */
 async function submitEmbedding(request: EmbedSubmission, write: (line: string) => void): Promise<number> {
   const { plan, workDir } = request;
-  if (!(await slurmAvailable())) {
-    throw new UserInputError('--engine', "slurm needs Slurm's client commands (sbatch, squeue) on PATH; run on a cluster's login node, or use --engine local.");
-  }
+  await requireSlurm();
   const folder = join(workDir, 'slurm');
   await refuseWhileActive(folder, '--engine', `wait for them (squeue --jobs ...)`);
   // The task's lines go to the same log as with the local engine; Slurm's own messages to --output.
-  const run = (args: string, log: string) => [
-    `cd ${shellWord(REPOSITORY_ROOT)}`,
-    'export NODE_ENV=production FORCE_COLOR=0',
-    `exec ${shellWord(process.execPath)} --import tsx ${shellWord(MAIN_SCRIPT)} embed-reference-task --work ${shellWord(workDir)} ${args} >> ${log} 2>&1`,
-  ];
+  const run = (args: string, log: string) => sieveCommand(`embed-reference-task --work ${shellWord(workDir)} ${args}`, `>> ${log} 2>&1`);
   const logs = shellWord(join(workDir, 'logs'));
   const scripts: ChainedScript[] = [];
   const shards = request.jobs.flatMap((job) => (job.kind === 'shard' ? [job.shard!] : []));
@@ -140,13 +132,7 @@ async function submitEmbedding(request: EmbedSubmission, write: (line: string) =
       }),
     });
   }
-  let ids: Record<string, string>;
-  try {
-    ids = await submitChain(folder, scripts, 'The Slurm jobs of this embedding, as `nx run trainer:embed-reference --engine slurm` wrote them');
-  } catch (error) {
-    if (!(error instanceof SubmissionRefused)) throw error;
-    throw new UserInputError('--engine', `sbatch refused the jobs (${error.message}); the scripts are in ${folder}, fix the --partition, --account, --time or --gres given and run again.`);
-  }
+  const ids = await submitChain(folder, scripts, 'The Slurm jobs of this embedding, as `nx run trainer:embed-reference --engine slurm` wrote them', 'the jobs');
   recordSubmission(folder, { submittedAt: new Date().toISOString(), jobs: ids, indices: { shards } });
   write(`submitted to Slurm: ${Object.entries(ids).map(([role, id]) => `${role} job ${id}`).join(', ')} (${shards.length} shard tasks); scripts in ${folder}`);
   if (!request.wait) {

@@ -55,7 +55,7 @@ export async function waitForJobs(jobIds: readonly string[], write: (line: strin
 }
 
 /** Slurm's default `MaxArraySize`: array task ids run from 0 to 1000. */
-export const DEFAULT_MAX_ARRAY_SIZE = 1001;
+const DEFAULT_MAX_ARRAY_SIZE = 1001;
 
 /** The cluster's `MaxArraySize` (array task ids must stay below it), from `scontrol show config`. */
 export async function maxArraySize(): Promise<number> {

@@ -12,7 +12,7 @@ export interface SlurmSubmission {
   indices: Record<string, number[]>;
 }
 
-export function submissionsFile(folder: string): string {
+function submissionsFile(folder: string): string {
   return join(folder, 'submissions.jsonl');
 }
 

@@ -3,6 +3,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import writeFileAtomic from 'write-file-atomic';
+import { UserInputError } from '@sieve/core';
+import { MAIN_SCRIPT, REPOSITORY_ROOT } from '../bench/scheduler';
+import { shellWord } from './batch-script';
+import { slurmAvailable } from './slurm-client';
 
 /** A batch script to submit, under its role's name (`<role>.sbatch`). */
 export interface ChainedScript {
@@ -10,16 +14,34 @@ export interface ChainedScript {
   text: string;
 }
 
-export class SubmissionRefused extends Error {}
+/** Refuses `--engine slurm` where Slurm's client commands are not on PATH. */
+export async function requireSlurm(): Promise<void> {
+  if (!(await slurmAvailable())) {
+    throw new UserInputError('--engine', "slurm needs Slurm's client commands (sbatch, squeue) on PATH; run on a cluster's login node, or use --engine local.");
+  }
+}
+
+/**
+ * A batch script's lines that run `sieve <args>` as the local engine's workers do: from the
+ * repository root (where tsx and the workspace packages resolve), with the same Node, its output
+ * appended or written (`redirect`, e.g. `>> log 2>&1`) where the local engine's would go.
+ */
+export function sieveCommand(args: string, redirect: string): string[] {
+  return [
+    `cd ${shellWord(REPOSITORY_ROOT)}`,
+    'export NODE_ENV=production FORCE_COLOR=0',
+    `exec ${shellWord(process.execPath)} --import tsx ${shellWord(MAIN_SCRIPT)} ${args} ${redirect}`,
+  ];
+}
 
 /**
  * Writes `scripts` and a `submit.sh` that submits them in order, each after all before it have
  * ended (`afterany`: a job checks for itself that what it needs finished), into `folder`; runs
- * `submit.sh` and returns the Slurm job id of each role; when sbatch refuses one, those submitted before
- * it are cancelled. The folder keeps what was submitted, so
- * that it can be read and run again by hand.
+ * `submit.sh` and returns the Slurm job id of each role. When sbatch refuses one, those submitted
+ * before it are cancelled and a UserInputError says what (`what`, e.g. "the bench's jobs") was
+ * refused and why. The folder keeps what was submitted, so that it can be read and run again by hand.
  */
-export async function submitChain(folder: string, scripts: readonly ChainedScript[], origin: string): Promise<Record<string, string>> {
+export async function submitChain(folder: string, scripts: readonly ChainedScript[], origin: string, what: string): Promise<Record<string, string>> {
   mkdirSync(folder, { recursive: true });
   for (const script of scripts) await writeFileAtomic(join(folder, `${script.role}.sbatch`), script.text);
   const lines = [
@@ -51,7 +73,8 @@ export async function submitChain(folder: string, scripts: readonly ChainedScrip
   if (result.exitCode !== 0 || scripts.some(({ role }) => !ids[role])) {
     // A chain refused halfway: what was submitted before the refusal is cancelled, not left to run alone.
     if (Object.keys(ids).length > 0) await execa('scancel', Object.values(ids), { reject: false });
-    throw new SubmissionRefused((result.all ?? '').trim().split('\n').at(-1) ?? `exit ${result.exitCode}`);
+    const reason = (result.all ?? '').trim().split('\n').at(-1) ?? `exit ${result.exitCode}`;
+    throw new UserInputError('--engine', `sbatch refused ${what} (${reason}); the scripts are in ${folder}, fix the --partition, --account, --time or --gres given and run again.`);
   }
   return ids;
 }
