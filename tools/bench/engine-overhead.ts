@@ -55,7 +55,7 @@ const superBatchSize = superBatchSizeOf(config.batchSize, config.filterRatio);
 const pixels = dataset.imageSide * dataset.imageSide;
 
 /** The plain loop: draw the same candidates and the same b of them, gather, one Adam step. */
-function plainLoop(): { seconds: number; lastLoss: number } {
+async function plainLoop(): Promise<{ seconds: number; lastLoss: number }> {
   const model = createContrastiveModel(spec, config.seed);
   const images = new Float32Array(config.batchSize * pixels);
   const tokens = new Int32Array(config.batchSize * dataset.maxTokens);
@@ -75,7 +75,7 @@ function plainLoop(): { seconds: number; lastLoss: number } {
       totalSteps: steps,
       finalFraction: config.optimizer.finalLearningRateFraction,
     });
-    lastLoss = model.trainStep({ images, tokens, count: config.batchSize }, learningRate);
+    lastLoss = await model.trainStep({ images, tokens, count: config.batchSize }, learningRate);
   }
   const seconds = (performance.now() - start) / 1000;
   model.dispose();
@@ -108,7 +108,7 @@ const engineSeconds: number[] = [];
 let plainLastLoss = 0;
 let engineLastLoss = 0;
 for (let repeat = 0; repeat < repeats; repeat++) {
-  const plain = plainLoop();
+  const plain = await plainLoop();
   const engine = await engineLoop(repeat);
   plainSeconds.push(plain.seconds);
   engineSeconds.push(engine.seconds);

@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { Rng, runConfigSchema, type LossMatrix } from '@sieve/core';
 import { loadDataset, type ContrastiveDataset } from '@sieve/data';
-import { initBackend, pairwiseSigmoidLoss } from '@sieve/tensor';
+import { initBackend, pairwiseSigmoidLoss, readTidy } from '@sieve/tensor';
 import { createContrastiveModel } from '@sieve/models';
 import { LazyScoringContext, modelSpecOf, PhaseLedger, type ReferenceScores, type SuperBatch } from '@sieve/engine';
 import { jointSample, scoreMatrixFromLosses } from '@sieve/selection';
@@ -118,10 +118,10 @@ const contextFor = (batch: SuperBatch) =>
   });
 
 /** Median milliseconds of `part` over the repeats; `prepare` runs untimed before each. */
-async function timed<T>(prepare: () => T, part: (input: T) => unknown): Promise<number> {
+async function timed<T>(prepare: () => T | Promise<T>, part: (input: T) => unknown): Promise<number> {
   const times: number[] = [];
   for (let r = -3; r < repeats; r++) {
-    const input = prepare();
+    const input = await prepare();
     const start = performance.now();
     await part(input);
     if (r >= 0) times.push(performance.now() - start);
@@ -134,12 +134,12 @@ const prepared = () => {
   gather(batch);
   return batch;
 };
-const learnerLosses = (): LossMatrix => ({
+const learnerLosses = async (): Promise<LossMatrix> => ({
   kind: 'pairwise',
   size: superBatchSize,
-  values: learner.pairwiseLosses(prepared().images, prepared().tokens, superBatchSize),
+  values: await learner.pairwiseLosses(prepared().images, prepared().tokens, superBatchSize),
 });
-const scoresFor = () => scoreMatrixFromLosses('learnability', learnerLosses(), learnerLosses()).values;
+const scoresFor = async () => scoreMatrixFromLosses('learnability', await learnerLosses(), await learnerLosses()).values;
 const chosenBatch = () => {
   const batch = superBatch(candidates().subarray(0, batchSize) as Int32Array);
   gather(batch);
@@ -153,11 +153,8 @@ parts.learnerImageTowerCoarse = await timed(prepared, (b) => learner.embedImages
 parts.learnerTextTower = await timed(prepared, (b) => learner.embedTexts(b.tokens, superBatchSize));
 parts.pairwiseLossFromEmbeddings = await timed(
   () => [unitRows(superBatchSize), unitRows(superBatchSize)] as const,
-  ([x, y]) => {
-    const losses = tf.tidy(() => pairwiseSigmoidLoss(tf.tensor2d(x, [superBatchSize, dim]), tf.tensor2d(y, [superBatchSize, dim]), tf.scalar(Math.log(10)), tf.scalar(-10)));
-    losses.dataSync();
-    losses.dispose();
-  },
+  ([x, y]) =>
+    readTidy(() => pairwiseSigmoidLoss(tf.tensor2d(x, [superBatchSize, dim]), tf.tensor2d(y, [superBatchSize, dim]), tf.scalar(Math.log(10)), tf.scalar(-10))),
 );
 parts.learnerScoringFine = await timed(() => contextFor(superBatch(candidates())), (c) => c.losses('learner', { resolution: 'fine' }));
 parts.learnerScoringCoarse = await timed(() => contextFor(superBatch(candidates())), (c) => c.losses('learner', { resolution: 'coarse' }));
@@ -173,7 +170,7 @@ parts.referencePoolLossRead = await timed(
   },
 );
 parts.buildScoreMatrix = await timed(
-  () => [learnerLosses(), learnerLosses()] as const,
+  async () => [await learnerLosses(), await learnerLosses()] as const,
   ([l, r]) => scoreMatrixFromLosses('learnability', l, r),
 );
 parts.jointSampler = await timed(scoresFor, (s) => jointSample(s, superBatchSize, batchSize, 16, { mode: 'sample', rng }));

@@ -21,21 +21,21 @@ const IMAGE_CHUNK = 2000;
  * class x attribute concept), the prompt embeddings averaged and re-normalised, and each test
  * image assigned to the most similar prompt. Always at the fine resolution.
  */
-export function evaluateContrastive(
+export async function evaluateContrastive(
   model: ContrastiveModel,
   dataset: ContrastiveDataset,
   dim: number,
   testLimit?: number,
-): ContrastiveEvaluation {
-  const classEmbeddings = averagedPromptEmbeddings(model, dataset.zeroShot.classPrompts, dataset.maxTokens, dim);
-  const conceptEmbeddings = averagedPromptEmbeddings(model, dataset.zeroShot.conceptPrompts, dataset.maxTokens, dim);
+): Promise<ContrastiveEvaluation> {
+  const classEmbeddings = await averagedPromptEmbeddings(model, dataset.zeroShot.classPrompts, dataset.maxTokens, dim);
+  const conceptEmbeddings = await averagedPromptEmbeddings(model, dataset.zeroShot.conceptPrompts, dataset.maxTokens, dim);
   const count = Math.min(testLimit ?? dataset.test.count, dataset.test.count);
   const pixels = dataset.imageSide * dataset.imageSide;
   let classCorrect = 0;
   let conceptCorrect = 0;
   for (let start = 0; start < count; start += IMAGE_CHUNK) {
     const chunk = Math.min(IMAGE_CHUNK, count - start);
-    const images = model.embedImages(dataset.test.images.subarray(start * pixels, (start + chunk) * pixels), chunk);
+    const images = await model.embedImages(dataset.test.images.subarray(start * pixels, (start + chunk) * pixels), chunk);
     for (let i = 0; i < chunk; i++) {
       const row = images.subarray(i * dim, (i + 1) * dim);
       if (argmaxDot(row, classEmbeddings, dim) === dataset.test.labels[start + i]) classCorrect++;
@@ -60,17 +60,17 @@ export function evaluateContrastive(
   };
 }
 
-export function evaluateClassifier(
+export async function evaluateClassifier(
   model: ClassifierModel,
   dataset: ClassificationDataset,
   testLimit?: number,
-): ClassificationEvaluation {
+): Promise<ClassificationEvaluation> {
   const count = Math.min(testLimit ?? dataset.test.count, dataset.test.count);
   const pixels = dataset.imageSide * dataset.imageSide;
   let correct = 0;
   for (let start = 0; start < count; start += IMAGE_CHUNK) {
     const chunk = Math.min(IMAGE_CHUNK, count - start);
-    const predicted = model.predict(dataset.test.images.subarray(start * pixels, (start + chunk) * pixels), chunk);
+    const predicted = await model.predict(dataset.test.images.subarray(start * pixels, (start + chunk) * pixels), chunk);
     for (let i = 0; i < chunk; i++) if (predicted[i] === dataset.test.labels[start + i]) correct++;
   }
   const testAccuracy = correct / count;
@@ -78,23 +78,23 @@ export function evaluateClassifier(
 }
 
 /** One unit vector per prompt set: the mean of its prompts' embeddings, re-normalised. */
-export function averagedPromptEmbeddings(
+export async function averagedPromptEmbeddings(
   model: ContrastiveModel,
   promptSets: readonly Int32Array[],
   maxTokens: number,
   dim: number,
-): Float32Array {
+): Promise<Float32Array> {
   const out = new Float32Array(promptSets.length * dim);
-  promptSets.forEach((prompts, setIndex) => {
+  for (const [setIndex, prompts] of promptSets.entries()) {
     const count = prompts.length / maxTokens;
-    const embeddings = model.embedTexts(prompts, count);
+    const embeddings = await model.embedTexts(prompts, count);
     const mean = out.subarray(setIndex * dim, (setIndex + 1) * dim);
     for (let p = 0; p < count; p++) for (let d = 0; d < dim; d++) mean[d] += embeddings[p * dim + d];
     let norm = 0;
     for (let d = 0; d < dim; d++) norm += mean[d] * mean[d];
     norm = Math.sqrt(norm) || 1;
     for (let d = 0; d < dim; d++) mean[d] /= norm;
-  });
+  }
   return out;
 }
 

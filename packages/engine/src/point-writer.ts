@@ -12,7 +12,7 @@ import {
 } from '@sieve/core';
 import type { Dataset } from '@sieve/data';
 import type { ClassifierModel, ContrastiveModel } from '@sieve/models';
-import { evaluateClassifier, evaluateContrastive } from './evaluate';
+import { evaluateClassifier, evaluateContrastive, type ClassificationEvaluation, type ContrastiveEvaluation } from './evaluate';
 import type { PhaseLedger } from './phase-ledger';
 import type { RunFiles } from './run-files';
 import type { SelectionTally } from './selection-tally';
@@ -62,9 +62,9 @@ export class PointWriter {
     this.lossCount++;
   }
 
-  write(step: number, examplesScored: number, wallSeconds: number): BenchmarkPoint {
+  async write(step: number, examplesScored: number, wallSeconds: number): Promise<BenchmarkPoint> {
     const { config, dataset, learner, ledger, meter, files, events } = this.inputs;
-    const evaluation = ledger.measure('evaluation', () =>
+    const evaluation = await ledger.measureAsync<ContrastiveEvaluation | ClassificationEvaluation>('evaluation', () =>
       learner.kind === 'contrastive' && dataset.kind === 'contrastive'
         ? evaluateContrastive(learner, dataset, this.inputs.embeddingDim, config.evaluation.testLimit)
         : evaluateClassifier(learner as ClassifierModel, dataset as Extract<Dataset, { kind: 'classification' }>, config.evaluation.testLimit),

@@ -57,8 +57,8 @@ export function shardRange(poolCount: number, shard: number, shards: number): { 
 }
 
 /** Calls `work(start, count)` over rows [from, from + total) in chunks that bound memory, not results. */
-export function forEachChunk(from: number, total: number, work: (start: number, count: number) => void): void {
-  for (let start = from; start < from + total; start += EMBEDDING_CHUNK) work(start, Math.min(EMBEDDING_CHUNK, from + total - start));
+export async function forEachChunk(from: number, total: number, work: (start: number, count: number) => Promise<void>): Promise<void> {
+  for (let start = from; start < from + total; start += EMBEDDING_CHUNK) await work(start, Math.min(EMBEDDING_CHUNK, from + total - start));
 }
 
 export const modelDir = (dir: string) => join(dir, 'model');

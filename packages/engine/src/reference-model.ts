@@ -219,19 +219,19 @@ async function trainReference(
 ): Promise<{ model: ReferenceModel; meta: TrainedMeta }> {
   log(`training reference model ${cacheKey} on ${dataset.reference.count} curated examples`);
   const referenceSpec = referenceSpecOf(config, spec);
-  const trained = dataset.kind === 'contrastive' ? trainContrastiveReference(config, referenceSpec, dataset, phases) : trainClassifierReference(config, referenceSpec, dataset, phases);
+  const trained = dataset.kind === 'contrastive' ? await trainContrastiveReference(config, referenceSpec, dataset, phases) : await trainClassifierReference(config, referenceSpec, dataset, phases);
   const { model } = trained;
   const meta: TrainedMeta = {
     version: REFERENCE_CACHE_VERSION,
     trainingFlops: trained.trainingFlops,
     trainingSeconds: trained.trainingSeconds,
-    ...('temperature' in model ? { temperature: model.temperature(), bias: model.bias(), dim: referenceSpec.embeddingDim } : {}),
+    ...('temperature' in model ? { temperature: await model.temperature(), bias: await model.bias(), dim: referenceSpec.embeddingDim } : {}),
   };
   await writeTrained(dir, meta, (d) => model.save(d));
   return { model, meta };
 }
 
-function trainContrastiveReference(config: RunConfig, spec: ModelSpec, dataset: ContrastiveDataset, phases: PhaseRunner) {
+async function trainContrastiveReference(config: RunConfig, spec: ModelSpec, dataset: ContrastiveDataset, phases: PhaseRunner) {
   const model = createContrastiveModel(spec, config.seed + 1_000_003);
   const { reference, maxTokens } = dataset;
   const batchSize = Math.min(config.reference.batchSize, reference.count);
@@ -239,18 +239,18 @@ function trainContrastiveReference(config: RunConfig, spec: ModelSpec, dataset: 
   const images = new Float32Array(batchSize * pixels);
   const augment = augmenterFor(config, dataset.imageSide, batchSize);
   const tokens = new Int32Array(batchSize * maxTokens);
-  const trainingSeconds = phases.measure('reference-training', () =>
-    trainReferenceSteps(config, reference.count, batchSize, (indices, learningRate) => {
+  const trainingSeconds = await phases.measure('reference-training', () =>
+    trainReferenceSteps(config, reference.count, batchSize, async (indices, learningRate) => {
       gatherRows(reference.images, pixels, indices, images);
       augment(images);
       gatherRows(reference.tokens, maxTokens, indices, tokens);
-      model.trainStep({ images, tokens, count: batchSize }, learningRate);
+      await model.trainStep({ images, tokens, count: batchSize }, learningRate);
     }),
   );
   return { model, trainingFlops: model.flops.trainStep(batchSize) * config.reference.steps, trainingSeconds };
 }
 
-function trainClassifierReference(config: RunConfig, spec: ModelSpec, dataset: ClassificationDataset, phases: PhaseRunner) {
+async function trainClassifierReference(config: RunConfig, spec: ModelSpec, dataset: ClassificationDataset, phases: PhaseRunner) {
   const model = createClassifierModel(spec, config.seed + 1_000_003);
   const { reference } = dataset;
   const batchSize = Math.min(config.reference.batchSize, reference.count);
@@ -258,12 +258,12 @@ function trainClassifierReference(config: RunConfig, spec: ModelSpec, dataset: C
   const images = new Float32Array(batchSize * pixels);
   const augment = augmenterFor(config, dataset.imageSide, batchSize);
   const labels = new Int32Array(batchSize);
-  const trainingSeconds = phases.measure('reference-training', () =>
-    trainReferenceSteps(config, reference.count, batchSize, (indices, learningRate) => {
+  const trainingSeconds = await phases.measure('reference-training', () =>
+    trainReferenceSteps(config, reference.count, batchSize, async (indices, learningRate) => {
       gatherRows(reference.images, pixels, indices, images);
       augment(images);
       gatherValues(reference.labels, indices, labels);
-      model.trainStep({ images, labels, count: batchSize }, learningRate);
+      await model.trainStep({ images, labels, count: batchSize }, learningRate);
     }),
   );
   return { model, trainingFlops: model.flops.trainStep(batchSize) * config.reference.steps, trainingSeconds };
@@ -290,10 +290,10 @@ async function embedShard(
     const maxTokens = dataset.maxTokens;
     const imageEmbeddings = new Float32Array(count * dim);
     const textEmbeddings = new Float32Array(count * dim);
-    seconds = phases.measure('reference-embedding', () =>
-      forEachChunk(start, count, (at, rows) => {
-        imageEmbeddings.set(contrastive.embedImages(dataset.pool.images.subarray(at * pixels, (at + rows) * pixels), rows), (at - start) * dim);
-        textEmbeddings.set(contrastive.embedTexts(dataset.pool.tokens.subarray(at * maxTokens, (at + rows) * maxTokens), rows), (at - start) * dim);
+    seconds = await phases.measure('reference-embedding', () =>
+      forEachChunk(start, count, async (at, rows) => {
+        imageEmbeddings.set(await contrastive.embedImages(dataset.pool.images.subarray(at * pixels, (at + rows) * pixels), rows), (at - start) * dim);
+        textEmbeddings.set(await contrastive.embedTexts(dataset.pool.tokens.subarray(at * maxTokens, (at + rows) * maxTokens), rows), (at - start) * dim);
       }),
     );
     flops = contrastive.flops.embedImages(count) + contrastive.flops.embedTexts(count);
@@ -301,9 +301,9 @@ async function embedShard(
   } else {
     const classifier = model as ClassifierModel;
     const exampleLosses = new Float32Array(count);
-    seconds = phases.measure('reference-embedding', () =>
-      forEachChunk(start, count, (at, rows) => {
-        exampleLosses.set(classifier.exampleLosses(pool.images.subarray(at * pixels, (at + rows) * pixels), pool.labels.subarray(at, at + rows), rows), at - start);
+    seconds = await phases.measure('reference-embedding', () =>
+      forEachChunk(start, count, async (at, rows) => {
+        exampleLosses.set(await classifier.exampleLosses(pool.images.subarray(at * pixels, (at + rows) * pixels), pool.labels.subarray(at, at + rows), rows), at - start);
       }),
     );
     flops = classifier.flops.forward(count);
@@ -314,12 +314,12 @@ async function embedShard(
 }
 
 /** The reference's training loop: seeded uniform batches of the curated split, warm-up then cosine decay. */
-function trainReferenceSteps(
+async function trainReferenceSteps(
   config: RunConfig,
   referenceCount: number,
   batchSize: number,
-  trainOn: (indices: Int32Array, learningRate: number) => void,
-): void {
+  trainOn: (indices: Int32Array, learningRate: number) => Promise<void>,
+): Promise<void> {
   for (let step = 1; step <= config.reference.steps; step++) {
     const indices = Rng.derive(config.seed, 0x5eed, step).sampleWithoutReplacement(referenceCount, batchSize);
     const learningRate = learningRateAt(step, {
@@ -328,7 +328,7 @@ function trainReferenceSteps(
       totalSteps: config.reference.steps,
       finalFraction: config.optimizer.finalLearningRateFraction,
     });
-    trainOn(indices, learningRate);
+    await trainOn(indices, learningRate);
   }
 }
 
@@ -341,15 +341,15 @@ function augmenterFor(config: RunConfig, imageSide: number, batchSize: number): 
 /** Measures a reference phase in the ledger and announces its start and end. */
 interface PhaseRunner {
   /** Runs `work` as `phase` and returns its seconds. */
-  measure(phase: Phase, work: () => void): number;
+  measure(phase: Phase, work: () => Promise<void>): Promise<number>;
 }
 
 function phasesOf(ledger: PhaseLedger, events: RunEvents): PhaseRunner {
   return {
-    measure(phase: Phase, work: () => void): number {
+    async measure(phase: Phase, work: () => Promise<void>): Promise<number> {
       events.emit({ type: 'phase-start', phase });
       const before = ledger.seconds[phase];
-      ledger.measure(phase, work);
+      await ledger.measureAsync(phase, work);
       const seconds = ledger.seconds[phase] - before;
       events.emit({ type: 'phase-end', phase, seconds });
       return seconds;

@@ -99,7 +99,7 @@ describe('LazyScoringContext', () => {
     expect(flopsAfterFirst).toBe(learner.flops.embedImages(n) + learner.flops.embedTexts(n) + learner.flops.pairwiseLosses(n, n, 8));
     expect(await ctx.losses('learner')).toBe(first);
     expect(ledger.flops.scoring).toBe(flopsAfterFirst);
-    expect(Array.from(first.values)).toEqual(Array.from(learner.pairwiseLosses(superBatch.images, superBatch.tokens, n)));
+    expect(Array.from(first.values)).toEqual(Array.from(await learner.pairwiseLosses(superBatch.images, superBatch.tokens, n)));
     await ctx.losses('learner', { resolution: 'coarse' });
     expect(ctx.learnerScoringFlops.coarse).toBe(learner.flops.embedImages(n, 'coarse') + learner.flops.embedTexts(n) + learner.flops.pairwiseLosses(n, n, 8));
     expect(ctx.learnerScoringFlops.fine).toBe(flopsAfterFirst);

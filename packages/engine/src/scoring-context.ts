@@ -90,7 +90,7 @@ export class LazyScoringContext implements ScoringContext {
     if (known) return known;
     const reference = model === 'reference' ? await this.preparedReference() : null;
     const start = performance.now();
-    const matrix = this.options.ledger.measure('scoring', () =>
+    const matrix = await this.options.ledger.measureAsync('scoring', () =>
       reference ? this.referenceLosses(reference, candidates) : this.learnerLosses(resolution, candidates),
     );
     this.scoringMilliseconds += performance.now() - start;
@@ -193,13 +193,13 @@ export class LazyScoringContext implements ScoringContext {
     };
   }
 
-  private learnerLosses(resolution: Resolution, candidates: Int32Array | null): LossMatrix {
+  private async learnerLosses(resolution: Resolution, candidates: Int32Array | null): Promise<LossMatrix> {
     const { learner } = this.options;
     const inputs = this.inputsOf(candidates);
     const n = candidates?.length ?? this.superBatchSize;
     this.learnerExamplesScored = Math.max(this.learnerExamplesScored, n);
     if (learner.kind === 'contrastive') {
-      const values = learner.pairwiseLosses(inputs.images, inputs.tokens, n, resolution);
+      const values = await learner.pairwiseLosses(inputs.images, inputs.tokens, n, resolution);
       const dim = learner.spec.embeddingDim;
       this.chargeLearner(
         resolution,
@@ -207,7 +207,7 @@ export class LazyScoringContext implements ScoringContext {
       );
       return { kind: 'pairwise', size: n, values };
     }
-    const values = learner.exampleLosses(inputs.images, inputs.labels, n, resolution);
+    const values = await learner.exampleLosses(inputs.images, inputs.labels, n, resolution);
     this.chargeLearner(resolution, learner.flops.forward(n, resolution));
     return { kind: 'per-example', size: n, values };
   }
@@ -217,7 +217,7 @@ export class LazyScoringContext implements ScoringContext {
     this.learnerScoringFlops[resolution] += flops;
   }
 
-  private referenceLosses(reference: ReferenceScores, candidates: Int32Array | null): LossMatrix {
+  private async referenceLosses(reference: ReferenceScores, candidates: Int32Array | null): Promise<LossMatrix> {
     const { superBatch, ledger, learner } = this.options;
     const poolIndices = candidates ? gatherValues(superBatch.poolIndices, candidates, new Int32Array(candidates.length)) : superBatch.poolIndices;
     const n = poolIndices.length;
@@ -225,7 +225,7 @@ export class LazyScoringContext implements ScoringContext {
       const dim = reference.dim;
       const x = gatherRows(reference.imageEmbeddings, dim, poolIndices, new Float32Array(n * dim));
       const y = gatherRows(reference.textEmbeddings, dim, poolIndices, new Float32Array(n * dim));
-      const values = referencePairwiseLosses(x, y, n, dim, reference.temperature, reference.bias);
+      const values = await referencePairwiseLosses(x, y, n, dim, reference.temperature, reference.bias);
       if (learner.kind === 'contrastive') ledger.addFlops('scoring', learner.flops.pairwiseLosses(n, n, dim));
       return { kind: 'pairwise', size: n, values };
     }
@@ -243,11 +243,11 @@ function lossKey(model: ModelRole, resolution: Resolution, candidates: Int32Arra
  * The reference's N x N loss matrix from its cached embeddings, on the tensor backend (several
  * times faster than a JavaScript loop at N = 640).
  */
-function referencePairwiseLosses(x: Float32Array, y: Float32Array, n: number, dim: number, temperature: number, bias: number): Float32Array {
+async function referencePairwiseLosses(x: Float32Array, y: Float32Array, n: number, dim: number, temperature: number, bias: number): Promise<Float32Array> {
   const xs = tf.tensor2d(x, [n, dim]);
   const ys = tf.tensor2d(y, [n, dim]);
   try {
-    return pairwiseSigmoidLossValues(xs, ys, temperature, bias);
+    return await pairwiseSigmoidLossValues(xs, ys, temperature, bias);
   } finally {
     xs.dispose();
     ys.dispose();

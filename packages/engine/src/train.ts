@@ -161,7 +161,7 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
         loopSeconds: loopSeconds(),
       });
 
-    const writePoint = () => points.push(pointWriter.write(step, examplesScored, runSeconds()));
+    const writePoint = async () => points.push(await pointWriter.write(step, examplesScored, runSeconds()));
 
     // 3. The loop.
     // A fault (non-finite or diverging numbers, a selector breaking its contract) stops the loop at
@@ -233,7 +233,7 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
           totalSteps: config.steps,
           finalFraction: config.optimizer.finalLearningRateFraction,
         });
-        const loss = ledger.measure('training', () =>
+        const loss = await ledger.measureAsync('training', () =>
           learner.kind === 'contrastive'
             ? learner.trainStep({ images: batchImages, tokens: batchTokens, count: batchSize, resolutions }, learningRate)
             : learner.trainStep({ images: batchImages, labels: batchLabels, count: batchSize, resolutions }, learningRate),
@@ -256,14 +256,14 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
 
         // 3d. A benchmark point at the interval, and always at the last step.
         if (step % config.evalEvery === 0 || step === config.steps) {
-          writePoint();
+          await writePoint();
           await writeCheckpoint();
         }
         // Let timers (meter, dashboard, signals) run between steps.
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
       if (control.stopRequested && (points.length === 0 || points[points.length - 1].step !== step)) {
-        writePoint();
+        await writePoint();
         await writeCheckpoint();
       }
     } catch (error) {

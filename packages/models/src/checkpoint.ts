@@ -203,8 +203,8 @@ export function checkpointMethods(kind: CheckpointContents['kind'], spec: ModelS
         kind,
         spec,
         parameters: parameters.list().map(({ name, shape }) => ({ name, shape })),
-        values: parameters.readValues(),
-        optimizer: adam.getState(),
+        values: await parameters.readValues(),
+        optimizer: await adam.getState(),
       });
     },
     restore(checkpoint: CheckpointContents): void {

@@ -29,10 +29,10 @@ function batchOf(spec: ModelSpec, count: number, seed: number) {
   };
 }
 
-function withModel<T>(spec: ModelSpec, seed: number, run: (model: ClassifierModel) => T): T {
+async function withModel<T>(spec: ModelSpec, seed: number, run: (model: ClassifierModel) => T | Promise<T>): Promise<T> {
   const model = createClassifierModel(spec, seed);
   try {
-    return run(model);
+    return await run(model);
   } finally {
     model.dispose();
   }
@@ -42,14 +42,13 @@ describe.each([
   ['MLP', tinySpec({ imageTower: 'mlp' })],
   ['FlexiViT', tinySpec({ imageTower: 'flexivit' })],
 ])('classifier with the %s image tower', (_name, spec) => {
-  it('gives cross-entropies whose probabilities add up to 1, and predicts the least-loss class', () => {
-    withModel(spec, 1, (model) => {
+  it('gives cross-entropies whose probabilities add up to 1, and predicts the least-loss class', async () => {
+    await withModel(spec, 1, async (model) => {
       const { images, count } = batchOf(spec, 5, 1);
       // exampleLosses(label c) = -log p_c, so sum over c of exp(-loss) = sum of p_c = 1.
-      const lossesByClass = Array.from({ length: spec.classCount }, (_, c) =>
-        model.exampleLosses(images, new Int32Array(count).fill(c), count),
-      );
-      const predicted = model.predict(images, count);
+      const lossesByClass: Float32Array[] = [];
+      for (let c = 0; c < spec.classCount; c++) lossesByClass.push(await model.exampleLosses(images, new Int32Array(count).fill(c), count));
+      const predicted = await model.predict(images, count);
       for (let i = 0; i < count; i++) {
         const perClass = lossesByClass.map((losses) => losses[i]);
         expect(perClass.reduce((sum, loss) => sum + Math.exp(-loss), 0)).toBeCloseTo(1, 5);
@@ -58,29 +57,29 @@ describe.each([
     });
   });
 
-  it('trains on the mean cross-entropy of a mixed batch, each image at its own resolution', () => {
-    withModel(spec, 2, (model) => {
+  it('trains on the mean cross-entropy of a mixed batch, each image at its own resolution', async () => {
+    await withModel(spec, 2, async (model) => {
       const { images, labels, count } = batchOf(spec, 6, 2);
       const resolutions: Resolution[] = ['coarse', 'fine', 'coarse', 'coarse', 'fine', 'fine'];
-      const fine = model.exampleLosses(images, labels, count, 'fine');
-      const coarse = model.exampleLosses(images, labels, count, 'coarse');
+      const fine = await model.exampleLosses(images, labels, count, 'fine');
+      const coarse = await model.exampleLosses(images, labels, count, 'coarse');
       const expected = resolutions.reduce((sum, r, i) => sum + (r === 'fine' ? fine[i] : coarse[i]), 0) / count;
-      expect(model.trainStep({ images, labels, count, resolutions }, 1e-3)).toBeCloseTo(expected, 5);
+      expect(await model.trainStep({ images, labels, count, resolutions }, 1e-3)).toBeCloseTo(expected, 5);
     });
   });
 
-  it('keeps the tensor count constant over 20 training steps', () => {
-    withModel(spec, 3, (model) => {
+  it('keeps the tensor count constant over 20 training steps', async () => {
+    await withModel(spec, 3, async (model) => {
       const batch = batchOf(spec, 8, 3);
-      const step = () => {
-        model.trainStep({ ...batch, resolutions: alternatingResolutions(8) }, 1e-3);
-        model.exampleLosses(batch.images, batch.labels, batch.count, 'coarse');
-        model.predict(batch.images, batch.count);
+      const step = async () => {
+        await model.trainStep({ ...batch, resolutions: alternatingResolutions(8) }, 1e-3);
+        await model.exampleLosses(batch.images, batch.labels, batch.count, 'coarse');
+        await model.predict(batch.images, batch.count);
       };
-      step();
+      await step();
       const tensors = tf.memory().numTensors;
       for (let i = 0; i < 20; i++) {
-        step();
+        await step();
         expect(tf.memory().numTensors).toBe(tensors);
       }
     });
@@ -103,14 +102,14 @@ describe.each([
 });
 
 describe('classifier training and checkpoints', () => {
-  it('learns a separable toy set', () => {
+  it('learns a separable toy set', async () => {
     const spec = tinySpec({ imageTower: 'mlp', hiddenDim: 32 });
-    withModel(spec, 5, (model) => {
+    await withModel(spec, 5, async (model) => {
       const train = toyExamples(8, 128, 3);
       const test = toyExamples(8, 64, 4);
-      const before = model.predict(test.images, test.count).filter((p, i) => p === test.labels[i]).length;
-      for (let step = 0; step < 30; step++) model.trainStep(train, 1e-2);
-      const after = model.predict(test.images, test.count).filter((p, i) => p === test.labels[i]).length;
+      const before = (await model.predict(test.images, test.count)).filter((p, i) => p === test.labels[i]).length;
+      for (let step = 0; step < 30; step++) await model.trainStep(train, 1e-2);
+      const after = (await model.predict(test.images, test.count)).filter((p, i) => p === test.labels[i]).length;
       expect(after / test.count).toBeGreaterThan(0.95);
       expect(after).toBeGreaterThan(before);
     });
@@ -120,13 +119,13 @@ describe('classifier training and checkpoints', () => {
     const spec = tinySpec({ imageTower: 'mlp' });
     const batch = batchOf(spec, 4, 6);
     const original = createClassifierModel(spec, 6);
-    original.trainStep(batch, 1e-2);
+    await original.trainStep(batch, 1e-2);
     const dir = join(tempDir, 'classifier');
     await original.save(dir);
     const restored = await loadClassifierModel(dir, spec);
     try {
-      expect(restored.exampleLosses(batch.images, batch.labels, 4)).toEqual(original.exampleLosses(batch.images, batch.labels, 4));
-      expect(restored.trainStep(batch, 1e-2)).toBe(original.trainStep(batch, 1e-2));
+      expect(await restored.exampleLosses(batch.images, batch.labels, 4)).toEqual(await original.exampleLosses(batch.images, batch.labels, 4));
+      expect(await restored.trainStep(batch, 1e-2)).toBe(await original.trainStep(batch, 1e-2));
       const wrongKind = await loadContrastiveModel(dir, spec).catch((e: unknown) => e);
       expect(isUserInputError(wrongKind)).toBe(true);
       expect(String(wrongKind)).toMatch(/holds a classification model, not a contrastive model/);
@@ -136,9 +135,9 @@ describe('classifier training and checkpoints', () => {
     }
   });
 
-  it('rejects labels outside the classes', () => {
-    withModel(tinySpec(), 1, (model) => {
-      expect(() => model.exampleLosses(new Float32Array(64), Int32Array.of(4), 1)).toThrow(/label 4 .* not a class in \[0, 4\)/);
+  it('rejects labels outside the classes', async () => {
+    await withModel(tinySpec(), 1, async (model) => {
+      await expect(model.exampleLosses(new Float32Array(64), Int32Array.of(4), 1)).rejects.toThrow(/label 4 .* not a class in \[0, 4\)/);
     });
   });
 });

@@ -7,6 +7,7 @@ import {
   denseFlops,
   matMul2d,
   NO_FLOPS,
+  readTidy,
   scaleFlops,
   totalFlops,
   type FlopCount,
@@ -44,11 +45,11 @@ export interface ClassifierModel {
   readonly kind: 'classification';
   readonly spec: ModelSpec;
   /** Softmax cross-entropy of each example against its label. */
-  exampleLosses(images: Float32Array, labels: Int32Array, count: number, resolution?: Resolution): Float32Array;
+  exampleLosses(images: Float32Array, labels: Int32Array, count: number, resolution?: Resolution): Promise<Float32Array>;
   /** The most likely class of each image, at fine resolution. */
-  predict(images: Float32Array, count: number): Int32Array;
+  predict(images: Float32Array, count: number): Promise<Int32Array>;
   /** One Adam step on the mean cross-entropy; returns the loss before the step. */
-  trainStep(batch: ClassifierBatch, learningRate: number): number;
+  trainStep(batch: ClassifierBatch, learningRate: number): Promise<number>;
   readonly flops: ClassifierFlops;
   readonly flopCounts: ClassifierFlopCounts;
   parameterCount(): number;
@@ -97,16 +98,23 @@ function buildClassifierModel(spec: ModelSpec, seed: number) {
       }
     }
   };
-  /** Runs `perChunk` on each chunk of `count` images inside its own tidy scope, one prepared tower for all. */
-  const inChunks = (images: Float32Array, count: number, resolution: Resolution, perChunk: (t: tf.Tensor2D, start: number, chunk: number, prepared: PreparedImageTower) => void) => {
+  /**
+   * Computes `perChunk` on each chunk of `count` images in its own tidy scope (the tower prepared
+   * in it: a tidy cannot span a read) and writes what it reads back into `result` at the chunk's start.
+   */
+  const inChunks = async <T extends Float32Array | Int32Array>(
+    result: T,
+    images: Float32Array,
+    count: number,
+    resolution: Resolution,
+    perChunk: (t: tf.Tensor2D, start: number, chunk: number, prepared: PreparedImageTower) => tf.Tensor,
+  ): Promise<T> => {
     assertRows('images', images, count, pixels);
-    tf.tidy(() => {
-      const prepared = imageTower.prepare(resolution);
-      for (let start = 0; start < count; start += FORWARD_CHUNK) {
-        const chunk = Math.min(FORWARD_CHUNK, count - start);
-        tf.tidy(() => perChunk(imagesTensor(images, start, chunk), start, chunk, prepared));
-      }
-    });
+    for (let start = 0; start < count; start += FORWARD_CHUNK) {
+      const chunk = Math.min(FORWARD_CHUNK, count - start);
+      result.set(await readTidy(() => perChunk(imagesTensor(images, start, chunk), start, chunk, imageTower.prepare(resolution))), start);
+    }
+    return result;
   };
 
   const flopCounts: ClassifierFlopCounts = {
@@ -126,22 +134,16 @@ function buildClassifierModel(spec: ModelSpec, seed: number) {
   return {
     kind: 'classification' as const,
     spec,
-    exampleLosses(images: Float32Array, labels: Int32Array, count: number, resolution: Resolution = 'fine'): Float32Array {
+    async exampleLosses(images: Float32Array, labels: Int32Array, count: number, resolution: Resolution = 'fine'): Promise<Float32Array> {
       checkLabels(labels, count);
-      const result = new Float32Array(count);
-      inChunks(images, count, resolution, (tensor, start, chunk, prepared) =>
-        result.set(crossEntropies(logits(prepared, tensor), labels.subarray(start, start + chunk)).dataSync(), start),
+      return inChunks(new Float32Array(count), images, count, resolution, (tensor, start, chunk, prepared) =>
+        crossEntropies(logits(prepared, tensor), labels.subarray(start, start + chunk)),
       );
-      return result;
     },
-    predict(images: Float32Array, count: number): Int32Array {
-      const result = new Int32Array(count);
-      inChunks(images, count, 'fine', (tensor, start, _chunk, prepared) =>
-        result.set(tf.argMax(logits(prepared, tensor), 1).dataSync(), start),
-      );
-      return result;
+    async predict(images: Float32Array, count: number): Promise<Int32Array> {
+      return inChunks(new Int32Array(count), images, count, 'fine', (tensor, _start, _chunk, prepared) => tf.argMax(logits(prepared, tensor), 1));
     },
-    trainStep(batch: ClassifierBatch, learningRate: number): number {
+    async trainStep(batch: ClassifierBatch, learningRate: number): Promise<number> {
       const { count } = batch;
       if (count < 1) throw new RangeError('a training batch needs at least one example');
       assertRows('images', batch.images, count, pixels);

@@ -31,10 +31,10 @@ function batchOf(spec: ModelSpec, count: number, seed: number) {
   };
 }
 
-function withModel<T>(spec: ModelSpec, seed: number, run: (model: ContrastiveModel) => T): T {
+async function withModel<T>(spec: ModelSpec, seed: number, run: (model: ContrastiveModel) => T | Promise<T>): Promise<T> {
   const model = createContrastiveModel(spec, seed);
   try {
-    return run(model);
+    return await run(model);
   } finally {
     model.dispose();
   }
@@ -44,12 +44,12 @@ describe.each([
   ['MLP', mlp],
   ['FlexiViT', vit],
 ])('contrastive model with the %s image tower', (_name, spec) => {
-  it('starts at temperature 10 and bias -10, with unit-length embeddings', () => {
-    withModel(spec, 1, (model) => {
-      expect(model.temperature()).toBeCloseTo(10, 4);
-      expect(model.bias()).toBe(-10);
+  it('starts at temperature 10 and bias -10, with unit-length embeddings', async () => {
+    await withModel(spec, 1, async (model) => {
+      expect(await model.temperature()).toBeCloseTo(10, 4);
+      expect(await model.bias()).toBe(-10);
       const { images, tokens, count } = batchOf(spec, 5, 2);
-      for (const embeddings of [model.embedImages(images, count), model.embedImages(images, count, 'coarse'), model.embedTexts(tokens, count)]) {
+      for (const embeddings of [await model.embedImages(images, count), await model.embedImages(images, count, 'coarse'), await model.embedTexts(tokens, count)]) {
         expect(embeddings.length).toBe(count * spec.embeddingDim);
         for (let i = 0; i < count; i++) {
           const row = embeddings.subarray(i * spec.embeddingDim, (i + 1) * spec.embeddingDim);
@@ -59,32 +59,33 @@ describe.each([
     });
   });
 
-  it('gives identical weights and training for the same seed, and other weights for another seed', () => {
+  it('gives identical weights and training for the same seed, and other weights for another seed', async () => {
     const batch = batchOf(spec, 6, 3);
     const run = (seed: number) =>
-      withModel(spec, seed, (model) => {
-        const initial = model.embedImages(batch.images, batch.count);
-        const losses = [1, 2, 3].map(() => model.trainStep({ ...batch, resolutions: alternatingResolutions(6) }, 1e-2));
-        return { initial, losses, trained: model.embedTexts(batch.tokens, batch.count) };
+      withModel(spec, seed, async (model) => {
+        const initial = await model.embedImages(batch.images, batch.count);
+        const losses: number[] = [];
+        for (let i = 0; i < 3; i++) losses.push(await model.trainStep({ ...batch, resolutions: alternatingResolutions(6) }, 1e-2));
+        return { initial, losses, trained: await model.embedTexts(batch.tokens, batch.count) };
       });
-    const first = run(7);
-    expect(run(7)).toEqual(first);
-    expect(run(8).initial).not.toEqual(first.initial);
+    const first = await run(7);
+    expect(await run(7)).toEqual(first);
+    expect((await run(8)).initial).not.toEqual(first.initial);
   });
 
-  it('pairwiseLosses is the sigmoid loss of its own embeddings, at either resolution', () => {
-    withModel(spec, 4, (model) => {
+  it('pairwiseLosses is the sigmoid loss of its own embeddings, at either resolution', async () => {
+    await withModel(spec, 4, async (model) => {
       const { images, tokens, count } = batchOf(spec, 7, 5);
       for (const resolution of ['fine', 'coarse'] as Resolution[]) {
-        const losses = model.pairwiseLosses(images, tokens, count, resolution);
+        const losses = await model.pairwiseLosses(images, tokens, count, resolution);
         const expected = pairwiseSigmoidLossFromEmbeddings(
-          model.embedImages(images, count, resolution),
-          model.embedTexts(tokens, count),
+          await model.embedImages(images, count, resolution),
+          await model.embedTexts(tokens, count),
           count,
           count,
           spec.embeddingDim,
-          model.temperature(),
-          model.bias(),
+          await model.temperature(),
+          await model.bias(),
         );
         expect(losses.length).toBe(count * count);
         losses.forEach((value, i) => expect(value).toBeCloseTo(expected[i], 4));
@@ -92,36 +93,36 @@ describe.each([
     });
   });
 
-  it('trains a mixed batch on one joint loss, each image embedded at its own resolution', () => {
-    withModel(spec, 6, (model) => {
+  it('trains a mixed batch on one joint loss, each image embedded at its own resolution', async () => {
+    await withModel(spec, 6, async (model) => {
       const { images, tokens, count } = batchOf(spec, 8, 7);
       const resolutions: Resolution[] = ['coarse', 'fine', 'fine', 'coarse', 'coarse', 'fine', 'coarse', 'fine'];
       // Expected: image i at resolutions[i], paired with text i; loss = (1/8) sum_ij L_ij.
       const dim = spec.embeddingDim;
-      const fine = model.embedImages(images, count, 'fine');
-      const coarse = model.embedImages(images, count, 'coarse');
+      const fine = await model.embedImages(images, count, 'fine');
+      const coarse = await model.embedImages(images, count, 'coarse');
       const mixed = new Float32Array(count * dim);
       resolutions.forEach((r, i) => mixed.set((r === 'fine' ? fine : coarse).subarray(i * dim, (i + 1) * dim), i * dim));
-      const pairwise = pairwiseSigmoidLossFromEmbeddings(mixed, model.embedTexts(tokens, count), count, count, dim, model.temperature(), model.bias());
+      const pairwise = pairwiseSigmoidLossFromEmbeddings(mixed, await model.embedTexts(tokens, count), count, count, dim, await model.temperature(), await model.bias());
       const expected = pairwise.reduce((a, b) => a + b, 0) / count;
-      expect(model.trainStep({ images, tokens, count, resolutions }, 1e-3)).toBeCloseTo(expected, 4);
+      expect(await model.trainStep({ images, tokens, count, resolutions }, 1e-3)).toBeCloseTo(expected, 4);
       // It did update the weights.
-      expect(model.embedImages(images, count, 'fine')).not.toEqual(fine);
+      expect(await model.embedImages(images, count, 'fine')).not.toEqual(fine);
     });
   });
 
-  it('keeps the tensor count constant over 20 training steps', () => {
-    withModel(spec, 8, (model) => {
+  it('keeps the tensor count constant over 20 training steps', async () => {
+    await withModel(spec, 8, async (model) => {
       const batch = batchOf(spec, 8, 9);
-      const step = (i: number) => {
-        model.trainStep({ ...batch, resolutions: i % 3 === 0 ? undefined : alternatingResolutions(8) }, 1e-3);
-        model.pairwiseLosses(batch.images, batch.tokens, batch.count, i % 2 === 0 ? 'fine' : 'coarse');
-        model.embedImages(batch.images, batch.count, 'coarse');
+      const step = async (i: number) => {
+        await model.trainStep({ ...batch, resolutions: i % 3 === 0 ? undefined : alternatingResolutions(8) }, 1e-3);
+        await model.pairwiseLosses(batch.images, batch.tokens, batch.count, i % 2 === 0 ? 'fine' : 'coarse');
+        await model.embedImages(batch.images, batch.count, 'coarse');
       };
-      step(0);
+      await step(0);
       const tensorsAfterFirstStep = tf.memory().numTensors;
       for (let i = 1; i <= 20; i++) {
-        step(i);
+        await step(i);
         expect(tf.memory().numTensors).toBe(tensorsAfterFirstStep);
       }
     });
@@ -150,8 +151,8 @@ describe.each([
 });
 
 describe('contrastive model FLOPs', () => {
-  it('charges a training step three forward passes plus the optimizer, and less for coarse examples', () => {
-    withModel(tinySpec({ imageSide: 28, hiddenDim: 64 }), 1, (model) => {
+  it('charges a training step three forward passes plus the optimizer, and less for coarse examples', async () => {
+    await withModel(tinySpec({ imageSide: 28, hiddenDim: 64 }), 1, async (model) => {
       const forward = model.flops.embedImages(96) + model.flops.embedImages(32, 'coarse') + model.flops.embedTexts(128) + model.flops.pairwiseLosses(128, 128, 8);
       expect(model.flops.trainStep(128, 32)).toBe(3 * forward + 12 * model.parameterCount());
       expect(model.flops.trainStep(128, 64)).toBeLessThan(model.flops.trainStep(128, 0));
@@ -163,16 +164,16 @@ describe('contrastive model FLOPs', () => {
 });
 
 describe('contrastive model training', () => {
-  it('learns a separable toy set: loss falls and captions retrieve their images', () => {
+  it('learns a separable toy set: loss falls and captions retrieve their images', async () => {
     const spec = tinySpec({ imageTower: 'mlp', imageSide: 8, hiddenDim: 32, embeddingDim: 16 });
-    withModel(spec, 11, (model) => {
+    await withModel(spec, 11, async (model) => {
       const train = toyExamples(8, 256, 1);
       const test = toyExamples(8, 64, 2);
-      const zeroShotAccuracy = () => {
+      const zeroShotAccuracy = async () => {
         // Class prompts: caption "word c+1, word 5".
         const prompts = Int32Array.from([1, 5, 0, 0, 2, 5, 0, 0, 3, 5, 0, 0, 4, 5, 0, 0]);
-        const texts = model.embedTexts(prompts, 4);
-        const images = model.embedImages(test.images, test.count);
+        const texts = await model.embedTexts(prompts, 4);
+        const images = await model.embedImages(test.images, test.count);
         let correct = 0;
         for (let i = 0; i < test.count; i++) {
           let best = -1;
@@ -197,7 +198,7 @@ describe('contrastive model training', () => {
           images.set(train.images.subarray(index * 64, (index + 1) * 64), k * 64);
           tokens.set(train.tokens.subarray(index * 4, (index + 1) * 4), k * 4);
         });
-        losses.push(model.trainStep({ images, tokens, count: batchSize }, 1e-2));
+        losses.push(await model.trainStep({ images, tokens, count: batchSize }, 1e-2));
       }
       const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
       // The first loss is about 10 (t = 10, b = -10, similarities near 0: L_ii = softplus(10 - 10 s)).
@@ -205,15 +206,15 @@ describe('contrastive model training', () => {
       // is its positive; z = t s + b minimising softplus(-z) + 7 softplus(z) gives 3.0.
       expect(losses[0]).toBeGreaterThan(8);
       expect(mean(losses.slice(-10))).toBeLessThan(4);
-      expect(zeroShotAccuracy()).toBeGreaterThan(0.9);
+      expect(await zeroShotAccuracy()).toBeGreaterThan(0.9);
     });
   });
 
-  it('rejects an empty batch and arrays that are too short', () => {
-    withModel(mlp, 1, (model) => {
-      expect(() => model.trainStep({ images: new Float32Array(0), tokens: new Int32Array(0), count: 0 }, 1e-3)).toThrow(RangeError);
-      expect(() => model.embedImages(new Float32Array(10), 1)).toThrow(/need 1 x 64/);
-      expect(() => model.trainStep({ ...batchOf(mlp, 2, 1), resolutions: ['fine'] }, 1e-3)).toThrow(/1 resolutions for a batch of 2/);
+  it('rejects an empty batch and arrays that are too short', async () => {
+    await withModel(mlp, 1, async (model) => {
+      await expect(model.trainStep({ images: new Float32Array(0), tokens: new Int32Array(0), count: 0 }, 1e-3)).rejects.toThrow(RangeError);
+      await expect(model.embedImages(new Float32Array(10), 1)).rejects.toThrow(/need 1 x 64/);
+      await expect(model.trainStep({ ...batchOf(mlp, 2, 1), resolutions: ['fine'] }, 1e-3)).rejects.toThrow(/1 resolutions for a batch of 2/);
     });
   });
 });
@@ -223,17 +224,17 @@ describe('contrastive model save and load', () => {
     const spec = vit;
     const batch = { ...batchOf(spec, 6, 12), resolutions: alternatingResolutions(6) };
     const original = createContrastiveModel(spec, 13);
-    original.trainStep(batch, 1e-2);
+    await original.trainStep(batch, 1e-2);
     const dir = join(tempDir, 'contrastive');
     await original.save(dir);
     const restored = await loadContrastiveModel(dir, spec);
     try {
-      expect(restored.embedImages(batch.images, 6, 'coarse')).toEqual(original.embedImages(batch.images, 6, 'coarse'));
-      expect(restored.embedTexts(batch.tokens, 6)).toEqual(original.embedTexts(batch.tokens, 6));
-      expect([restored.temperature(), restored.bias()]).toEqual([original.temperature(), original.bias()]);
+      expect(await restored.embedImages(batch.images, 6, 'coarse')).toEqual(await original.embedImages(batch.images, 6, 'coarse'));
+      expect(await restored.embedTexts(batch.tokens, 6)).toEqual(await original.embedTexts(batch.tokens, 6));
+      expect([await restored.temperature(), await restored.bias()]).toEqual([await original.temperature(), await original.bias()]);
       // The optimizer's moments came back too: the next steps match.
-      expect(restored.trainStep(batch, 1e-2)).toBe(original.trainStep(batch, 1e-2));
-      expect(restored.trainStep(batch, 1e-2)).toBe(original.trainStep(batch, 1e-2));
+      expect(await restored.trainStep(batch, 1e-2)).toBe(await original.trainStep(batch, 1e-2));
+      expect(await restored.trainStep(batch, 1e-2)).toBe(await original.trainStep(batch, 1e-2));
       // Saving again replaces the weights file instead of piling them up.
       await original.save(dir);
       const files = (await readdir(dir)).sort();

@@ -10,6 +10,8 @@ import {
   matMul2d,
   NO_FLOPS,
   pairwiseSigmoidLossValues,
+  readScalar,
+  readTidy,
   pairwiseSigmoidLossFlops,
   scaleFlops,
   totalFlops,
@@ -57,17 +59,17 @@ export interface ContrastiveModel {
   readonly kind: 'contrastive';
   readonly spec: ModelSpec;
   /** L2-normalised embeddings, count x embeddingDim, row-major. No gradient, no leaked tensors. */
-  embedImages(images: Float32Array, count: number, resolution?: Resolution): Float32Array;
-  embedTexts(tokens: Int32Array, count: number): Float32Array;
+  embedImages(images: Float32Array, count: number, resolution?: Resolution): Promise<Float32Array>;
+  embedTexts(tokens: Int32Array, count: number): Promise<Float32Array>;
   /** N x N learner loss matrix L_ij for these N examples (images at `resolution`). */
-  pairwiseLosses(images: Float32Array, tokens: Int32Array, count: number, resolution?: Resolution): Float32Array;
-  temperature(): number;
-  bias(): number;
+  pairwiseLosses(images: Float32Array, tokens: Int32Array, count: number, resolution?: Resolution): Promise<Float32Array>;
+  temperature(): Promise<number>;
+  bias(): Promise<number>;
   /**
    * One Adam step on loss(S) = (1/|S|) sum L_ij; returns the loss before the step. A mixed batch
    * is trained with each image embedded at its resolution and one joint loss over the whole batch.
    */
-  trainStep(batch: ContrastiveBatch, learningRate: number): number;
+  trainStep(batch: ContrastiveBatch, learningRate: number): Promise<number>;
   readonly flops: ContrastiveFlops;
   readonly flopCounts: ContrastiveFlopCounts;
   /** Number of trainable values. */
@@ -161,29 +163,27 @@ function buildContrastiveModel(spec: ModelSpec, seed: number) {
   const model = {
     kind: 'contrastive' as const,
     spec,
-    embedImages(images: Float32Array, count: number, resolution: Resolution = 'fine'): Float32Array {
+    async embedImages(images: Float32Array, count: number, resolution: Resolution = 'fine'): Promise<Float32Array> {
       assertRows('images', images, count, pixels);
       const result = new Float32Array(count * embeddingDim);
-      tf.tidy(() => {
-        const prepared = imageTower.prepare(resolution);
-        for (let start = 0; start < count; start += EMBEDDING_CHUNK) {
-          const chunk = Math.min(EMBEDDING_CHUNK, count - start);
-          tf.tidy(() => result.set(imageEmbeddings(prepared, imagesTensor(images, start, chunk)).dataSync(), start * embeddingDim));
-        }
-      });
+      for (let start = 0; start < count; start += EMBEDDING_CHUNK) {
+        const chunk = Math.min(EMBEDDING_CHUNK, count - start);
+        // Each chunk prepares the tower again (a resize at coarse resolution): a tidy cannot span a read.
+        result.set(await readTidy(() => imageEmbeddings(imageTower.prepare(resolution), imagesTensor(images, start, chunk))), start * embeddingDim);
+      }
       return result;
     },
-    embedTexts(tokens: Int32Array, count: number): Float32Array {
+    async embedTexts(tokens: Int32Array, count: number): Promise<Float32Array> {
       assertRows('tokens', tokens, count, maxTokens);
       const result = new Float32Array(count * embeddingDim);
       for (let start = 0; start < count; start += EMBEDDING_CHUNK) {
         const chunk = Math.min(EMBEDDING_CHUNK, count - start);
         const rows = tokens.subarray(start * maxTokens, (start + chunk) * maxTokens);
-        tf.tidy(() => result.set(textEmbeddings(rows, chunk).dataSync(), start * embeddingDim));
+        result.set(await readTidy(() => textEmbeddings(rows, chunk)), start * embeddingDim);
       }
       return result;
     },
-    pairwiseLosses(images: Float32Array, tokens: Int32Array, count: number, resolution: Resolution = 'fine'): Float32Array {
+    async pairwiseLosses(images: Float32Array, tokens: Int32Array, count: number, resolution: Resolution = 'fine'): Promise<Float32Array> {
       assertRows('images', images, count, pixels);
       assertRows('tokens', tokens, count, maxTokens);
       // Embedded in a tidy, then scored outside it: tidy walks whatever its callback returns.
@@ -192,15 +192,16 @@ function buildContrastiveModel(spec: ModelSpec, seed: number) {
         textEmbeddings(tokens, count),
       ]);
       try {
-        return pairwiseSigmoidLossValues(x, y, Math.exp(logTemperature.dataSync()[0]), bias.dataSync()[0]);
+        const [logT, b] = await Promise.all([readScalar(logTemperature), readScalar(bias)]);
+        return await pairwiseSigmoidLossValues(x, y, Math.exp(logT), b);
       } finally {
         x.dispose();
         y.dispose();
       }
     },
-    temperature: () => Math.exp(logTemperature.dataSync()[0]),
-    bias: () => bias.dataSync()[0],
-    trainStep(batch: ContrastiveBatch, learningRate: number): number {
+    temperature: async () => Math.exp(await readScalar(logTemperature)),
+    bias: () => readScalar(bias),
+    async trainStep(batch: ContrastiveBatch, learningRate: number): Promise<number> {
       const { count } = batch;
       if (count < 1) throw new RangeError('a training batch needs at least one example');
       assertRows('images', batch.images, count, pixels);

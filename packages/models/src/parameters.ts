@@ -51,8 +51,8 @@ export class Parameters {
   }
 
   /** Copies of the current values, in creation order. */
-  readValues(): Float32Array[] {
-    return this.entries.map((e) => (e.variable.dataSync() as Float32Array).slice());
+  async readValues(): Promise<Float32Array[]> {
+    return Promise.all(this.entries.map(async (e) => ((await e.variable.data()) as Float32Array).slice()));
   }
 
   writeValues(values: readonly Float32Array[]): void {

@@ -7,9 +7,9 @@ const MATMUL_KERNELS = new Set(['BatchMatMul', '_FusedMatMul', 'MatMul']);
  * 2 * m * k * n per product (times the batch). The kernel list carries shapes but not the
  * transpose flags, so k is read as (product of A's last two dimensions) / m.
  */
-export async function profiledMatmulFlops(run: () => void): Promise<number> {
-  const info = await tf.profile(() => {
-    run();
+export async function profiledMatmulFlops(run: () => unknown): Promise<number> {
+  const info = await tf.profile(async () => {
+    await run();
     return [];
   });
   let flops = 0;

@@ -1,9 +1,24 @@
 import * as tf from '@tensorflow/tfjs-core';
 
+/**
+ * Where Adam keeps its moments. `host`: plain Float32Arrays and one JS loop per variable, which
+ * on wasm and the pure-JS cpu backend beats a dozen tensor ops per variable, each with a fixed
+ * overhead. `device`: tensors next to the weights, updated with tensor ops and never read back,
+ * so a GPU backend does no round trip per step (a read from a GPU waits for everything queued).
+ */
+export type MomentPlacement = 'host' | 'device';
+
+/** `host` on the CPU backends (wasm, cpu), `device` on every other (GPU and TensorFlow) backend. */
+export function defaultMomentPlacement(backendName: string = tf.getBackend()): MomentPlacement {
+  return backendName === 'wasm' || backendName === 'cpu' ? 'host' : 'device';
+}
+
 export interface AdamOptions {
   beta1?: number;
   beta2?: number;
   epsilon?: number;
+  /** Default: `defaultMomentPlacement()` for the backend active when Adam is built. */
+  moments?: MomentPlacement;
 }
 
 /** Everything needed to resume Adam exactly: the step count and both moments per variable. */
@@ -13,6 +28,9 @@ export interface AdamState {
   secondMoments: Float32Array[];
 }
 
+/** The moments of one variable, in one of the two placements. */
+type Moments = { placement: 'host'; first: Float32Array; second: Float32Array } | { placement: 'device'; first: tf.Variable; second: tf.Variable };
+
 /**
  * Adam (Kingma & Ba 2015) over a fixed list of variables, with the learning rate given at
  * every step (tfjs's own AdamOptimizer keeps its learning rate fixed after construction):
@@ -20,26 +38,24 @@ export interface AdamState {
  *   m <- b1 m + (1 - b1) g,   v <- b2 v + (1 - b2) g^2,
  *   p <- p - lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
  *
- * The moments live in plain Float32Arrays and the update is one JS loop per variable: for the
- * model sizes here (up to a few million values) that beats a dozen tensor ops per variable, each
- * with a fixed overhead, and it keeps the optimizer state out of the tensor count.
+ * Both placements compute the same update (to float32 rounding); see `MomentPlacement`.
  */
 export class Adam {
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
+  readonly placement: MomentPlacement;
   private readonly variables: readonly tf.Variable[];
-  private firstMoments: Float32Array[];
-  private secondMoments: Float32Array[];
+  private moments: Moments[];
   private steps = 0;
 
   constructor(variables: readonly tf.Variable[], options: AdamOptions = {}) {
     this.beta1 = options.beta1 ?? 0.9;
     this.beta2 = options.beta2 ?? 0.999;
     this.epsilon = options.epsilon ?? 1e-8;
+    this.placement = options.moments ?? defaultMomentPlacement();
     this.variables = variables;
-    this.firstMoments = variables.map((v) => new Float32Array(v.size));
-    this.secondMoments = variables.map((v) => new Float32Array(v.size));
+    this.moments = variables.map((v) => this.zeroMoments(v));
   }
 
   /** Updates taken so far. */
@@ -50,8 +66,9 @@ export class Adam {
   /**
    * One update. `gradients` is either in the order of the variables or keyed by variable
    * name (what `tf.variableGrads` returns); a variable without a gradient is left as it is.
+   * The gradients stay the caller's to dispose.
    */
-  applyGradients(gradients: readonly tf.Tensor[] | Record<string, tf.Tensor>, learningRate: number): void {
+  async applyGradients(gradients: readonly tf.Tensor[] | Record<string, tf.Tensor>, learningRate: number): Promise<void> {
     if (!(learningRate >= 0) || !Number.isFinite(learningRate)) {
       throw new RangeError(`learning rate must be a finite number >= 0, got ${learningRate}`);
     }
@@ -59,33 +76,65 @@ export class Adam {
       ? (gradients as readonly tf.Tensor[])
       : this.variables.map((v) => (gradients as Record<string, tf.Tensor>)[v.name]);
     this.steps += 1;
-    const { beta1, beta2, epsilon } = this;
-    const stepSize = learningRate / (1 - Math.pow(beta1, this.steps));
-    const secondCorrectionRoot = Math.sqrt(1 - Math.pow(beta2, this.steps));
-    this.variables.forEach((variable, i) => {
+    const stepSize = learningRate / (1 - Math.pow(this.beta1, this.steps));
+    const secondCorrectionRoot = Math.sqrt(1 - Math.pow(this.beta2, this.steps));
+    for (let i = 0; i < this.variables.length; i++) {
       const gradient = byIndex[i];
-      if (!gradient) return;
-      const g = gradient.dataSync() as Float32Array;
-      const p = variable.dataSync() as Float32Array;
-      const m = this.firstMoments[i];
-      const v = this.secondMoments[i];
-      const next = new Float32Array(p.length);
-      for (let k = 0; k < p.length; k++) {
-        const gk = g[k];
-        const mk = (m[k] = beta1 * m[k] + (1 - beta1) * gk);
-        const vk = (v[k] = beta2 * v[k] + (1 - beta2) * gk * gk);
-        next[k] = p[k] - (stepSize * mk) / (Math.sqrt(vk) / secondCorrectionRoot + epsilon);
-      }
-      tf.tidy(() => variable.assign(tf.tensor(next, variable.shape, 'float32')));
+      if (!gradient) continue;
+      const moments = this.moments[i];
+      if (moments.placement === 'host') await this.updateOnHost(this.variables[i], gradient, moments, stepSize, secondCorrectionRoot);
+      else this.updateOnDevice(this.variables[i], gradient, moments, stepSize, secondCorrectionRoot);
+    }
+  }
+
+  private async updateOnHost(
+    variable: tf.Variable,
+    gradient: tf.Tensor,
+    moments: { first: Float32Array; second: Float32Array },
+    stepSize: number,
+    secondCorrectionRoot: number,
+  ): Promise<void> {
+    const { beta1, beta2, epsilon } = this;
+    const [g, p] = (await Promise.all([gradient.data(), variable.data()])) as [Float32Array, Float32Array];
+    const { first: m, second: v } = moments;
+    const next = new Float32Array(p.length);
+    for (let k = 0; k < p.length; k++) {
+      const gk = g[k];
+      const mk = (m[k] = beta1 * m[k] + (1 - beta1) * gk);
+      const vk = (v[k] = beta2 * v[k] + (1 - beta2) * gk * gk);
+      next[k] = p[k] - (stepSize * mk) / (Math.sqrt(vk) / secondCorrectionRoot + epsilon);
+    }
+    tf.tidy(() => variable.assign(tf.tensor(next, variable.shape, 'float32')));
+  }
+
+  private updateOnDevice(
+    variable: tf.Variable,
+    gradient: tf.Tensor,
+    moments: { first: tf.Variable; second: tf.Variable },
+    stepSize: number,
+    secondCorrectionRoot: number,
+  ): void {
+    const { beta1, beta2, epsilon } = this;
+    tf.tidy(() => {
+      const m = tf.add(tf.mul(moments.first, beta1), tf.mul(gradient, 1 - beta1));
+      const v = tf.add(tf.mul(moments.second, beta2), tf.mul(tf.square(gradient), 1 - beta2));
+      moments.first.assign(m);
+      moments.second.assign(v);
+      const denominator = tf.add(tf.div(tf.sqrt(v), secondCorrectionRoot), epsilon);
+      variable.assign(tf.sub(variable, tf.div(tf.mul(m, stepSize), denominator)));
     });
   }
 
-  getState(): AdamState {
-    return {
-      step: this.steps,
-      firstMoments: this.firstMoments.map((m) => m.slice()),
-      secondMoments: this.secondMoments.map((v) => v.slice()),
-    };
+  /** A copy of the state; on the device placement this reads the moments back. */
+  async getState(): Promise<AdamState> {
+    const copies = await Promise.all(
+      this.moments.map(async (moments) =>
+        moments.placement === 'host'
+          ? [moments.first.slice(), moments.second.slice()]
+          : ((await Promise.all([moments.first.data(), moments.second.data()])) as Float32Array[]).map((values) => values.slice()),
+      ),
+    );
+    return { step: this.steps, firstMoments: copies.map(([first]) => first), secondMoments: copies.map(([, second]) => second) };
   }
 
   setState(state: AdamState): void {
@@ -99,14 +148,33 @@ export class Adam {
         }
       }
     });
-    this.firstMoments = state.firstMoments.map((m) => m.slice());
-    this.secondMoments = state.secondMoments.map((v) => v.slice());
+    this.disposeMoments();
+    this.moments = this.variables.map((variable, i) => this.momentsFrom(variable, state.firstMoments[i].slice(), state.secondMoments[i].slice()));
     this.steps = state.step;
   }
 
-  /** Kept for symmetry with tensor-holding optimizers: the state is plain memory. */
+  /** Frees the moments (tensors on the device placement). */
   dispose(): void {
-    this.firstMoments = [];
-    this.secondMoments = [];
+    this.disposeMoments();
+    this.moments = [];
+  }
+
+  private zeroMoments(variable: tf.Variable): Moments {
+    return this.momentsFrom(variable, new Float32Array(variable.size), new Float32Array(variable.size));
+  }
+
+  private momentsFrom(variable: tf.Variable, first: Float32Array, second: Float32Array): Moments {
+    if (this.placement === 'host') return { placement: 'host', first, second };
+    const onDevice = (values: Float32Array) => tf.variable(tf.tensor(values, variable.shape, 'float32'), false);
+    return { placement: 'device', first: tf.tidy(() => onDevice(first)), second: tf.tidy(() => onDevice(second)) };
+  }
+
+  private disposeMoments(): void {
+    for (const moments of this.moments) {
+      if (moments.placement === 'device') {
+        moments.first.dispose();
+        moments.second.dispose();
+      }
+    }
   }
 }

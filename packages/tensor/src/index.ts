@@ -7,3 +7,4 @@ export * from './sigmoid-loss';
 export * from './sigmoid-loss-js';
 export * from './adam';
 export * from './learning-rate';
+export * from './read';

@@ -129,22 +129,22 @@ describe('pairwiseSigmoidLoss', () => {
 });
 
 describe('pairwiseSigmoidLossValues', () => {
-  it('matches the 2x2 example worked out by hand', () => {
+  it('matches the 2x2 example worked out by hand', async () => {
     const x = tf.tensor2d([1, 0, 0, 1], [2, 2]);
     const y = tf.tensor2d([1, 0, 0.6, 0.8], [2, 2]);
-    const losses = pairwiseSigmoidLossValues(x, y, 2, -1);
+    const losses = await pairwiseSigmoidLossValues(x, y, 2, -1);
     [0.3132617, 0.7981389, 0.3132617, 0.437488].forEach((value, i) => expect(losses[i]).toBeCloseTo(value, 6));
     x.dispose();
     y.dispose();
   });
 
-  it('equals the differentiable form on random rectangular inputs, large logits included, and leaks no tensor', () => {
+  it('equals the differentiable form on random rectangular inputs, large logits included, and leaks no tensor', async () => {
     const rng = new Rng(11);
     for (const [n, m, temperature, bias] of [[7, 5, 10, -10], [5, 7, 80, 3], [9, 9, 1, 0]] as const) {
       const x = tf.tensor2d(randomValues(rng, n * 4), [n, 4]);
       const y = tf.tensor2d(randomValues(rng, m * 4), [m, 4]);
       const before = tf.memory().numTensors;
-      const values = pairwiseSigmoidLossValues(x, y, temperature, bias);
+      const values = await pairwiseSigmoidLossValues(x, y, temperature, bias);
       expect(tf.memory().numTensors).toBe(before);
       const expected = tf.tidy(() => pairwiseSigmoidLoss(x, y, tf.scalar(Math.log(temperature)), tf.scalar(bias)).dataSync());
       expect(values.length).toBe(n * m);
