@@ -85,6 +85,10 @@ export function createFlexiVitTower(parameters: Parameters, shape: FlexiVitShape
     return constants;
   };
 
+  // Made now rather than at the first coarse call: the engine counts a tensor that first appears in a
+  // later step's selection as a selector's leak.
+  if (shape.coarsePatchSize !== patchSize) resizeFor(shape.coarsePatchSize);
+
   const patchSizeOf = (resolution: Resolution) => (resolution === 'fine' ? patchSize : shape.coarsePatchSize);
 
   /** The patch kernel and position embeddings at a patch size (resized unless it is the stored one). */

@@ -17,8 +17,10 @@ export function createMlpTower(parameters: Parameters, side: number, hiddenDim: 
   const kernel = parameters.add(`${prefix}.hidden.kernel`, [pixels, hiddenDim], (rng) => heUniform(rng, pixels, hiddenDim));
   const bias = parameters.add(`${prefix}.hidden.bias`, [hiddenDim], () => constant(hiddenDim, 0));
   const half = side / 2;
-  // M1 (side x half), kept out of every tidy scope until the tower is disposed.
-  let coarseResize: tf.Tensor2D | null = null;
+  // M1 (side x half), kept out of every tidy scope until the tower is disposed. Made now rather than at
+  // the first coarse call: the engine counts a tensor that first appears in a later step's selection
+  // as a selector's leak.
+  let coarseResize: tf.Tensor2D | null = side % 2 === 0 ? tf.keep(tf.tensor2d(toFloat32(mlpCoarseKernelMatrix1d(side)), [side, half])) : null;
 
   /**
    * W_c[r', c'] = sum over r, c of M1[r, r'] M1[c, c'] W[r, c], as two products with the constant
@@ -31,7 +33,7 @@ export function createMlpTower(parameters: Parameters, side: number, hiddenDim: 
         `the MLP's coarse mode halves the image, but its side ${side} is odd; score at fine resolution or use flexivit.`,
       );
     }
-    coarseResize ??= tf.keep(tf.tensor2d(toFloat32(mlpCoarseKernelMatrix1d(side)), [side, half]));
+    if (!coarseResize) throw new Error('the MLP tower was used after dispose');
     const byRow = tf.reshape(tf.transpose(tf.reshape(kernel, [side, side, hiddenDim]), [2, 0, 1]), [hiddenDim * side, side]);
     const columnsResized = matMul2d(byRow as tf.Tensor2D, coarseResize, 'a'); // (h, r) x c'
     const byColumn = tf.reshape(tf.transpose(tf.reshape(columnsResized, [hiddenDim, side, half]), [0, 2, 1]), [hiddenDim * half, side]);
