@@ -18,6 +18,22 @@ export const BUILT_IN_SELECTOR_PLUGINS = [
   '@sieve/selector-offline-filter',
 ] as const;
 
+/**
+ * Each built-in plugin's import, with its specifier written out: a bundler (the GPU check's bundle)
+ * follows a literal `import()` but not one of a variable.
+ */
+const importBuiltIn: Record<(typeof BUILT_IN_SELECTOR_PLUGINS)[number], () => Promise<unknown>> = {
+  '@sieve/selector-cascade': () => import('@sieve/selector-cascade'),
+  '@sieve/selector-jest': () => import('@sieve/selector-jest'),
+  '@sieve/selector-flexi-jest': () => import('@sieve/selector-flexi-jest'),
+  '@sieve/selector-learnability': () => import('@sieve/selector-learnability'),
+  '@sieve/selector-hard-negative': () => import('@sieve/selector-hard-negative'),
+  '@sieve/selector-easy-reference': () => import('@sieve/selector-easy-reference'),
+  '@sieve/selector-uniform': () => import('@sieve/selector-uniform'),
+  '@sieve/selector-oracle-clean': () => import('@sieve/selector-oracle-clean'),
+  '@sieve/selector-offline-filter': () => import('@sieve/selector-offline-filter'),
+};
+
 export interface SelectorRegistry {
   factories: SelectorFactory[];
   get(name: string): SelectorFactory;
@@ -43,7 +59,7 @@ export async function loadSelectorRegistry(userPlugins: readonly string[] = [], 
   };
   for (const plugin of BUILT_IN_SELECTOR_PLUGINS) {
     try {
-      container.load(moduleFrom(await import(plugin), plugin));
+      container.load(moduleFrom(await importBuiltIn[plugin](), plugin));
       noteNewFactories(plugin);
     } catch (error) {
       missing.push({ plugin, reason: error instanceof Error ? error.message : String(error) });

@@ -15,6 +15,8 @@ export interface TrainOptions {
   resume?: boolean;
   /** Where plain lines go (stdout by default). */
   write?: (line: string) => void;
+  /** A meter that the caller has started and stops itself; by default the run makes its own from `config.energy`. */
+  meter?: EnergyMeter;
 }
 
 /**
@@ -64,8 +66,8 @@ export async function runTrain(config: RunConfig, options: TrainOptions): Promis
 
   const events = new RunEvents();
   const control = { stopRequested: false };
-  let meter: EnergyMeter | null = null;
-  if (config.energy.enabled) {
+  let meter: EnergyMeter | null = options.meter ?? null;
+  if (!meter && config.energy.enabled) {
     meter = createEnergyMeter({ sampleIntervalMs: config.energy.sampleIntervalMs, wattsPerCore: config.energy.wattsPerCore });
     meter.onWarning((message) => events.emit({ type: 'warning', message }));
     await meter.start();
@@ -116,6 +118,6 @@ export async function runTrain(config: RunConfig, options: TrainOptions): Promis
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await screen?.unmount();
-    await meter?.stop();
+    if (meter !== options.meter) await meter?.stop();
   }
 }
