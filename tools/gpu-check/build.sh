@@ -87,7 +87,7 @@ fi
 
 echo "data: the image cache and the key of the files it was decoded from"
 cache="$root/.cache/sieve/fashion-mnist.images.bin"
-[ -f "$cache" ] || npx tsx -e "import('@sieve/data').then(async ({ loadFashionImages }) => { await loadFashionImages('.cache/sieve'); })"
+[ -f "$cache" ] || npx tsx -e "import('@sieve/data').then(({ loadFashionImages }) => loadFashionImages('.cache/sieve'))"
 node -e "
   const { statSync, readFileSync } = require('node:fs');
   const { dirname, join } = require('node:path');

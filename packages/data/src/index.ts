@@ -19,3 +19,4 @@ export type { NoiseRates } from './caption-noise';
 export { LABEL_TAG_NAMES, LABEL_TAG, LABEL_NOISE_SEED } from './label-noise';
 export { SPLIT_SEED, splitSizesFor } from './split';
 export { PAD_ID, PAD_TOKEN } from './vocabulary';
+export { loadFashionImages, FASHION_CACHE_FILE } from './fashion-images';
