@@ -8,12 +8,13 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKEND_NAMES, RunEvents, Rng, runConfigSchema, type Resolution, type SelectorFactory } from '@sieve/core';
+import { BACKEND_NAMES, RunEvents, Rng, type Resolution, type SelectorFactory } from '@sieve/core';
 import { removeTempDirs, tempDir } from '@sieve/core/testing';
 import { createClassifierModel, createContrastiveModel, type ModelSpec } from '@sieve/models';
 import { Adam, initBackend, pairwiseSigmoidLoss, pairwiseSigmoidLossValues, type BackendName } from '@sieve/tensor';
 import { train } from './train';
 import { syntheticContrastiveDataset } from './testing/synthetic-dataset';
+import { tinyRunConfig } from './testing/tiny-run-config';
 
 const requested = process.env.SIEVE_TEST_BACKEND ?? 'wasm';
 if (!(BACKEND_NAMES as readonly string[]).includes(requested) || requested === 'auto') {
@@ -188,19 +189,7 @@ describe(`the engine on ${testBackend}`, () => {
   it('trains, scores, evaluates and checkpoints a short run', async () => {
     await initBackend(testBackend);
     const out = join(tempDir('sieve-backend-suite-'), 'run');
-    const config = runConfigSchema.parse({
-      steps: 12,
-      batchSize: 8,
-      filterRatio: 0.8,
-      chunks: 2,
-      seed: 1,
-      evalEvery: 6,
-      out,
-      data: { cacheDir: join(out, '..', 'cache') },
-      model: { hiddenDim: 16, embeddingDim: 8, textEmbeddingDim: 8, patchSize: 4, coarsePatchSize: 8 },
-      reference: { steps: 10, batchSize: 16, hiddenDim: 16, embeddingDim: 8 },
-      energy: { enabled: false },
-    });
+    const config = tinyRunConfig(out, { steps: 12, evalEvery: 6, reference: { steps: 10, batchSize: 16, hiddenDim: 16, embeddingDim: 8 } });
     const summary = await train({
       config,
       dataset: syntheticContrastiveDataset(),

@@ -12,7 +12,6 @@ import {
   isRunFailure,
   isUserInputError,
   parseJsonLines,
-  runConfigSchema,
   type BenchmarkPoint,
   type RunConfig,
   type RunConfigInput,
@@ -24,6 +23,7 @@ import { removeTempDirs, tempDir } from '@sieve/core/testing';
 import { initBackend } from '@sieve/tensor';
 import { train } from './train';
 import { syntheticContrastiveDataset } from './testing/synthetic-dataset';
+import { tinyRunConfig } from './testing/tiny-run-config';
 import { LossGuard, checkFinite } from './numerical-guards';
 import { pluginFrames } from './selector-faults';
 
@@ -33,20 +33,7 @@ const BATCH = 8;
 const SUPER_BATCH = 40;
 
 function configFor(out: string, overrides: Partial<RunConfigInput> = {}): RunConfig {
-  return runConfigSchema.parse({
-    steps: 12,
-    batchSize: BATCH,
-    filterRatio: 0.8,
-    chunks: 2,
-    seed: 1,
-    evalEvery: 2,
-    out,
-    data: { cacheDir: join(out, '..', 'cache') },
-    model: { hiddenDim: 16, embeddingDim: 8, textEmbeddingDim: 8 },
-    reference: { steps: 30, batchSize: 16, hiddenDim: 16, embeddingDim: 8 },
-    energy: { enabled: false },
-    ...overrides,
-  });
+  return tinyRunConfig(out, { steps: 12, evalEvery: 2, model: { hiddenDim: 16, embeddingDim: 8, textEmbeddingDim: 8 }, ...overrides });
 }
 
 /** A selector that picks the first b candidates, and from step `badFrom` on returns `bad(step)` instead. */

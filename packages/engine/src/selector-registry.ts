@@ -6,23 +6,11 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { SELECTOR_FACTORY, UserInputError, type SelectorFactory } from '@sieve/core';
 
 /** The selector plugins that ship with Sieve, loaded by package name like any user plugin. */
-export const BUILT_IN_SELECTOR_PLUGINS = [
-  '@sieve/selector-cascade',
-  '@sieve/selector-jest',
-  '@sieve/selector-flexi-jest',
-  '@sieve/selector-learnability',
-  '@sieve/selector-hard-negative',
-  '@sieve/selector-easy-reference',
-  '@sieve/selector-uniform',
-  '@sieve/selector-oracle-clean',
-  '@sieve/selector-offline-filter',
-] as const;
-
 /**
- * Each built-in plugin's import, with its specifier written out: a bundler (the GPU check's bundle)
- * follows a literal `import()` but not one of a variable.
+ * The built-in selector plugins, in load order, each with its import. The specifiers are written
+ * out: a bundler (the GPU check's bundle) follows a literal `import()` but not one of a variable.
  */
-const importBuiltIn: Record<(typeof BUILT_IN_SELECTOR_PLUGINS)[number], () => Promise<unknown>> = {
+const IMPORT_BUILT_IN = {
   '@sieve/selector-cascade': () => import('@sieve/selector-cascade'),
   '@sieve/selector-jest': () => import('@sieve/selector-jest'),
   '@sieve/selector-flexi-jest': () => import('@sieve/selector-flexi-jest'),
@@ -32,7 +20,9 @@ const importBuiltIn: Record<(typeof BUILT_IN_SELECTOR_PLUGINS)[number], () => Pr
   '@sieve/selector-uniform': () => import('@sieve/selector-uniform'),
   '@sieve/selector-oracle-clean': () => import('@sieve/selector-oracle-clean'),
   '@sieve/selector-offline-filter': () => import('@sieve/selector-offline-filter'),
-};
+} satisfies Record<string, () => Promise<unknown>>;
+
+export const BUILT_IN_SELECTOR_PLUGINS = Object.keys(IMPORT_BUILT_IN) as readonly (keyof typeof IMPORT_BUILT_IN)[];
 
 export interface SelectorRegistry {
   factories: SelectorFactory[];
@@ -59,7 +49,7 @@ export async function loadSelectorRegistry(userPlugins: readonly string[] = [], 
   };
   for (const plugin of BUILT_IN_SELECTOR_PLUGINS) {
     try {
-      container.load(moduleFrom(await importBuiltIn[plugin](), plugin));
+      container.load(moduleFrom(await IMPORT_BUILT_IN[plugin](), plugin));
       noteNewFactories(plugin);
     } catch (error) {
       missing.push({ plugin, reason: error instanceof Error ? error.message : String(error) });

@@ -3,11 +3,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   RunEvents,
-  runConfigSchema,
   type BenchmarkPoint,
   type EnergyMeter,
   type RunConfig,
-  type RunConfigInput,
   type RunEvent,
   type Selector,
   type SelectorFactory,
@@ -18,6 +16,7 @@ import { createEnergyMeter } from '@sieve/energy';
 import type { Dataset } from '@sieve/data';
 import { train } from './train';
 import { syntheticClassificationDataset, syntheticContrastiveDataset } from './testing/synthetic-dataset';
+import { tinyRunConfig } from './testing/tiny-run-config';
 
 afterAll(removeTempDirs);
 
@@ -40,22 +39,6 @@ const firstHalfFactory: SelectorFactory = {
   },
 };
 
-function configFor(out: string, overrides: Partial<RunConfigInput> = {}): RunConfig {
-  return runConfigSchema.parse({
-    steps: 20,
-    batchSize: 8,
-    filterRatio: 0.8,
-    chunks: 2,
-    seed: 1,
-    evalEvery: 10,
-    out,
-    data: { cacheDir: join(out, '..', 'cache') },
-    model: { hiddenDim: 16, embeddingDim: 8, textEmbeddingDim: 8, patchSize: 4, coarsePatchSize: 8 },
-    reference: { steps: 30, batchSize: 16, hiddenDim: 16, embeddingDim: 8 },
-    energy: { enabled: false },
-    ...overrides,
-  });
-}
 
 /** Trains with `factory` and collects every event; `extra` resumes, passes a stop control or watches events. */
 async function run(
@@ -101,7 +84,7 @@ describe('train', () => {
   it('writes points and a summary with real FLOPs, timings and selection make-up', async () => {
     const root = tempDir('sieve-train-');
     const out = join(root, 'run');
-    const { summary, seen } = await run(syntheticContrastiveDataset(), configFor(out));
+    const { summary, seen } = await run(syntheticContrastiveDataset(), tinyRunConfig(out));
     const points = readPoints(out);
     expect(points.map((p) => p.step)).toEqual([10, 20]);
     for (const point of points) {
@@ -134,20 +117,20 @@ describe('train', () => {
 
   it('gives identical metrics for the same seed, and reuses the cached reference model', async () => {
     const root = tempDir('sieve-train-');
-    const first = await run(syntheticContrastiveDataset(), configFor(join(root, 'a')));
-    const second = await run(syntheticContrastiveDataset(), configFor(join(root, 'b')));
+    const first = await run(syntheticContrastiveDataset(), tinyRunConfig(join(root, 'a')));
+    const second = await run(syntheticContrastiveDataset(), tinyRunConfig(join(root, 'b')));
     expect(first.summary.reference?.reusedFromCache).toBe(false);
     expect(second.summary.reference?.reusedFromCache).toBe(true);
     const metrics = (p: BenchmarkPoint) => [p.step, p.score, p.zeroShotAccuracy, p.attributeZeroShotAccuracy, p.trainLoss, p.selection.makeUp, p.flopsTotal];
     expect(readPoints(join(root, 'b')).map(metrics)).toEqual(readPoints(join(root, 'a')).map(metrics));
-    const other = await run(syntheticContrastiveDataset(), configFor(join(root, 'c'), { seed: 2 }));
+    const other = await run(syntheticContrastiveDataset(), tinyRunConfig(join(root, 'c'), { seed: 2 }));
     expect(other.summary.finalPoint?.trainLoss).not.toBe(first.summary.finalPoint?.trainLoss);
   });
 
   it('trains the classification task and reports test accuracy', async () => {
     const root = tempDir('sieve-train-');
     const out = join(root, 'run');
-    const { summary } = await run(syntheticClassificationDataset(), configFor(out, { task: 'fashion-noisy-labels' }));
+    const { summary } = await run(syntheticClassificationDataset(), tinyRunConfig(out, { task: 'fashion-noisy-labels' }));
     const final = summary.finalPoint!;
     expect(final.testAccuracy).not.toBeNull();
     expect(final.zeroShotAccuracy).toBeNull();
@@ -158,7 +141,7 @@ describe('train', () => {
   it('keeps the tensor count flat from step 100 to step 1,000', async () => {
     const root = tempDir('sieve-train-');
     const out = join(root, 'run');
-    await run(syntheticContrastiveDataset(), configFor(out, { steps: 1000, evalEvery: 100, reference: { steps: 5, batchSize: 16, hiddenDim: 16, embeddingDim: 8 } }));
+    await run(syntheticContrastiveDataset(), tinyRunConfig(out, { steps: 1000, evalEvery: 100, reference: { steps: 5, batchSize: 16, hiddenDim: 16, embeddingDim: 8 } }));
     const points = readPoints(out);
     const at = (step: number) => points.find((p) => p.step === step)!.tensorCount;
     expect(at(1000)).toBe(at(100));
@@ -169,7 +152,7 @@ describe('train', () => {
     const out = join(root, 'run');
     const meter = createEnergyMeter({ sources: ['estimate'], wattsPerCore: 10, sampleIntervalMs: 20 });
     await meter.start();
-    const { summary } = await run(syntheticContrastiveDataset(), configFor(out, { energy: { enabled: true } }), firstHalfFactory, meter);
+    const { summary } = await run(syntheticContrastiveDataset(), tinyRunConfig(out, { energy: { enabled: true } }), firstHalfFactory, meter);
     await meter.stop();
     const points = readPoints(out);
     for (const point of points) {
@@ -193,7 +176,7 @@ describe('train', () => {
   it('resumes after a crash from the last checkpoint and gives the same points as an uninterrupted run', async () => {
     const root = tempDir('sieve-train-');
     const whole = join(root, 'whole');
-    await run(syntheticContrastiveDataset(), configFor(whole, { evalEvery: 5 }));
+    await run(syntheticContrastiveDataset(), tinyRunConfig(whole, { evalEvery: 5 }));
 
     // A selector that fails at step 13: the run dies after its checkpoint at step 10.
     const crashing: SelectorFactory = {
@@ -210,10 +193,10 @@ describe('train', () => {
       },
     };
     const broken = join(root, 'broken');
-    await expect(run(syntheticContrastiveDataset(), configFor(broken, { evalEvery: 5 }), crashing)).rejects.toThrow('simulated crash');
+    await expect(run(syntheticContrastiveDataset(), tinyRunConfig(broken, { evalEvery: 5 }), crashing)).rejects.toThrow('simulated crash');
     expect(readPoints(broken).map((p) => p.step)).toEqual([5, 10]);
 
-    const { summary } = await run(syntheticContrastiveDataset(), configFor(broken, { evalEvery: 5 }), firstHalfFactory, null, { resume: true });
+    const { summary } = await run(syntheticContrastiveDataset(), tinyRunConfig(broken, { evalEvery: 5 }), firstHalfFactory, null, { resume: true });
     expect(summary.steps).toBe(20);
     const metrics = (p: BenchmarkPoint) => [p.step, p.score, p.zeroShotAccuracy, p.attributeZeroShotAccuracy, p.trainLoss, p.selection.makeUp, p.flopsTotal, p.examplesScored];
     expect(readPoints(broken).map(metrics)).toEqual(readPoints(whole).map(metrics));
@@ -230,7 +213,7 @@ describe('train', () => {
         select: async (context) => ({ indices: context.rng.sampleWithoutReplacement(context.superBatchSize, settings.batchSize) }),
       }),
     };
-    const { summary, seen } = await run(syntheticContrastiveDataset(), configFor(out), blind);
+    const { summary, seen } = await run(syntheticContrastiveDataset(), tinyRunConfig(out), blind);
     expect(summary.reference).toBeNull();
     expect(summary.flopsByPhase['reference-training']).toBe(0);
     expect(summary.flopsByPhase.scoring).toBe(0);
@@ -258,7 +241,7 @@ describe('train', () => {
     });
     const root = tempDir('sieve-train-');
     const whole = join(root, 'whole');
-    const { summary } = await run(syntheticContrastiveDataset(), configFor(whole, { evalEvery: 5 }), poolReader());
+    const { summary } = await run(syntheticContrastiveDataset(), tinyRunConfig(whole, { evalEvery: 5 }), poolReader());
     expect(seenArrays.size).toBe(1);
     expect([...seenArrays][0]).toHaveLength(400);
     expect(summary.reference).not.toBeNull();
@@ -270,15 +253,15 @@ describe('train', () => {
     }
 
     const broken = join(root, 'broken');
-    await expect(run(syntheticContrastiveDataset(), configFor(broken, { evalEvery: 5 }), poolReader(13))).rejects.toThrow('simulated crash');
-    await run(syntheticContrastiveDataset(), configFor(broken, { evalEvery: 5 }), poolReader(), null, { resume: true });
+    await expect(run(syntheticContrastiveDataset(), tinyRunConfig(broken, { evalEvery: 5 }), poolReader(13))).rejects.toThrow('simulated crash');
+    await run(syntheticContrastiveDataset(), tinyRunConfig(broken, { evalEvery: 5 }), poolReader(), null, { resume: true });
     const flops = (p: BenchmarkPoint) => [p.step, p.flopsByPhase.scoring, p.flopsTotal];
     expect(readPoints(broken).map(flops)).toEqual(points.map(flops));
   });
 
   it('refuses to resume a folder without a checkpoint', async () => {
     const root = tempDir('sieve-train-');
-    await expect(run(syntheticContrastiveDataset(), configFor(join(root, 'empty')), firstHalfFactory, null, { resume: true })).rejects.toThrow(
+    await expect(run(syntheticContrastiveDataset(), tinyRunConfig(join(root, 'empty')), firstHalfFactory, null, { resume: true })).rejects.toThrow(
       /--resume: .* has no checkpoint/,
     );
   });
@@ -287,7 +270,7 @@ describe('train', () => {
     const root = tempDir('sieve-train-');
     const out = join(root, 'run');
     const control = { stopRequested: false };
-    const { summary } = await run(syntheticContrastiveDataset(), configFor(out), firstHalfFactory, null, {
+    const { summary } = await run(syntheticContrastiveDataset(), tinyRunConfig(out), firstHalfFactory, null, {
       control,
       onEvent: (event) => {
         if (event.type === 'step' && event.step === 13) control.stopRequested = true;

@@ -160,6 +160,8 @@ function buildContrastiveModel(spec: ModelSpec, seed: number) {
     },
   };
 
+  const temperatureValue = async () => Math.exp(await readScalar(logTemperature));
+
   const model = {
     kind: 'contrastive' as const,
     spec,
@@ -192,14 +194,14 @@ function buildContrastiveModel(spec: ModelSpec, seed: number) {
         textEmbeddings(tokens, count),
       ]);
       try {
-        const [logT, b] = await Promise.all([readScalar(logTemperature), readScalar(bias)]);
-        return await pairwiseSigmoidLossValues(x, y, Math.exp(logT), b);
+        const [t, b] = await Promise.all([temperatureValue(), readScalar(bias)]);
+        return await pairwiseSigmoidLossValues(x, y, t, b);
       } finally {
         x.dispose();
         y.dispose();
       }
     },
-    temperature: async () => Math.exp(await readScalar(logTemperature)),
+    temperature: temperatureValue,
     bias: () => readScalar(bias),
     async trainStep(batch: ContrastiveBatch, learningRate: number): Promise<number> {
       const { count } = batch;

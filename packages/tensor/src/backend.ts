@@ -7,6 +7,7 @@ import path from 'node:path';
 import { BACKEND_NAMES, UserInputError } from '@sieve/core';
 import { assessGpuBackend, MIN_GPU_GFLOPS } from './gpu-check';
 import { measureMatmulGflops } from './matmul-speed';
+import { readTidy } from './read';
 import { describeAdapter, probeWebGpu, type DawnModule } from './webgpu';
 
 /** A value of `--backend`. */
@@ -141,13 +142,9 @@ async function verifyGpu(): Promise<{ warnings: string[]; onGpu: boolean }> {
  * GPU's speed. A wrong answer is a failure (auto moves on, loudly); a slow one a warning.
  */
 async function verifyWebGpu(device: string): Promise<Attempt> {
-  const product = () => tf.tidy(() => tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor2d([1, 1], [2, 1])));
-  const wrong = (values: ArrayLike<number>) => (values[0] !== 3 || values[1] !== 7 ? `(${Array.from(values).join('; ')}), not (3; 7)` : null);
   try {
-    const computed = product();
-    const values = await computed.data();
-    computed.dispose();
-    if (wrong(values)) return { ok: false, reason: `on ${device} it computed (1 2; 3 4)(1; 1) = ${wrong(values)}` };
+    const values = await readTidy(() => tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor2d([1, 1], [2, 1])));
+    if (values[0] !== 3 || values[1] !== 7) return { ok: false, reason: `on ${device} it computed (1 2; 3 4)(1; 1) = (${Array.from(values).join('; ')}), not (3; 7)` };
   } catch (error) {
     return { ok: false, reason: `on ${device} it failed its first product: ${messageOf(error)}` };
   }

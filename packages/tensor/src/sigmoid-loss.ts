@@ -50,7 +50,8 @@ export function batchSigmoidLoss(
 export async function pairwiseSigmoidLossValues(x: tf.Tensor2D, y: tf.Tensor2D, temperature: number, bias: number): Promise<Float32Array> {
   const [n, dim] = x.shape;
   const [m] = y.shape;
-  const values = ((await readTidy(() => tf.softplus(tf.add(matMul2d(tf.mul(x, temperature), tf.transpose(y)), bias)))) as Float32Array).slice();
+  // The tensor is freed once read, so its values are this function's to overwrite: no copy.
+  const values = (await readTidy(() => tf.softplus(tf.add(matMul2d(tf.mul(x, temperature), tf.transpose(y)), bias)))) as Float32Array;
   const [xs, ys] = await Promise.all([x.data(), y.data()]);
   for (let i = 0; i < Math.min(n, m); i++) {
     let dot = 0;

@@ -14,7 +14,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
-import { BACKEND_NAMES, UserInputError } from '@sieve/core';
+import { BACKEND_NAMES } from '@sieve/core';
 import { createEnergyMeter } from '@sieve/energy';
 import { initBackend } from '@sieve/tensor';
 import { resolveRunConfig, runTrain } from '@sieve/trainer';
@@ -121,7 +121,6 @@ async function checkBackend(backend: string): Promise<BackendFigures> {
     figures.device = info.device ?? null;
     figures.onGpu = info.onGpu === true;
     meter.beginWindow(`run:${backend}`);
-    let window;
     try {
       const { summary } = await runTrain(config, { overwrite: true, meter });
       figures.stepsPerSecond = summary.stepsPerSecond;
@@ -130,14 +129,14 @@ async function checkBackend(backend: string): Promise<BackendFigures> {
       figures.bestScore = summary.bestScore;
       if (summary.status !== 'completed') figures.error = `the run ended ${summary.status}${summary.failure ? `: ${summary.failure.message}` : ''}`;
     } finally {
-      window = meter.endWindow(`run:${backend}`);
+      meter.endWindow(`run:${backend}`);
     }
-    const [paired] = meter.windows(`run:${backend}`).slice(-1);
-    const nvml = sourceJoules(window, 'nvml');
-    const nvidiaSmi = paired ? sourceJoules(paired.secondary, 'nvidia-smi') : null;
+    const { primary, secondary } = meter.windows(`run:${backend}`).at(-1)!;
+    const nvml = sourceJoules(primary, 'nvml');
+    const nvidiaSmi = sourceJoules(secondary, 'nvidia-smi');
     figures.gpuJoules = { nvml, nvidiaSmi, relativeDifference: relativeDifference(nvml, nvidiaSmi) };
   } catch (error) {
-    figures.error = error instanceof UserInputError || error instanceof Error ? error.message : String(error);
+    figures.error = error instanceof Error ? error.message : String(error);
     console.log(`${backend}: ${figures.error}`);
   }
   return figures;

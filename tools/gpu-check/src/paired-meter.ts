@@ -2,8 +2,6 @@ import type { EnergyMeter, EnergySourceStatus, WindowMeasurement } from '@sieve/
 
 /** One window as both meters measured it. */
 export interface PairedWindow {
-  name: string;
-  seconds: number;
   primary: WindowMeasurement;
   secondary: WindowMeasurement;
 }
@@ -37,13 +35,13 @@ export class PairedMeter implements EnergyMeter {
   endWindow(name: string): WindowMeasurement {
     const primary = this.primary.endWindow(name);
     const secondary = this.secondary.endWindow(name);
-    this.closed.push({ name, seconds: primary.seconds, primary, secondary });
+    this.closed.push({ primary, secondary });
     return primary;
   }
 
   /** Every closed window of that name, oldest first. */
   windows(name: string): PairedWindow[] {
-    return this.closed.filter((window) => window.name === name);
+    return this.closed.filter((window) => window.primary.name === name);
   }
 
   totalJoulesByDevice(): Record<string, number> {
