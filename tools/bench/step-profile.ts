@@ -7,7 +7,7 @@
  * Parts: gathering the candidates' inputs, the learner's image tower (fine and coarse), its text
  * tower, the N x N pairwise loss from embeddings, the learner's whole scoring pass as the engine
  * runs it, the reference's losses from its cached embeddings (N x N, and the per-example
- * prefilter read, and the k x k matrix of the 60% it keeps), building S, the joint sampler,
+ * prefilter read, and the k x k matrix of the share the default cascade keeps), building S, the joint sampler,
  * gathering the batch and the training step.
  *
  *   npx tsx tools/bench/step-profile.ts [--repeats 30] [--super-batch 640] [--batch 128] [--json]
@@ -21,6 +21,7 @@ import { createContrastiveModel } from '@sieve/models';
 import { LazyScoringContext, modelSpecOf, PhaseLedger, type ReferenceScores, type SuperBatch } from '@sieve/engine';
 import { jointSample, scoreMatrixFromLosses } from '@sieve/selection';
 import * as tf from '@tensorflow/tfjs-core';
+import { CASCADE_DEFAULTS } from '@sieve/selector-cascade';
 
 const { values: flags } = parseArgs({
   options: {
@@ -159,8 +160,8 @@ parts.pairwiseLossFromEmbeddings = await timed(
 parts.learnerScoringFine = await timed(() => contextFor(superBatch(candidates())), (c) => c.losses('learner', { resolution: 'fine' }));
 parts.learnerScoringCoarse = await timed(() => contextFor(superBatch(candidates())), (c) => c.losses('learner', { resolution: 'coarse' }));
 parts.referenceLossesFromCache = await timed(() => contextFor(superBatch(candidates())), (c) => c.losses('reference'));
-// The cascade's second stage: the reference's k x k matrix over the 60% the prefilter keeps.
-const kept = Int32Array.from({ length: Math.round(0.6 * superBatchSize) }, (_, i) => i);
+// The cascade's second stage: the reference's k x k matrix over what its default prefilter keeps.
+const kept = Int32Array.from({ length: Math.round(CASCADE_DEFAULTS.prefilter * superBatchSize) }, (_, i) => i);
 parts.referenceLossesPrefiltered = await timed(() => contextFor(superBatch(candidates())), (c) => c.losses('reference', { candidates: kept }));
 parts.referencePoolLossRead = await timed(
   () => candidates(),

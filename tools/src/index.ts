@@ -5,3 +5,4 @@ export * from './systems-figures';
 export * from './report-markdown';
 export * from './bench-results';
 export * from './readme-results';
+export * from './goals';

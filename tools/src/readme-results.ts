@@ -4,7 +4,7 @@
  */
 import { posix } from 'node:path';
 import type { BenchResults } from './bench-results';
-import { comparisonMarkdown, markdownTable } from './report-markdown';
+import { comparisonMarkdown, goalsMarkdown, markdownTable } from './report-markdown';
 import { machineLine, systemsRows } from './systems-figures';
 
 export const RESULTS_START = '<!-- results:start';
@@ -27,6 +27,7 @@ export function resultsSection(results: BenchResults, resultsPath: string): stri
     '',
     comparisonMarkdown(results.comparison),
     '',
+    ...(results.goals ? [goalsMarkdown(results.goals.selector, results.goals.checks).replace(/^## /, '### '), ''] : []),
     `![Score against joules, without the reference](${folder}/charts/score-joules.svg)`,
     '',
     `The same with the reference charged: [chart](${folder}/charts/score-joules-with-reference.svg). ` +

@@ -1,5 +1,6 @@
 /** The benchmark report as Markdown: the same tables as the HTML page, with the charts as SVG files beside it. */
 import { COMPARISON_COLUMNS, COMPARISON_NOTE, comparisonRows, targetLine, type Comparison } from './compare';
+import { GOAL_COLUMNS, goalRows, goalsLead, type GoalCheck } from './goals';
 import { systemsRows, type SystemsFigures } from './systems-figures';
 
 /** A Markdown table; `|` inside cells is escaped. */
@@ -24,6 +25,8 @@ export interface MarkdownReportInput {
   title: string;
   lead: string[];
   comparison: Comparison;
+  /** The default selector's goals, when it ran in the bench. */
+  goals?: { selector: string; checks: GoalCheck[] };
   systems: SystemsFigures | null;
   /** Charts written as files, relative to the report. */
   charts: { heading: string; file: string | null; note: string }[];
@@ -31,6 +34,7 @@ export interface MarkdownReportInput {
 
 export function reportMarkdown(input: MarkdownReportInput): string {
   const sections = [`# ${input.title}`, '', ...input.lead.map((line) => `- ${line}`), '', '## Comparison', '', comparisonMarkdown(input.comparison)];
+  if (input.goals && input.goals.checks.length > 0) sections.push('', goalsMarkdown(input.goals.selector, input.goals.checks));
   if (input.systems) sections.push('', '## Systems figures', '', markdownTable(['figure', 'value'], systemsRows(input.systems)));
   sections.push('', '## Charts');
   for (const chart of input.charts) {
@@ -39,4 +43,9 @@ export function reportMarkdown(input: MarkdownReportInput): string {
     sections.push(chart.note);
   }
   return `${sections.join('\n')}\n`;
+}
+
+/** The goals section: its heading, lead line and table. */
+export function goalsMarkdown(selector: string, checks: readonly GoalCheck[]): string {
+  return ['## Goals', '', goalsLead(selector), '', markdownTable(GOAL_COLUMNS, goalRows(checks))].join('\n');
 }

@@ -7,6 +7,8 @@ import { z } from 'zod';
 export const TASK_NAMES = ['fashion-captions', 'fashion-noisy-labels', 'idx'] as const;
 export const BACKEND_NAMES = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export const IMAGE_TOWERS = ['mlp', 'flexivit'] as const;
+/** The selector a run uses when none is named. */
+export const DEFAULT_SELECTOR = 'cascade';
 
 const fraction = z.number().min(0).max(1);
 
@@ -42,7 +44,7 @@ export const runConfigSchema = z
       .strict()
       // An omitted section is parsed as {}, so each of its fields takes the default written on it.
       .prefault({}),
-    selector: z.string().min(1).default('cascade'),
+    selector: z.string().min(1).default(DEFAULT_SELECTOR),
     /** The selector's own options (e.g. `{ "mode": "greedy", "score": "learnability" }`). */
     selectorOptions: z.record(z.string(), z.unknown()).default({}),
     /** Extra selector plugins to load: package names or paths to modules exporting a ContainerModule. */

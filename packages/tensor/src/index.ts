@@ -5,6 +5,7 @@ export * from './flops';
 export * from './fast-matmul';
 export * from './sigmoid-loss';
 export * from './sigmoid-loss-js';
+export * from './softplus-table';
 export * from './adam';
 export * from './learning-rate';
 export * from './read';

@@ -86,11 +86,11 @@ describe('cascade selector', () => {
       const selection = await selector.select(context);
       expect(selectionProblems(selection, 40, 8)).toEqual([]);
       expect(context.lossRequests.map((r) => r.model)).toEqual(['reference']);
-      // 0.6 x 40 = 24 candidates kept, the 24 of lowest reference loss.
+      // The default 0.7 x 40 = 28 candidates kept, the 28 of lowest reference loss.
       const kept = context.lossRequests[0].candidates!;
-      expect(kept.length).toBe(24);
+      expect(kept.length).toBe(28);
       const threshold = Math.max(...kept.map((c) => pool[c]));
-      expect(Array.from(pool).filter((loss) => loss < threshold).length).toBe(23);
+      expect(Array.from(pool).filter((loss) => loss < threshold).length).toBe(27);
       for (const index of selection.indices) expect(kept).toContain(index);
       draws.push(Array.from(selection.indices));
     }

@@ -2,7 +2,7 @@ import type { Selector, SelectorFactory, SelectorSettings } from '@sieve/core';
 import { JointScoreSelector, parseJointSelectorOptions, type ScoreName } from '@sieve/selection';
 
 /** The cascade's defaults, chosen by the benchmark (see docs/performance.md). */
-export const CASCADE_DEFAULTS = { score: 'easy-reference', prefilter: 0.6 } as const satisfies { score: ScoreName; prefilter: number };
+export const CASCADE_DEFAULTS = { score: 'easy-reference', prefilter: 0.7 } as const satisfies { score: ScoreName; prefilter: number };
 
 /**
  * Sieve's default selector, a two-stage cascade built for energy:
@@ -16,12 +16,12 @@ export const CASCADE_DEFAULTS = { score: 'easy-reference', prefilter: 0.6 } as c
  * into JEST on the prefiltered candidates; `learnerSteps` then limits the learner's scoring to
  * the first steps.
  *
- * Options (`selectorOptions`): `prefilter` (default 0.6), `score` (default `easy-reference`),
+ * Options (`selectorOptions`): `prefilter` (default 0.7), `score` (default `easy-reference`),
  * `mode`, `chunks`, and with a learner score `resolution` and `learnerSteps`.
  */
 export const cascadeSelectorFactory: SelectorFactory = {
   name: 'cascade',
-  summary: 'Default: the reference keeps the likeliest 60% of the super-batch, then joint sampling from them.',
+  summary: `Default: the reference keeps the likeliest ${Math.round(CASCADE_DEFAULTS.prefilter * 100)}% of the super-batch, then joint sampling from them.`,
   create(settings: SelectorSettings): Selector {
     return new JointScoreSelector('cascade', parseJointSelectorOptions(settings, 'cascade', undefined, CASCADE_DEFAULTS));
   },

@@ -87,6 +87,13 @@ describe('nx run trainer:bench', () => {
       const markdown = readFileSync(join(out, 'report.md'), 'utf8');
       expect(markdown).toContain('![Score against joules, without the reference](charts/score-joules.svg)');
       expect(markdown).toMatch(/\| offline-filter \| 3 \|/);
+      // The default selector's goals, one verdict each, in the results, the report and the printout.
+      expect(results.goals.selector).toBe('cascade');
+      expect(results.goals.checks).toHaveLength(5);
+      for (const check of results.goals.checks) expect([true, false, null]).toContain(check.met);
+      expect(markdown).toMatch(/## Goals\n\nWhat the default selector \(cascade\)/);
+      expect(markdown).toMatch(/\| beats offline-filter beyond the spread over seeds: .* \| (met|not met|unknown) \|/);
+      expect(result.all).toMatch(/goal (met|not met|unknown): at least 4x fewer joules and FLOPs than uniform/);
       expect(markdown).toMatch(/\| step profile, trainingStep \(N = 640, b = 128\) \| [0-9.]+ ms \(median of 3\) \|/);
       // No path of this machine in what is meant to be committed.
       for (const text of [markdown, html, JSON.stringify(results)]) expect(text).not.toContain(root);

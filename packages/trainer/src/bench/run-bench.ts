@@ -2,13 +2,15 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'n
 import { availableParallelism, cpus, platform, release, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { UserInputError } from '@sieve/core';
+import { DEFAULT_SELECTOR, UserInputError } from '@sieve/core';
 import { loadSelectorRegistry } from '@sieve/engine';
 import {
+  checkGoals,
   comparisonTable,
   compareRuns,
   formatFlops,
   formatJoules,
+  goalVerdict,
   machineLine,
   readRun,
   reportCharts,
@@ -129,6 +131,10 @@ export async function reportBench(dir: string, write: (line: string) => void, su
   write('');
   write(comparisonTable(results.comparison));
   write('');
+  if (results.goals) {
+    for (const check of results.goals.checks) write(`goal ${goalVerdict(check)}: ${check.goal} (${check.evidence})`);
+    write('');
+  }
   if (missing.length > 0) write(`left out of the report, not finished: ${missingLine(missing, layout)}`);
   write(`report: ${layout.reportHtml}, ${layout.reportMarkdown}, ${layout.results}, charts in ${layout.charts}`);
   return missing.length > 0 ? 1 : 0;
@@ -216,6 +222,8 @@ async function analyse(
     }
   }
   const comparison = compareRuns(runs, { references: costs });
+  const goalChecks = checkGoals(comparison);
+  const goals = goalChecks.length > 0 ? { selector: DEFAULT_SELECTOR, checks: goalChecks } : undefined;
   const systems = existsSync(layout.systems)
     ? (JSON.parse(readFileSync(layout.systems, 'utf8')) as SystemsFigures)
     : await measureSystems(SYSTEMS_PLANS[settings.preset], runs, log);
@@ -249,6 +257,7 @@ async function analyse(
       wallSeconds: run.summary?.wallSeconds ?? null,
     })),
     comparison,
+    ...(goals ? { goals } : {}),
     systems,
     missing: missing.map((job) => ({ name: job.name, log: relative(layout.dir, job.log) })),
   };
@@ -259,13 +268,14 @@ async function analyse(
   for (const chart of charts) if (chart.svg) await writeFileAtomic(join(layout.charts, `${chart.id}.svg`), chart.svg);
   const title = `Sieve benchmark: ${settings.task}, preset ${settings.preset}`;
   const lead = leadLines(results);
-  await writeFileAtomic(layout.reportHtml, reportPage(runs, comparison, charts, { title, lead, systems, references: costs }));
+  await writeFileAtomic(layout.reportHtml, reportPage(runs, comparison, charts, { title, lead, goals, systems, references: costs }));
   await writeFileAtomic(
     layout.reportMarkdown,
     reportMarkdown({
       title,
       lead,
       comparison,
+      goals,
       systems,
       charts: charts.map((chart) => ({ heading: chart.heading, file: chart.svg ? `charts/${chart.id}.svg` : null, note: chart.note })),
     }),

@@ -1,0 +1,36 @@
+/**
+ * softplus(u) = log(1 + e^u) from a table, for scoring's N x N loss matrices.
+ *
+ * Why by hand: the wasm backend's Softplus kernel calls the C library's exp and log for every
+ * entry, about 15 ns each; at N = 384 that was 2.2 ms of the reference's 2.7 ms scoring pass.
+ * Here softplus(u) = max(u, 0) + g(|u|) with g(a) = log(1 + e^-a) read from a table on a grid of
+ * 1/1024 over [0, 20] and interpolated linearly: the error is at most h^2/8 * max|g''| =
+ * 2^-20 / 8 * 1/4, about 3e-8, below float32's resolution at 1. Beyond 20, g(a) is e^-a
+ * (to within e^-40). Measured on wasm at N = 384: 1.1 ms for the product, the read and this,
+ * against 2.2 ms with the backend's kernel.
+ */
+const STEPS_PER_UNIT = 1024;
+const TABLE_END = 20;
+const LAST = TABLE_END * STEPS_PER_UNIT;
+const G = new Float64Array(LAST + 2);
+for (let k = 0; k < G.length; k++) G[k] = Math.log1p(Math.exp(-k / STEPS_PER_UNIT));
+
+/** softplus(u) to within 3e-8 absolute; infinities and NaN as the exact function gives them. */
+export function tabulatedSoftplus(u: number): number {
+  const a = u < 0 ? -u : u;
+  const position = a * STEPS_PER_UNIT;
+  let g: number;
+  if (position < LAST) {
+    const k = position | 0;
+    g = G[k] + (position - k) * (G[k + 1] - G[k]);
+  } else {
+    g = Math.exp(-a); // also NaN for NaN, and 0 for an infinity
+  }
+  return (u > 0 ? u : 0) + g;
+}
+
+/** values[e] = softplus(values[e] + bias) for every entry, in place. */
+export function addBiasSoftplusInPlace(values: Float32Array, bias: number): Float32Array {
+  for (let e = 0; e < values.length; e++) values[e] = tabulatedSoftplus(values[e] + bias);
+  return values;
+}
