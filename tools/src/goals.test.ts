@@ -61,6 +61,13 @@ describe('checkGoals', () => {
     expect(goalRows([byGoal('best score')])).toEqual([["best score at least jest's", 'jest is not in this bench', 'unknown']]);
   });
 
+  it('fails the cost goals of a default selector that never reaches the target', () => {
+    const runs = bench([]).map((r) => (r.selector === 'cascade' ? run('cascade', r.seed, [0.1, 0.1, 0.2, 0.2, 0.2, 0.2]) : r));
+    const [without, withReference] = checkGoals(compareRuns(runs, { references }));
+    expect(without).toMatchObject({ met: false, evidence: 'never reached the target' });
+    expect(withReference.met).toBe(false);
+  });
+
   it('has no goals when the default selector did not run, and no ratio without a measured reference', () => {
     const withoutDefault = bench([]).filter((r) => r.selector !== 'cascade');
     expect(checkGoals(compareRuns(withoutDefault, { references }))).toEqual([]);

@@ -41,6 +41,7 @@ export function checkGoals(comparison: Comparison, selector: string = DEFAULT_SE
 
 function fewerGoal(own: SelectorComparison, baseline: string, threshold: number, which: 'w/o reference' | 'with reference'): GoalCheck {
   const goal = `at least ${threshold}x fewer joules and FLOPs than ${baseline} to the target, ${which}`;
+  if (own.toTarget.steps === null) return { goal, met: false, evidence: 'never reached the target' };
   const axes = which === 'w/o reference' ? (['joulesWithoutReference', 'flopsWithoutReference'] as const) : (['joulesWithReference', 'flopsWithReference'] as const);
   const ratios = axes.map((axis) => own.toTarget[axis]?.ratioToBaseline ?? null);
   if (ratios.some((r) => r === null)) return { goal, met: null, evidence: 'no ratio: a meter, a measured reference or a seed reaching the target is missing' };
