@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng, UserInputError } from '@sieve/core';
 import { initBackend, pairwiseSigmoidLossFromEmbeddings } from '@sieve/tensor';
 import { createContrastiveModel, type ModelSpec } from '@sieve/models';
+import { createEnergyMeter } from '@sieve/energy';
 import { PhaseLedger } from './phase-ledger';
 import { LazyScoringContext, type SuperBatch } from './scoring-context';
 import { PoolReferenceLosses, poolReferenceLossesOf } from './pool-reference-losses';
@@ -173,6 +174,39 @@ describe('LazyScoringContext', () => {
     expect(losses[2]).toBeCloseTo(3.0485874, 6); // log(1 + e^3)
     const exampleLosses = Float32Array.from([0.1, 2]);
     expect(poolReferenceLossesOf({ kind: 'classification', exampleLosses })).toBe(exampleLosses);
+  });
+
+  it('runs requests made together one at a time: one scoring window each, none overlapping, no time counted twice', async () => {
+    const meter = createEnergyMeter({ sources: ['estimate'], wattsPerCore: 10, sampleIntervalMs: 20 });
+    await meter.start();
+    try {
+      const { ctx, ledger } = context(false, 1, new PhaseLedger(meter));
+      const start = performance.now();
+      const [learner, referenceLosses, pool, learnerAgain] = await Promise.all([
+        ctx.losses('learner'),
+        ctx.losses('reference'),
+        ctx.poolReferenceLosses(),
+        ctx.losses('learner'),
+      ]);
+      const elapsed = performance.now() - start;
+      // Overlapping windows of one phase make the meter warn that one was already open.
+      expect(meter.warnings()).toEqual([]);
+      expect(learnerAgain).toBe(learner);
+      expect(referenceLosses.size).toBe(n);
+      expect(pool.length).toBe(poolCount);
+      expect(ctx.scoringMilliseconds).toBeGreaterThan(0);
+      expect(ctx.scoringMilliseconds).toBeLessThanOrEqual(elapsed);
+      expect(ledger.seconds.scoring * 1000).toBeLessThanOrEqual(elapsed);
+      expect(ledger.joules.scoring).toBeGreaterThan(0);
+    } finally {
+      await meter.stop();
+    }
+  });
+
+  it('rejects a bad request without blocking the ones after it', async () => {
+    const { ctx } = context();
+    await expect(ctx.losses('reference', { candidates: Int32Array.from([0, 0]) })).rejects.toThrow(/distinct positions/);
+    expect((await ctx.losses('reference', { candidates: Int32Array.from([1, 2]) })).size).toBe(2);
   });
 
   it('shows noise tags only to selectors allowed to see them', () => {

@@ -70,6 +70,10 @@ export class LazyScoringContext implements ScoringContext {
   /** The most candidates the learner scored in one request this step (0: it scored none). */
   learnerExamplesScored = 0;
   private readonly computed = new Map<string, LossMatrix>();
+  /** Every request of this step by key, settled or not, so a repeated request waits for the first. */
+  private readonly requested = new Map<string, Promise<LossMatrix>>();
+  /** The last request in line: the next one starts when it has settled. */
+  private queue: Promise<void> = Promise.resolve();
   /** The candidates each computed matrix covers, by the same key (null: all N). */
   private readonly computedCandidates = new Map<string, Int32Array | null>();
 
@@ -82,12 +86,28 @@ export class LazyScoringContext implements ScoringContext {
     this.candidatePoolIndices = options.superBatch.poolIndices;
   }
 
-  async losses(model: ModelRole, request: LossRequest = {}): Promise<LossMatrix> {
-    const resolution: Resolution = model === 'reference' ? 'fine' : (request.resolution ?? 'fine');
-    const candidates = request.candidates ? this.checkCandidates(request.candidates) : null;
-    const key = lossKey(model, resolution, candidates);
-    const known = this.computed.get(key);
-    if (known) return known;
+  /**
+   * The losses of `model` for the request, computed once per step. Requests run one at a time,
+   * even when a selector awaits several together (`Promise.all`): each is one meter window of the
+   * scoring phase, and two open windows of one phase would lose one's joules and count its
+   * milliseconds twice. The backend runs one op at a time anyway, so nothing is lost by waiting.
+   */
+  losses(model: ModelRole, request: LossRequest = {}): Promise<LossMatrix> {
+    try {
+      const resolution: Resolution = model === 'reference' ? 'fine' : (request.resolution ?? 'fine');
+      const candidates = request.candidates ? this.checkCandidates(request.candidates) : null;
+      const key = lossKey(model, resolution, candidates);
+      const requested = this.requested.get(key);
+      if (requested) return requested;
+      const result = this.inTurn(() => this.computeLosses(model, resolution, candidates, key));
+      this.requested.set(key, result);
+      return result;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private async computeLosses(model: ModelRole, resolution: Resolution, candidates: Int32Array | null, key: string): Promise<LossMatrix> {
     const reference = model === 'reference' ? await this.preparedReference() : null;
     const start = performance.now();
     const matrix = await this.options.ledger.measureAsync('scoring', () =>
@@ -101,13 +121,25 @@ export class LazyScoringContext implements ScoringContext {
     return matrix;
   }
 
-  async poolReferenceLosses(): Promise<Float32Array> {
-    // Preparing the reference is its own phase; only the losses count as this step's scoring time.
-    await this.preparedReference();
-    const start = performance.now();
-    const losses = await this.options.poolReferenceLosses();
-    this.scoringMilliseconds += performance.now() - start;
-    return losses;
+  poolReferenceLosses(): Promise<Float32Array> {
+    return this.inTurn(async () => {
+      // Preparing the reference is its own phase; only the losses count as this step's scoring time.
+      await this.preparedReference();
+      const start = performance.now();
+      const losses = await this.options.poolReferenceLosses();
+      this.scoringMilliseconds += performance.now() - start;
+      return losses;
+    });
+  }
+
+  /** Runs `work` after every earlier request of this step has settled. */
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(work);
+    this.queue = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
   }
 
   /**
