@@ -39,6 +39,12 @@ export interface BenchResults {
   machine: MachineDescription;
   /** Wall seconds of the bench over every session it took (reruns that carried it on included). */
   wallSeconds: number;
+  /**
+   * The most training processes a local session of the bench ran at once (`--jobs`); null on
+   * Slurm, absent in older results. Two processes on two cores slow each other, so it is part of
+   * what the joules mean.
+   */
+  parallelJobs?: number | null;
   references: ReferenceRecord[];
   runs: { name: string; selector: string; seed: number; status: string; steps: number; wallSeconds: number | null }[];
   comparison: Comparison;

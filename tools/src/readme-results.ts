@@ -20,7 +20,7 @@ export function resultsSection(results: BenchResults, resultsPath: string): stri
     `${RESULTS_START} ${resultsPath} -->`,
     `_Generated from [${posix.basename(resultsPath)}](${resultsPath}) by \`nx run tools:readme-results\`; not edited by hand._`,
     '',
-    `Measured on ${results.date} with \`nx run trainer:bench --jobs 2\` (preset \`${results.preset}\`, task \`${results.task}\`): ` +
+    `Measured on ${results.date} with \`nx run trainer:bench${results.parallelJobs ? ` --jobs ${results.parallelJobs}` : ''}\` (preset \`${results.preset}\`, task \`${results.task}\`): ` +
       `${results.selectors.length} selectors x ${results.seeds.length} seeds, ${s.steps} learner steps of b = ${s.batchSize} chosen from N = ${superBatch}, ` +
       `a point every ${s.evalEvery} steps. The whole bench took ${(results.wallSeconds / 60).toFixed(0)} minutes on ${machineLine(results.machine)}. ` +
       `Each seed's reference model was trained from scratch for the bench (${s.referenceSteps} steps; ${referenceJoules.join(', ')} J).`,

@@ -91,7 +91,7 @@ export async function runBench(flags: BenchFlags, options: BenchOptions): Promis
 
   const session = { start: new Date().toISOString(), startMs: Date.now() };
   const progress = await runScheduled(out, jobs, parallel!, settings, options);
-  appendSession(out, session.start, (Date.now() - session.startMs) / 1000);
+  appendSession(out, session.start, (Date.now() - session.startMs) / 1000, parallel!);
 
   const failed = progress.filter((p) => p.status === 'failed' || p.status === 'blocked');
   const unfinished = progress.filter((p) => p.status !== 'finished' && p.status !== 'skipped');
@@ -144,8 +144,9 @@ function missingLine(missing: readonly BenchJob[], layout: BenchLayout): string 
   return missing.map((job) => `${job.name} (log ${relative(layout.dir, job.log)})`).join(', ');
 }
 
-function appendSession(dir: string, start: string, seconds: number): void {
-  appendFileSync(join(dir, 'sessions.jsonl'), `${JSON.stringify({ start, seconds })}\n`);
+/** One session of the bench: when it started, how long it took, and (local engine) how many training processes it ran at once. */
+function appendSession(dir: string, start: string, seconds: number, jobs?: number): void {
+  appendFileSync(join(dir, 'sessions.jsonl'), `${JSON.stringify({ start, seconds, ...(jobs === undefined ? {} : { jobs }) })}\n`);
 }
 
 /** Runs the jobs with a progress display and clean stopping on Ctrl-C (a second one ends them at once). */
@@ -230,6 +231,7 @@ async function analyse(
   await writeFileAtomic(layout.systems, `${JSON.stringify(systems, null, 2)}\n`);
 
   const machine = machineOf(runs);
+  const sessions = sessionsOf(layout.dir);
   const results: BenchResults = {
     version: 1,
     date: new Date().toISOString().slice(0, 10),
@@ -246,7 +248,8 @@ async function analyse(
       referenceSteps: settings.runConfig.reference.steps,
     },
     machine,
-    wallSeconds: sessionsSeconds(layout.dir),
+    wallSeconds: sessions.seconds,
+    parallelJobs: sessions.jobs,
     references,
     runs: runs.map((run) => ({
       name: run.dir.replace(/^runs\//, ''),
@@ -294,7 +297,7 @@ export function leadLines(results: BenchResults): string[] {
     `Machine: ${machineLine(results.machine)}.`,
     `Reference models: one per seed, trained from scratch for this bench (${s.referenceSteps} steps) and reused by every run of its seed; ` +
       `each cost ${referenceFlops.map(formatFlops).join(', ')} FLOPs and ${referenceJoules.map(formatJoules).join(', ')}.`,
-    `Wall time of the bench: ${(results.wallSeconds / 60).toFixed(1)} min.`,
+    `Wall time of the bench: ${(results.wallSeconds / 60).toFixed(1)} min${results.parallelJobs ? `, ${results.parallelJobs} training process${results.parallelJobs === 1 ? '' : 'es'} at once` : ''}.`,
     ...(results.missing && results.missing.length > 0
       ? [
           `Not finished, and left out of every figure: ${results.missing.map((m) => `${m.name} (log ${m.log})`).join(', ')}; ` +
@@ -318,13 +321,16 @@ function machineOf(runs: readonly RunRecord[]): MachineDescription {
   };
 }
 
-function sessionsSeconds(dir: string): number {
+/** The bench's wall seconds over all its sessions, and the most training processes a local session ran at once (null: none recorded). */
+function sessionsOf(dir: string): { seconds: number; jobs: number | null } {
   const path = join(dir, 'sessions.jsonl');
-  if (!existsSync(path)) return 0;
-  return readFileSync(path, 'utf8')
+  if (!existsSync(path)) return { seconds: 0, jobs: null };
+  const sessions = readFileSync(path, 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '')
-    .reduce((sum, line) => sum + ((JSON.parse(line) as { seconds: number }).seconds ?? 0), 0);
+    .map((line) => JSON.parse(line) as { seconds?: number; jobs?: number });
+  const jobs = sessions.map((session) => session.jobs).filter((j): j is number => typeof j === 'number');
+  return { seconds: sessions.reduce((sum, session) => sum + (session.seconds ?? 0), 0), jobs: jobs.length > 0 ? Math.max(...jobs) : null };
 }
 
 /** The plugins a --config file names, so that their selectors can be benchmarked too. */
