@@ -68,6 +68,13 @@ describe('checkGoals', () => {
     expect(withReference.met).toBe(false);
   });
 
+  it('fails the cost goals when some seeds of the default never reach the target, whatever the others did', () => {
+    // Seed 0 reaches the target at step 50 (4x fewer), seed 1 never does.
+    const runs = bench([]).map((r) => (r.selector === 'cascade' && r.seed === 1 ? run('cascade', 1, [0.1, 0.1, 0.2, 0.2, 0.2, 0.2]) : r));
+    const [without] = checkGoals(compareRuns(runs, { references }));
+    expect(without).toMatchObject({ met: false, evidence: 'reached the target in 1 of 2 seeds' });
+  });
+
   it('has no goals when the default selector did not run, and no ratio without a measured reference', () => {
     const withoutDefault = bench([]).filter((r) => r.selector !== 'cascade');
     expect(checkGoals(compareRuns(withoutDefault, { references }))).toEqual([]);

@@ -41,7 +41,10 @@ export function checkGoals(comparison: Comparison, selector: string = DEFAULT_SE
 
 function fewerGoal(own: SelectorComparison, baseline: string, threshold: number, which: 'w/o reference' | 'with reference'): GoalCheck {
   const goal = `at least ${threshold}x fewer joules and FLOPs than ${baseline} to the target, ${which}`;
-  if (own.toTarget.steps === null) return { goal, met: false, evidence: 'never reached the target' };
+  const reached = own.toTarget.steps?.reached ?? 0;
+  if (reached === 0) return { goal, met: false, evidence: 'never reached the target' };
+  // A mean over the seeds that got there would hide the ones that did not.
+  if (reached < own.seeds) return { goal, met: false, evidence: `reached the target in ${reached} of ${own.seeds} seeds` };
   const axes = which === 'w/o reference' ? (['joulesWithoutReference', 'flopsWithoutReference'] as const) : (['joulesWithReference', 'flopsWithReference'] as const);
   const ratios = axes.map((axis) => own.toTarget[axis]?.ratioToBaseline ?? null);
   if (ratios.some((r) => r === null)) return { goal, met: null, evidence: 'no ratio: a meter, a measured reference or a seed reaching the target is missing' };
@@ -62,7 +65,8 @@ function beatGoal(own: SelectorComparison, name: string, other: SelectorComparis
   const ownBest = own.bestScoreWithinBaselineJoules.withoutReference;
   const otherBest = other.bestScoreWithinBaselineJoules.withoutReference;
   // A selector that never reaches the target spends more joules on it than one that does.
-  const fewerJoules = ownJoules !== null && (otherJoules === null ? other.toTarget.steps === null : below(ownJoules, otherJoules));
+  const fewerJoules =
+    ownJoules !== null && ownJoules.reached === own.seeds && (otherJoules === null ? other.toTarget.steps === null : below(ownJoules, otherJoules));
   const higherScore = ownBest !== null && otherBest !== null && below(otherBest, ownBest);
   const joulesText = `joules ${spreadText(ownJoules, formatJoules, 'never reached')} against ${spreadText(otherJoules, formatJoules, 'never reached')}`;
   const score = (v: number) => v.toFixed(3);
