@@ -1,5 +1,5 @@
 import type { Comparison, ReferenceCost } from './compare';
-import type { GoalCheck } from './goals';
+import type { BenchGoals } from './goals';
 import type { MachineDescription, SystemsFigures } from './systems-figures';
 
 /** What one seed's reference model cost, as `sieve reference` records it for the bench. */
@@ -49,7 +49,7 @@ export interface BenchResults {
   runs: { name: string; selector: string; seed: number; status: string; steps: number; wallSeconds: number | null }[];
   comparison: Comparison;
   /** The default selector's goals, checked from the comparison; absent in older results and where it did not run. */
-  goals?: { selector: string; checks: GoalCheck[] };
+  goals?: BenchGoals;
   systems: SystemsFigures | null;
   /** Jobs that had not finished when the report was written, with their logs; absent in older results. */
   missing?: { name: string; log: string }[];

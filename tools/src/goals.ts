@@ -26,6 +26,18 @@ export interface GoalCheck {
   evidence: string;
 }
 
+/** The default selector's goals in a bench, as its report and results.json carry them. */
+export interface BenchGoals {
+  selector: string;
+  checks: GoalCheck[];
+}
+
+/** The default selector's goals in `comparison`; undefined when it did not run in the bench. */
+export function benchGoals(comparison: Comparison): BenchGoals | undefined {
+  const checks = checkGoals(comparison, DEFAULT_SELECTOR);
+  return checks.length > 0 ? { selector: DEFAULT_SELECTOR, checks } : undefined;
+}
+
 /** Every goal for `selector` (the default unless named) in `comparison`; empty when the selector is not in it. */
 export function checkGoals(comparison: Comparison, selector: string = DEFAULT_SELECTOR): GoalCheck[] {
   const own = comparison.selectors.find((s) => s.selector === selector);

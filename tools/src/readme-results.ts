@@ -27,7 +27,7 @@ export function resultsSection(results: BenchResults, resultsPath: string): stri
     '',
     comparisonMarkdown(results.comparison),
     '',
-    ...(results.goals ? [goalsMarkdown(results.goals.selector, results.goals.checks).replace(/^## /, '### '), ''] : []),
+    ...(results.goals ? [goalsMarkdown(results.goals, 3), ''] : []),
     `![Score against joules, without the reference](${folder}/charts/score-joules.svg)`,
     '',
     `The same with the reference charged: [chart](${folder}/charts/score-joules-with-reference.svg). ` +

@@ -1,6 +1,6 @@
 /** The benchmark report as Markdown: the same tables as the HTML page, with the charts as SVG files beside it. */
 import { COMPARISON_COLUMNS, COMPARISON_NOTE, comparisonRows, targetLine, type Comparison } from './compare';
-import { GOAL_COLUMNS, goalRows, goalsLead, type GoalCheck } from './goals';
+import { GOAL_COLUMNS, goalRows, goalsLead, type BenchGoals } from './goals';
 import { systemsRows, type SystemsFigures } from './systems-figures';
 
 /** A Markdown table; `|` inside cells is escaped. */
@@ -26,7 +26,7 @@ export interface MarkdownReportInput {
   lead: string[];
   comparison: Comparison;
   /** The default selector's goals, when it ran in the bench. */
-  goals?: { selector: string; checks: GoalCheck[] };
+  goals?: BenchGoals;
   systems: SystemsFigures | null;
   /** Charts written as files, relative to the report. */
   charts: { heading: string; file: string | null; note: string }[];
@@ -34,7 +34,7 @@ export interface MarkdownReportInput {
 
 export function reportMarkdown(input: MarkdownReportInput): string {
   const sections = [`# ${input.title}`, '', ...input.lead.map((line) => `- ${line}`), '', '## Comparison', '', comparisonMarkdown(input.comparison)];
-  if (input.goals && input.goals.checks.length > 0) sections.push('', goalsMarkdown(input.goals.selector, input.goals.checks));
+  if (input.goals) sections.push('', goalsMarkdown(input.goals));
   if (input.systems) sections.push('', '## Systems figures', '', markdownTable(['figure', 'value'], systemsRows(input.systems)));
   sections.push('', '## Charts');
   for (const chart of input.charts) {
@@ -45,7 +45,7 @@ export function reportMarkdown(input: MarkdownReportInput): string {
   return `${sections.join('\n')}\n`;
 }
 
-/** The goals section: its heading, lead line and table. */
-export function goalsMarkdown(selector: string, checks: readonly GoalCheck[]): string {
-  return ['## Goals', '', goalsLead(selector), '', markdownTable(GOAL_COLUMNS, goalRows(checks))].join('\n');
+/** The goals section: its heading (`##` in the report, deeper where it sits under another), lead line and table. */
+export function goalsMarkdown(goals: BenchGoals, headingLevel = 2): string {
+  return [`${'#'.repeat(headingLevel)} Goals`, '', goalsLead(goals.selector), '', markdownTable(GOAL_COLUMNS, goalRows(goals.checks))].join('\n');
 }

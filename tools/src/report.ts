@@ -8,7 +8,7 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 import type { BenchmarkPoint } from '@sieve/core';
 import { COMPARISON_COLUMNS, COMPARISON_NOTE, NOISE_TAGS, compareRuns, noisyFraction, comparisonRows, targetLine, type Comparison, type ReferenceCost, type RunRecord } from './compare';
 import { costOf, mean } from './reach';
-import { GOAL_COLUMNS, goalRows, goalsLead, type GoalCheck } from './goals';
+import { GOAL_COLUMNS, goalRows, goalsLead, type BenchGoals } from './goals';
 import { systemsRows, type SystemsFigures } from './systems-figures';
 
 export interface ReportOptions {
@@ -20,7 +20,7 @@ export interface ReportOptions {
   /** Lines under the title (settings, machine, date). */
   lead?: string[];
   /** The default selector's goals, when it ran in the bench. */
-  goals?: { selector: string; checks: GoalCheck[] };
+  goals?: BenchGoals;
   systems?: SystemsFigures;
 }
 
@@ -450,7 +450,7 @@ export function reportPage(runs: readonly RunRecord[], comparison: Comparison, c
     `<p>${escapeHtml(targetLine(comparison))}</p>`,
     table(COMPARISON_COLUMNS, comparisonRows(comparison), (column) => column > 0),
     `<p class="note">${escapeHtml(COMPARISON_NOTE)}</p>`,
-    ...(options.goals && options.goals.checks.length > 0
+    ...(options.goals
       ? ['<h2>Goals</h2>', `<p>${escapeHtml(goalsLead(options.goals.selector))}</p>`, table(GOAL_COLUMNS, goalRows(options.goals.checks), () => false)]
       : []),
     ...(options.systems

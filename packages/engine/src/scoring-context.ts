@@ -92,19 +92,16 @@ export class LazyScoringContext implements ScoringContext {
    * scoring phase, and two open windows of one phase would lose one's joules and count its
    * milliseconds twice. The backend runs one op at a time anyway, so nothing is lost by waiting.
    */
-  losses(model: ModelRole, request: LossRequest = {}): Promise<LossMatrix> {
-    try {
-      const resolution: Resolution = model === 'reference' ? 'fine' : (request.resolution ?? 'fine');
-      const candidates = request.candidates ? this.checkCandidates(request.candidates) : null;
-      const key = lossKey(model, resolution, candidates);
-      const requested = this.requested.get(key);
-      if (requested) return requested;
-      const result = this.inTurn(() => this.computeLosses(model, resolution, candidates, key));
-      this.requested.set(key, result);
-      return result;
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  async losses(model: ModelRole, request: LossRequest = {}): Promise<LossMatrix> {
+    // Everything up to the return runs before the caller's next request, so the map is up to date.
+    const resolution: Resolution = model === 'reference' ? 'fine' : (request.resolution ?? 'fine');
+    const candidates = request.candidates ? this.checkCandidates(request.candidates) : null;
+    const key = lossKey(model, resolution, candidates);
+    const requested = this.requested.get(key);
+    if (requested) return requested;
+    const result = this.inTurn(() => this.computeLosses(model, resolution, candidates, key));
+    this.requested.set(key, result);
+    return result;
   }
 
   private async computeLosses(model: ModelRole, resolution: Resolution, candidates: Int32Array | null, key: string): Promise<LossMatrix> {

@@ -2,10 +2,10 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'n
 import { availableParallelism, cpus, platform, release, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { DEFAULT_SELECTOR, UserInputError } from '@sieve/core';
+import { UserInputError } from '@sieve/core';
 import { loadSelectorRegistry } from '@sieve/engine';
 import {
-  checkGoals,
+  benchGoals,
   comparisonTable,
   compareRuns,
   formatFlops,
@@ -223,8 +223,7 @@ async function analyse(
     }
   }
   const comparison = compareRuns(runs, { references: costs });
-  const goalChecks = checkGoals(comparison);
-  const goals = goalChecks.length > 0 ? { selector: DEFAULT_SELECTOR, checks: goalChecks } : undefined;
+  const goals = benchGoals(comparison);
   const systems = existsSync(layout.systems)
     ? (JSON.parse(readFileSync(layout.systems, 'utf8')) as SystemsFigures)
     : await measureSystems(SYSTEMS_PLANS[settings.preset], runs, log);
