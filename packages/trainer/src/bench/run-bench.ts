@@ -144,9 +144,12 @@ function missingLine(missing: readonly BenchJob[], layout: BenchLayout): string 
   return missing.map((job) => `${job.name} (log ${relative(layout.dir, job.log)})`).join(', ');
 }
 
-/** One session of the bench: when it started, how long it took, and (local engine) how many training processes it ran at once. */
+/**
+ * One session of the bench: when it started, how long it took, and (local engine) how many
+ * training processes it ran at once; JSON leaves `jobs` out when it is undefined (Slurm).
+ */
 function appendSession(dir: string, start: string, seconds: number, jobs?: number): void {
-  appendFileSync(join(dir, 'sessions.jsonl'), `${JSON.stringify({ start, seconds, ...(jobs === undefined ? {} : { jobs }) })}\n`);
+  appendFileSync(join(dir, 'sessions.jsonl'), `${JSON.stringify({ start, seconds, jobs })}\n`);
 }
 
 /** Runs the jobs with a progress display and clean stopping on Ctrl-C (a second one ends them at once). */
