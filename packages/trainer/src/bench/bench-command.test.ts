@@ -74,6 +74,11 @@ describe('nx run trainer:bench', () => {
       const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
       expect(results.comparison.selectors.map((s: { selector: string }) => s.selector)).toEqual(selectors);
       expect(results.runs).toHaveLength(selectors.length * 3);
+      // --jobs is recorded per session and reported as the bench's parallelism.
+      const sessionLines = readFileSync(join(out, 'sessions.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+      expect(sessionLines).toHaveLength(1);
+      expect(sessionLines[0]).toMatchObject({ jobs: 2, seconds: expect.any(Number) });
+      expect(results.parallelJobs).toBe(2);
       expect(results.systems.engineOverhead.steps).toBe(30);
       expect(results.systems.jestSelection[0]).toMatchObject({ superBatchSize: 1280, batchSize: 256 });
       expect(results.systems.stepProfile).toMatchObject({ superBatchSize: 640, batchSize: 128, repeats: 3 });
@@ -87,6 +92,7 @@ describe('nx run trainer:bench', () => {
       const markdown = readFileSync(join(out, 'report.md'), 'utf8');
       expect(markdown).toContain('![Score against joules, without the reference](charts/score-joules.svg)');
       expect(markdown).toMatch(/\| offline-filter \| 3 \|/);
+      expect(markdown).toMatch(/Wall time of the bench: [0-9.]+ min, 2 training processes at once\./);
       // The default selector's goals, one verdict each, in the results, the report and the printout.
       expect(results.goals.selector).toBe('cascade');
       expect(results.goals.checks).toHaveLength(5);
