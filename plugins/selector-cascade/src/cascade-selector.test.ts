@@ -86,7 +86,7 @@ describe('cascade selector', () => {
       const selection = await selector.select(context);
       expect(selectionProblems(selection, 40, 8)).toEqual([]);
       expect(context.lossRequests.map((r) => r.model)).toEqual(['reference']);
-      // The default 3.5 b = 28 of the 40 candidates kept (70%), the 28 of lowest reference loss.
+      // The default 0.7 x 40 = 28 candidates kept, the 28 of lowest reference loss.
       const kept = context.lossRequests[0].candidates!;
       expect(kept.length).toBe(28);
       const threshold = Math.max(...kept.map((c) => pool[c]));
