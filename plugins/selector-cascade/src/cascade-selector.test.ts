@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng, type LossMatrix } from '@sieve/core';
 import { fixedScoringContext, liveTensorCount, randomPairwiseLosses, selectionProblems, selectorSettings as settings, userErrorField as fieldOf } from '@sieve/selection/testing';
-import { cascadeSelectorFactory, defaultCascadePrefilter } from './cascade-selector';
+import { cascadeSelectorFactory } from './cascade-selector';
 
 // Reference losses of 6 candidates (pool indices 0..5); the diagonal is each positive pair's loss.
 // prettier-ignore
@@ -97,30 +97,6 @@ describe('cascade selector', () => {
     expect(draws[1]).toEqual(draws[0]);
     expect(draws[2]).not.toEqual(draws[0]);
     expect(await liveTensorCount()).toBe(tensorsBefore);
-  });
-
-  it('by default keeps 3.5 b candidates whatever N is, and every candidate when N is below that', async () => {
-    // b = 8: 28 kept of N = 40 (f = 0.8, 70%) and of N = 80 (f = 0.9, 35%); N = 16 (f = 0.5) keeps all 16.
-    expect(defaultCascadePrefilter(8, 40)).toBeCloseTo(0.7, 12);
-    expect(defaultCascadePrefilter(8, 80)).toBeCloseTo(0.35, 12);
-    expect(defaultCascadePrefilter(8, 16)).toBe(1);
-    for (const [superBatchSize, kept] of [
-      [40, 28],
-      [80, 28],
-    ] as const) {
-      const losses = randomPairwiseLosses(new Rng(5), superBatchSize);
-      const pool = Float32Array.from({ length: superBatchSize }, (_, i) => losses.values[i * (superBatchSize + 1)]);
-      const selector = cascadeSelectorFactory.create(settings({}, { superBatchSize }));
-      const context = fixedScoringContext({ batchSize: 8, reference: losses, poolReferenceLosses: pool });
-      expect(selectionProblems(await selector.select(context), superBatchSize, 8)).toEqual([]);
-      expect(context.lossRequests[0].candidates!.length).toBe(kept);
-    }
-    // Keeping every candidate is no prefilter: the whole super-batch is scored and the pool's losses are not read.
-    const losses = randomPairwiseLosses(new Rng(6), 16);
-    const context = fixedScoringContext({ batchSize: 8, reference: losses, poolReferenceLosses: Float32Array.from({ length: 16 }, (_, i) => losses.values[i * 17]) });
-    await cascadeSelectorFactory.create(settings({}, { superBatchSize: 16 })).select(context);
-    expect(context.lossRequests).toEqual([{ model: 'reference', resolution: 'fine' }]);
-    expect(context.poolLossRequests).toBe(0);
   });
 
   it('rejects bad settings with UserInputErrors naming the field', () => {
