@@ -138,6 +138,8 @@ describe('sieve train --resume', () => {
     return file;
   }
   const pointsOf = (out: string) => readFileSync(join(out, 'points.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+  /** Points written whole so far, while the run may be half-way through appending the next line. */
+  const wholePointsOf = (out: string) => (existsSync(join(out, 'points.jsonl')) ? readFileSync(join(out, 'points.jsonl'), 'utf8').split('\n').length - 1 : 0);
   /** What a resumed run must reproduce exactly: everything but the clocks and the joules. */
   const metrics = (p: { step: number; trainLoss: number; score: number; flopsTotal: number; selection: { makeUp: unknown } }) => [
     p.step,
@@ -158,7 +160,7 @@ describe('sieve train --resume', () => {
     let child = execa(node[0], [...node.slice(1), mainScript, ...args(out)], { cwd: repoRoot, reject: false, env: childEnv, extendEnv: false });
     for (const afterPoints of [2, 5, 8]) {
       // Kill it (no chance to clean up) a random moment after its k-th point: mid-step, mid-point or mid-checkpoint.
-      while (!existsSync(join(out, 'points.jsonl')) || pointsOf(out).length < afterPoints) {
+      while (wholePointsOf(out) < afterPoints) {
         if (child.exitCode !== null) throw new Error(`the run ended early: ${String((await child).stderr)}`);
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
