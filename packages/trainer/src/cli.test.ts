@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Rng } from '@sieve/core';
+import { RUN_FILES, Rng, parsePoints, type BenchmarkPoint } from '@sieve/core';
 import { removeTempDirs, tempDir, withoutColorSettings } from '@sieve/core/testing';
 import { encodeIdxImages, encodeIdxLabels } from '@sieve/data';
 
@@ -137,11 +137,10 @@ describe('sieve train --resume', () => {
     writeFileSync(file, JSON.stringify({ data: { cacheDir: dataCache } }));
     return file;
   }
-  const pointsOf = (out: string) => readFileSync(join(out, 'points.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
-  /** Points written whole so far, while the run may be half-way through appending the next line. */
-  const wholePointsOf = (out: string) => (existsSync(join(out, 'points.jsonl')) ? readFileSync(join(out, 'points.jsonl'), 'utf8').split('\n').length - 1 : 0);
+  /** The points written whole so far: a run may be half-way through appending the next line. */
+  const pointsOf = (out: string) => parsePoints(readFileSync(join(out, RUN_FILES.points), 'utf8'), RUN_FILES.points).points;
   /** What a resumed run must reproduce exactly: everything but the clocks and the joules. */
-  const metrics = (p: { step: number; trainLoss: number; score: number; flopsTotal: number; selection: { makeUp: unknown } }) => [
+  const metrics = (p: BenchmarkPoint) => [
     p.step,
     p.trainLoss,
     p.score,
@@ -160,7 +159,7 @@ describe('sieve train --resume', () => {
     let child = execa(node[0], [...node.slice(1), mainScript, ...args(out)], { cwd: repoRoot, reject: false, env: childEnv, extendEnv: false });
     for (const afterPoints of [2, 5, 8]) {
       // Kill it (no chance to clean up) a random moment after its k-th point: mid-step, mid-point or mid-checkpoint.
-      while (wholePointsOf(out) < afterPoints) {
+      while (!existsSync(join(out, RUN_FILES.points)) || pointsOf(out).length < afterPoints) {
         if (child.exitCode !== null) throw new Error(`the run ended early: ${String((await child).stderr)}`);
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
@@ -191,7 +190,7 @@ describe('sieve train --resume', () => {
       const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
       expect(summary.status).toBe('stopped');
       // The point and the checkpoint are at the step it stopped on.
-      expect(pointsOf(out).at(-1).step).toBe(summary.steps);
+      expect(pointsOf(out).at(-1)!.step).toBe(summary.steps);
       expect(JSON.parse(readFileSync(join(out, 'checkpoint', 'state.json'), 'utf8')).step).toBe(summary.steps);
       expect(summary.steps).toBeLessThan(2000);
     }, 180_000);
