@@ -4,7 +4,7 @@ import { z } from 'zod';
  * The run configuration: presets < config file < flags are merged into one object and
  * validated here. Field names are the config file's; the CLI maps flags onto them.
  */
-export const TASK_NAMES = ['fashion-captions', 'fashion-noisy-labels', 'idx'] as const;
+export const TASK_NAMES = ['fashion-captions', 'fashion-noisy-labels', 'idx', 'files'] as const;
 export const BACKEND_NAMES = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export const IMAGE_TOWERS = ['mlp', 'flexivit'] as const;
 /** The selector a run uses when none is named. */
@@ -40,6 +40,40 @@ export const runConfigSchema = z
         labelNoise: fraction.default(0.4),
         /** Where decoded datasets and reference models are cached. */
         cacheDir: z.string().default('.cache/sieve'),
+        /** Task `files`: the user's own image-text sources and how they are prepared (docs/data.md). */
+        files: z
+          .object({
+            /** The training pool: WebDataset shards, a CSV/TSV/JSONL list, an imagefolder or a Parquet file. */
+            train: z.string().min(1).optional(),
+            /** A small curated set for the reference model; a `referenceSplit` of the pool when unset. */
+            reference: z.string().min(1).optional(),
+            /** The evaluation set; a `testSplit` of the pool when unset. */
+            test: z.string().min(1).optional(),
+            /** Images are imageSize x imageSize after a centre crop. */
+            imageSize: z.number().int().min(16).max(64).default(32),
+            /** 3 (RGB) or 1 (gray). */
+            channels: z.union([z.literal(1), z.literal(3)]).default(3),
+            /** The pool's most frequent words kept (plus <pad> and <unk>). */
+            vocabularySize: z.number().int().min(1).default(8192),
+            /** A fixed word list, one word a line (line i is token id i); replaces vocabularySize. */
+            vocabulary: z.string().min(1).optional(),
+            /** Tokens kept per caption. */
+            maxTokens: z.number().int().min(1).max(256).default(32),
+            /** Fraction of the pool held out for the reference when `reference` is unset. */
+            referenceSplit: z.number().gt(0).lt(1).default(0.1),
+            /** Fraction of the pool held out for evaluation when `test` is unset. */
+            testSplit: z.number().gt(0).lt(1).default(0.1),
+            /** A metadata field or list column with a score per example (higher is better). */
+            scoreColumn: z.string().min(1).optional(),
+            /** The list's or Parquet file's image column, when not one of the usual names. */
+            imageColumn: z.string().min(1).optional(),
+            /** The caption column, when not one of the usual names. */
+            captionColumn: z.string().min(1).optional(),
+            /** The run stops when more than this fraction of a source's samples is bad. */
+            maxBadFraction: fraction.default(0.05),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       // An omitted section is parsed as {}, so each of its fields takes the default written on it.

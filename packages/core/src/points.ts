@@ -52,6 +52,18 @@ export interface SelectionReport {
   diagnostics: Record<string, number>;
 }
 
+/** Recall at 1, 5 and 10 in one retrieval direction. */
+export interface RecallAtK {
+  at1: number;
+  at5: number;
+  at10: number;
+}
+
+export interface RetrievalFigures {
+  imageToText: RecallAtK;
+  textToImage: RecallAtK;
+}
+
 /** One line of `points.jsonl`. */
 export interface BenchmarkPoint {
   step: number;
@@ -66,7 +78,9 @@ export interface BenchmarkPoint {
   attributeZeroShotAccuracy: number | null;
   /** Classification task: test accuracy. */
   testAccuracy: number | null;
-  /** The headline metric: mean of the two zero-shot accuracies, or test accuracy. */
+  /** Task `files`: image-to-text and text-to-image recall at 1, 5 and 10 on the test set (absent before). */
+  retrieval?: RetrievalFigures | null;
+  /** The headline metric: mean of the two zero-shot accuracies, test accuracy, or (task `files`) the mean of the two recall@1. */
   score: number;
   flopsByPhase: PerPhase<number>;
   flopsTotal: number;
@@ -104,5 +118,7 @@ export interface RunSummary {
   reference: { cacheKey: string; reusedFromCache: boolean } | null;
   /** The meter's own CPU time against the whole process's, when a meter ran. */
   meterOverhead: { meterCpuSeconds: number; processCpuSeconds: number; fraction: number } | null;
+  /** Task `files`: each source's store, its sample count and the samples skipped by reason. */
+  dataSources?: unknown[];
   config: unknown;
 }

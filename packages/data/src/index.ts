@@ -20,3 +20,7 @@ export { LABEL_TAG_NAMES, LABEL_TAG, LABEL_NOISE_SEED } from './label-noise';
 export { SPLIT_SEED, splitSizesFor } from './split';
 export { PAD_ID, PAD_TOKEN } from './vocabulary';
 export { loadFashionImages, FASHION_CACHE_FILE } from './fashion-images';
+export { loadFilesDataset, filesDataConfigOf, prepareFilesSources, preparationLine, tallyText } from './files/files-dataset';
+export type { SourcePreparation, FilesDataset } from './files/files-dataset';
+export { captionGroupsOf, normaliseCaption } from './files/caption-groups';
+export { captionWords } from './files/caption-words';

@@ -1,9 +1,16 @@
+import type { RetrievalFigures } from '@sieve/core';
 import type { ClassificationDataset, ContrastiveDataset } from '@sieve/data';
 import type { ClassifierModel, ContrastiveModel } from '@sieve/models';
+import { pixelsOfDataset } from './pool-rows';
+import { retrievalRecall } from './retrieval';
 
 export interface ContrastiveEvaluation {
-  zeroShotAccuracy: number;
-  attributeZeroShotAccuracy: number;
+  /** Null when the data has no class prompts. */
+  zeroShotAccuracy: number | null;
+  /** Null when the data has no class x attribute concepts. */
+  attributeZeroShotAccuracy: number | null;
+  /** Present when the test set has captions to retrieve (task `files`). */
+  retrieval: RetrievalFigures | null;
   score: number;
   flops: number;
 }
@@ -17,9 +24,9 @@ export interface ClassificationEvaluation {
 const IMAGE_CHUNK = 2000;
 
 /**
- * Zero-shot evaluation as in the benchmark protocol: one prompt set per class (and per
- * class x attribute concept), the prompt embeddings averaged and re-normalised, and each test
- * image assigned to the most similar prompt. Always at the fine resolution.
+ * A contrastive model on the test set, always at the fine resolution. With captioned test data
+ * (task `files`): image-text retrieval, the score being the mean of the two recall@1, and zero-shot
+ * accuracy too when classes are named. Otherwise zero-shot evaluation as in the benchmark protocol.
  */
 export async function evaluateContrastive(
   model: ContrastiveModel,
@@ -27,10 +34,45 @@ export async function evaluateContrastive(
   dim: number,
   testLimit?: number,
 ): Promise<ContrastiveEvaluation> {
+  const zeroShot = await evaluateZeroShot(model, dataset, dim, testLimit);
+  const captioned = dataset.test.captioned;
+  if (!captioned) return { ...zeroShot, retrieval: null, score: (zeroShot.zeroShotAccuracy! + zeroShot.attributeZeroShotAccuracy!) / 2 };
+  const count = Math.min(testLimit ?? dataset.test.count, dataset.test.count);
+  const pixels = pixelsOfDataset(dataset);
+  const images = new Float32Array(count * dim);
+  const texts = new Float32Array(count * dim);
+  for (let start = 0; start < count; start += IMAGE_CHUNK) {
+    const chunk = Math.min(IMAGE_CHUNK, count - start);
+    images.set(await model.embedImages(dataset.test.images.subarray(start * pixels, (start + chunk) * pixels), chunk), start * dim);
+    texts.set(await model.embedTexts(captioned.tokens.subarray(start * dataset.maxTokens, (start + chunk) * dataset.maxTokens), chunk), start * dim);
+  }
+  const recall = retrievalRecall(images, texts, captioned.captionGroups.subarray(0, count), count, dim);
+  const retrievalFlops = model.flops.embedImages(count) + model.flops.embedTexts(count) + 2 * 2 * count * count * dim;
+  return {
+    zeroShotAccuracy: zeroShot.zeroShotAccuracy,
+    attributeZeroShotAccuracy: null,
+    retrieval: { imageToText: recall.imageToText, textToImage: recall.textToImage },
+    score: recall.score,
+    flops: retrievalFlops + zeroShot.flops,
+  };
+}
+
+/**
+ * Zero-shot accuracy: one prompt set per class (and per class x attribute concept), the prompt
+ * embeddings averaged and re-normalised, and each test image assigned to the most similar prompt.
+ * An accuracy is null where the data has no prompts for it.
+ */
+async function evaluateZeroShot(
+  model: ContrastiveModel,
+  dataset: ContrastiveDataset,
+  dim: number,
+  testLimit?: number,
+): Promise<{ zeroShotAccuracy: number | null; attributeZeroShotAccuracy: number | null; flops: number }> {
+  if (dataset.zeroShot.classPrompts.length === 0) return { zeroShotAccuracy: null, attributeZeroShotAccuracy: null, flops: 0 };
   const classEmbeddings = await averagedPromptEmbeddings(model, dataset.zeroShot.classPrompts, dataset.maxTokens, dim);
   const conceptEmbeddings = await averagedPromptEmbeddings(model, dataset.zeroShot.conceptPrompts, dataset.maxTokens, dim);
   const count = Math.min(testLimit ?? dataset.test.count, dataset.test.count);
-  const pixels = dataset.imageSide * dataset.imageSide;
+  const pixels = pixelsOfDataset(dataset);
   let classCorrect = 0;
   let conceptCorrect = 0;
   for (let start = 0; start < count; start += IMAGE_CHUNK) {
@@ -50,12 +92,9 @@ export async function evaluateContrastive(
   const concepts = dataset.zeroShot.conceptPrompts.length;
   const flops =
     model.flops.embedImages(count) + model.flops.embedTexts(promptCount) + 2 * count * (classes + concepts) * dim;
-  const zeroShotAccuracy = classCorrect / count;
-  const attributeZeroShotAccuracy = conceptCorrect / count;
   return {
-    zeroShotAccuracy,
-    attributeZeroShotAccuracy,
-    score: (zeroShotAccuracy + attributeZeroShotAccuracy) / 2,
+    zeroShotAccuracy: classCorrect / count,
+    attributeZeroShotAccuracy: concepts > 0 ? conceptCorrect / count : null,
     flops,
   };
 }

@@ -6,6 +6,7 @@ import type { ModelSpec } from '@sieve/models';
 export function modelSpecOf(config: RunConfig, dataset: Dataset): ModelSpec {
   return {
     imageSide: dataset.imageSide,
+    imageChannels: dataset.kind === 'contrastive' ? dataset.imageChannels : undefined,
     imageTower: config.model.imageTower,
     embeddingDim: config.model.embeddingDim,
     hiddenDim: config.model.hiddenDim,

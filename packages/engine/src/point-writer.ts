@@ -96,6 +96,7 @@ export class PointWriter {
       zeroShotAccuracy: 'zeroShotAccuracy' in evaluation ? evaluation.zeroShotAccuracy : null,
       attributeZeroShotAccuracy: 'attributeZeroShotAccuracy' in evaluation ? evaluation.attributeZeroShotAccuracy : null,
       testAccuracy: 'testAccuracy' in evaluation ? evaluation.testAccuracy : null,
+      ...('retrieval' in evaluation && evaluation.retrieval ? { retrieval: evaluation.retrieval } : {}),
       score: evaluation.score,
       flopsByPhase,
       flopsTotal,

@@ -9,14 +9,17 @@ import {
   loadContrastiveModel,
   type ClassifierModel,
   type ContrastiveModel,
+  pixelsOf,
   type ModelSpec,
 } from '@sieve/models';
 import { shiftImagesRandomly, type ClassificationDataset, type ContrastiveDataset, type Dataset } from '@sieve/data';
 import { gatherRows, gatherValues } from './batch';
 import { referenceSpecOf } from './model-spec';
+import { readPoolRows, rowRange } from './pool-rows';
 import type { PhaseLedger } from './phase-ledger';
 import {
   REFERENCE_CACHE_VERSION,
+  EMBEDDING_CHUNK,
   forEachChunk,
   modelDir,
   readShards,
@@ -235,9 +238,9 @@ async function trainContrastiveReference(config: RunConfig, spec: ModelSpec, dat
   const model = createContrastiveModel(spec, config.seed + 1_000_003);
   const { reference, maxTokens } = dataset;
   const batchSize = Math.min(config.reference.batchSize, reference.count);
-  const pixels = dataset.imageSide * dataset.imageSide;
+  const pixels = pixelsOf(spec);
   const images = new Float32Array(batchSize * pixels);
-  const augment = augmenterFor(config, dataset.imageSide, batchSize);
+  const augment = augmenterFor(config, spec, batchSize);
   const tokens = new Int32Array(batchSize * maxTokens);
   const trainingSeconds = await phases.measure('reference-training', () =>
     trainReferenceSteps(config, reference.count, batchSize, async (indices, learningRate) => {
@@ -254,9 +257,9 @@ async function trainClassifierReference(config: RunConfig, spec: ModelSpec, data
   const model = createClassifierModel(spec, config.seed + 1_000_003);
   const { reference } = dataset;
   const batchSize = Math.min(config.reference.batchSize, reference.count);
-  const pixels = dataset.imageSide * dataset.imageSide;
+  const pixels = pixelsOf(spec);
   const images = new Float32Array(batchSize * pixels);
-  const augment = augmenterFor(config, dataset.imageSide, batchSize);
+  const augment = augmenterFor(config, spec, batchSize);
   const labels = new Int32Array(batchSize);
   const trainingSeconds = await phases.measure('reference-training', () =>
     trainReferenceSteps(config, reference.count, batchSize, async (indices, learningRate) => {
@@ -279,8 +282,9 @@ async function embedShard(
   phases: PhaseRunner,
 ): Promise<{ arrays: ScoreArrays; flops: number; seconds: number }> {
   const { start, count } = shardRange(dataset.pool.count, shard, shards);
-  const pixels = dataset.imageSide * dataset.imageSide;
+  const pixels = pixelsOf(model.spec);
   const { pool } = dataset;
+  const chunkImages = new Float32Array(Math.min(count, EMBEDDING_CHUNK) * pixels);
   let arrays: ScoreArrays;
   let flops: number;
   let seconds: number;
@@ -292,8 +296,11 @@ async function embedShard(
     const textEmbeddings = new Float32Array(count * dim);
     seconds = await phases.measure('reference-embedding', () =>
       forEachChunk(start, count, async (at, rows) => {
-        imageEmbeddings.set(await contrastive.embedImages(dataset.pool.images.subarray(at * pixels, (at + rows) * pixels), rows), (at - start) * dim);
-        textEmbeddings.set(await contrastive.embedTexts(dataset.pool.tokens.subarray(at * maxTokens, (at + rows) * maxTokens), rows), (at - start) * dim);
+        const images = chunkImages.subarray(0, rows * pixels);
+        const tokens = new Int32Array(rows * maxTokens);
+        readPoolRows(dataset, rowRange(at, rows), images, tokens);
+        imageEmbeddings.set(await contrastive.embedImages(images, rows), (at - start) * dim);
+        textEmbeddings.set(await contrastive.embedTexts(tokens, rows), (at - start) * dim);
       }),
     );
     flops = contrastive.flops.embedImages(count) + contrastive.flops.embedTexts(count);
@@ -333,9 +340,9 @@ async function trainReferenceSteps(
 }
 
 /** Random translation of each reference batch, from its own seeded stream (see `reference.maxShift`). */
-function augmenterFor(config: RunConfig, imageSide: number, batchSize: number): (images: Float32Array) => void {
+function augmenterFor(config: RunConfig, spec: ModelSpec, batchSize: number): (images: Float32Array) => void {
   const rng = Rng.derive(config.seed, 0x5ee0a);
-  return (images) => shiftImagesRandomly(images, batchSize, imageSide, config.reference.maxShift, rng);
+  return (images) => shiftImagesRandomly(images, batchSize, spec.imageSide, config.reference.maxShift, rng, spec.imageChannels ?? 1);
 }
 
 /** Measures a reference phase in the ledger and announces its start and end. */
@@ -359,6 +366,7 @@ function phasesOf(ledger: PhaseLedger, events: RunEvents): PhaseRunner {
 
 /** A cheap content hash of the pool so that a changed dataset never reuses a stale reference. */
 function fingerprint(dataset: Dataset): string {
+  if (dataset.kind === 'contrastive' && dataset.contentId !== undefined) return dataset.contentId;
   const hash = createHash('sha256');
   const sample = (values: ArrayLike<number>, stride: number) => {
     const picked: number[] = [];

@@ -22,11 +22,12 @@ import {
   type Selector,
   type SelectorFactory,
 } from '@sieve/core';
-import type { Dataset } from '@sieve/data';
+import type { Dataset, SourcePreparation } from '@sieve/data';
 import { learningRateAt } from '@sieve/tensor';
-import { NonFiniteParameterError, createClassifierModel, createContrastiveModel, type ClassifierModel, type ContrastiveModel } from '@sieve/models';
+import { NonFiniteParameterError, pixelsOf, createClassifierModel, createContrastiveModel, type ClassifierModel, type ContrastiveModel } from '@sieve/models';
 import { PointWriter, joulesByDeviceOf, pointEnergy } from './point-writer';
-import { gatherRows, gatherValues } from './batch';
+import { gatherValues } from './batch';
+import { readPoolRows } from './pool-rows';
 import { modelSpecOf } from './model-spec';
 import { PhaseLedger } from './phase-ledger';
 import { ReferenceOnDemand, prepareReference } from './reference-model';
@@ -54,6 +55,8 @@ export interface TrainingInputs {
   resume?: boolean;
   /** The package or module path that registered the selector, named when it misbehaves. */
   selectorPlugin?: string;
+  /** Task `files`: each source's store and tally of skipped samples, for the summary. */
+  dataSources?: SourcePreparation[];
 }
 
 export async function train(inputs: TrainingInputs): Promise<RunSummary> {
@@ -113,7 +116,7 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
     // The pool's reference losses, for every step's context: computed once, when a selector first asks.
     const poolReferenceLosses = new PoolReferenceLosses(reference.scores, ledger, checkpoint?.state.poolReferenceLossesCharged === true);
 
-    const pixels = dataset.imageSide * dataset.imageSide;
+    const pixels = pixelsOf(spec);
     const maxTokens = dataset.kind === 'contrastive' ? dataset.maxTokens : 0;
     const superBatch: SuperBatch = {
       poolIndices: new Int32Array(superBatchSize),
@@ -178,9 +181,7 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
         let inputsGathered = false;
         const gatherInputs = () => {
           if (inputsGathered) return;
-          gatherRows(dataset.pool.images, pixels, poolIndices, superBatch.images);
-          if (dataset.kind === 'contrastive') gatherRows(dataset.pool.tokens, maxTokens, poolIndices, superBatch.tokens);
-          else gatherValues(dataset.pool.labels, poolIndices, superBatch.labels);
+          readPoolRows(dataset, poolIndices, superBatch.images, dataset.kind === 'contrastive' ? superBatch.tokens : superBatch.labels);
           inputsGathered = true;
         };
 
@@ -222,9 +223,7 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
         });
 
         // 3c. One learner step on the chosen examples.
-        gatherRows(dataset.pool.images, pixels, chosenPoolIndices, batchImages);
-        if (dataset.kind === 'contrastive') gatherRows(dataset.pool.tokens, maxTokens, chosenPoolIndices, batchTokens);
-        else gatherValues(dataset.pool.labels, chosenPoolIndices, batchLabels);
+        readPoolRows(dataset, chosenPoolIndices, batchImages, dataset.kind === 'contrastive' ? batchTokens : batchLabels);
         const resolutions: Resolution[] | undefined = selection.trainingResolutions;
         const coarseCount = resolutions?.filter((r) => r === 'coarse').length ?? 0;
         const learningRate = learningRateAt(step, {
@@ -300,6 +299,7 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
       energy: finalPoint?.energy ?? pointEnergy(meter, ledger, joulesByDeviceBefore, 0, ledger.joules, config.energy.carbonIntensity),
       reference: reference.result && { cacheKey: reference.result.cacheKey, reusedFromCache: reference.result.reusedFromCache },
       meterOverhead: meterOverheadOf(meter),
+      ...(inputs.dataSources ? { dataSources: inputs.dataSources } : {}),
       config,
     };
     learner.dispose();

@@ -17,7 +17,7 @@ import { createImageTower } from './create-image-tower';
 import type { PreparedImageTower } from './image-tower';
 import { constant, glorotUniform } from './initializers';
 import { fineFirstOrder, reorderRows } from './mixed-resolution-batch';
-import { validateModelSpec, type ModelSpec } from './model-spec';
+import { pixelsOf, validateModelSpec, type ModelSpec } from './model-spec';
 import { Parameters } from './parameters';
 import { assertRows, minimiseOnce } from './training-step';
 
@@ -72,7 +72,7 @@ export async function loadClassifierModel(dir: string, spec: ModelSpec): Promise
 }
 
 function buildClassifierModel(spec: ModelSpec, seed: number) {
-  const pixels = spec.imageSide * spec.imageSide;
+  const pixels = pixelsOf(spec);
   const { classCount } = spec;
   const parameters = new Parameters(seed);
   const imageTower = createImageTower(parameters, spec);

@@ -23,7 +23,7 @@ import type { PreparedImageTower } from './image-tower';
 import { constant, glorotUniform } from './initializers';
 import { l2Normalise } from './l2-normalise';
 import { fineFirstOrder, reorderRows } from './mixed-resolution-batch';
-import { validateModelSpec, type ModelSpec } from './model-spec';
+import { pixelsOf, validateModelSpec, type ModelSpec } from './model-spec';
 import { Parameters } from './parameters';
 import { createTextTower } from './text-tower';
 import { assertRows, minimiseOnce } from './training-step';
@@ -98,7 +98,7 @@ export async function loadContrastiveModel(dir: string, spec: ModelSpec): Promis
 }
 
 function buildContrastiveModel(spec: ModelSpec, seed: number) {
-  const pixels = spec.imageSide * spec.imageSide;
+  const pixels = pixelsOf(spec);
   const { embeddingDim, maxTokens } = spec;
   const parameters = new Parameters(seed);
   const imageTower = createImageTower(parameters, spec);

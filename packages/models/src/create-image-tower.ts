@@ -16,5 +16,5 @@ export function createImageTower(parameters: Parameters, spec: ModelSpec): Image
       heads: spec.vitHeads,
     });
   }
-  return createMlpTower(parameters, spec.imageSide, spec.hiddenDim);
+  return createMlpTower(parameters, spec.imageSide, spec.hiddenDim, 'image', spec.imageChannels ?? 1);
 }

@@ -8,12 +8,12 @@ import { mlpCoarseKernelMatrix1d } from './pi-resize';
 import { toFloat32 } from './matrix';
 
 /**
- * Image (side x side) -> hiddenDim with ReLU. Its first layer is one patch embedding covering
+ * Image (side x side x channels, interleaved) -> hiddenDim with ReLU. Its first layer is one patch embedding covering
  * the whole image, so a coarse mode can reuse it: the image is 2x2-average-pooled and the layer
  * uses the resized kernel of `mlpCoarseKernelMatrix1d` (exact for upsampled coarse images).
  */
-export function createMlpTower(parameters: Parameters, side: number, hiddenDim: number, prefix = 'image'): ImageTower {
-  const pixels = side * side;
+export function createMlpTower(parameters: Parameters, side: number, hiddenDim: number, prefix = 'image', channels = 1): ImageTower {
+  const pixels = side * side * channels;
   const kernel = parameters.add(`${prefix}.hidden.kernel`, [pixels, hiddenDim], (rng) => heUniform(rng, pixels, hiddenDim));
   const bias = parameters.add(`${prefix}.hidden.bias`, [hiddenDim], () => constant(hiddenDim, 0));
   const half = side / 2;
@@ -27,6 +27,9 @@ export function createMlpTower(parameters: Parameters, side: number, hiddenDim: 
    * M1 on the right (never a reshape of W there: see matMul2d on the wasm backend's weight cache).
    */
   const coarseKernel = (): tf.Tensor2D => {
+    if (channels !== 1) {
+      throw new UserInputError('model.imageTower', `the MLP's coarse mode takes one channel, the data has ${channels}; score at fine resolution or use --channels 1.`);
+    }
     if (side % 2 !== 0) {
       throw new UserInputError(
         'model.imageTower',

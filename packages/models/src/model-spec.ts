@@ -2,8 +2,10 @@ import { UserInputError } from '@sieve/core';
 
 /** The model's shape: `RunConfig.model` plus the facts the dataset fixes. */
 export interface ModelSpec {
-  /** Images are imageSide x imageSide, one channel (28 for Fashion-MNIST). */
+  /** Images are imageSide x imageSide (28 for Fashion-MNIST). */
   imageSide: number;
+  /** Values per pixel, interleaved: 1 (gray) or 3 (RGB); unset means 1. */
+  imageChannels?: number;
   imageTower: 'mlp' | 'flexivit';
   embeddingDim: number;
   hiddenDim: number;
@@ -32,6 +34,9 @@ export function validateModelSpec(spec: ModelSpec, kind: 'contrastive' | 'classi
     throw new RangeError(`image side must be a positive integer, got ${spec.imageSide}`);
   }
   if (spec.imageTower === 'flexivit') {
+    if ((spec.imageChannels ?? 1) !== 1) {
+      throw new UserInputError('model.imageTower', `flexivit takes one channel, the data has ${spec.imageChannels}; use --channels 1 or --image-tower mlp.`);
+    }
     for (const field of ['patchSize', 'coarsePatchSize'] as const) {
       const patch = spec[field];
       if (!Number.isInteger(patch) || patch < 1 || spec.imageSide % patch !== 0) {
@@ -60,4 +65,9 @@ export function validateModelSpec(spec: ModelSpec, kind: 'contrastive' | 'classi
 
 export function divisorsOf(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i + 1).filter((d) => n % d === 0);
+}
+
+/** Values per image: side x side x channels. */
+export function pixelsOf(spec: Pick<ModelSpec, 'imageSide' | 'imageChannels'>): number {
+  return spec.imageSide * spec.imageSide * (spec.imageChannels ?? 1);
 }

@@ -68,6 +68,20 @@ interface TrainFlags {
   labels?: string;
   classes?: string;
   selector?: string;
+  trainData?: string;
+  referenceData?: string;
+  testData?: string;
+  imageSize?: number;
+  channels?: number;
+  vocabularySize?: number;
+  vocabulary?: string;
+  maxTokens?: number;
+  referenceSplit?: number;
+  testSplit?: number;
+  scoreColumn?: string;
+  imageColumn?: string;
+  captionColumn?: string;
+  maxBadFraction?: number;
   selectorOption?: string[];
   plugin?: string[];
   steps?: number;
@@ -106,7 +120,11 @@ function flagsToConfig(flags: TrainFlags): Partial<RunConfigInput> {
   if (flags.data !== undefined && flags.data !== 'idx') {
     throw new UserInputError('--data', `only "idx" is accepted (with --images, --labels and --classes); for the built-in tasks use --task.`);
   }
-  const task = flags.data === 'idx' ? 'idx' : flags.task;
+  const files = filesFlagsToConfig(flags);
+  if (files && flags.task !== undefined && flags.task !== 'files') {
+    throw new UserInputError('--task', `--train-data and its companions train on your own data (task "files"); drop --task ${flags.task} or those flags.`);
+  }
+  const task = flags.data === 'idx' ? 'idx' : files ? 'files' : flags.task;
   const config: Record<string, unknown> = {
     task,
     selector: flags.selector,
@@ -126,7 +144,7 @@ function flagsToConfig(flags: TrainFlags): Partial<RunConfigInput> {
     labels: flags.labels,
     classes: flags.classes?.split(',').map((name) => name.trim()),
   };
-  if (Object.values(data).some((v) => v !== undefined)) config.data = data;
+  if (Object.values(data).some((v) => v !== undefined) || files) config.data = { ...data, files };
   if (flags.imageTower) config.model = { imageTower: flags.imageTower };
   if (flags.testLimit !== undefined) config.evaluation = { testLimit: flags.testLimit };
   if (flags.referenceSteps !== undefined) config.reference = { steps: flags.referenceSteps };
@@ -135,6 +153,64 @@ function flagsToConfig(flags: TrainFlags): Partial<RunConfigInput> {
   if (Object.values(energy).some((v) => v !== undefined)) config.energy = energy;
   if (flags.dashboard === false) config.dashboard = false;
   return config as Partial<RunConfigInput>;
+}
+
+/** The flags of task `files` (your own image-text data) as the config's `data.files`, or undefined when none is given. */
+export function filesFlagsToConfig(flags: FilesFlags): Record<string, unknown> | undefined {
+  const files = {
+    train: flags.trainData,
+    reference: flags.referenceData,
+    test: flags.testData,
+    imageSize: flags.imageSize,
+    channels: flags.channels,
+    vocabularySize: flags.vocabularySize,
+    vocabulary: flags.vocabulary,
+    maxTokens: flags.maxTokens,
+    referenceSplit: flags.referenceSplit,
+    testSplit: flags.testSplit,
+    scoreColumn: flags.scoreColumn,
+    imageColumn: flags.imageColumn,
+    captionColumn: flags.captionColumn,
+    maxBadFraction: flags.maxBadFraction,
+  };
+  return Object.values(files).some((v) => v !== undefined) ? files : undefined;
+}
+
+type FilesFlags = Pick<
+  TrainFlags,
+  | 'trainData'
+  | 'referenceData'
+  | 'testData'
+  | 'imageSize'
+  | 'channels'
+  | 'vocabularySize'
+  | 'vocabulary'
+  | 'maxTokens'
+  | 'referenceSplit'
+  | 'testSplit'
+  | 'scoreColumn'
+  | 'imageColumn'
+  | 'captionColumn'
+  | 'maxBadFraction'
+>;
+
+/** The `files` task's flags, shared by train, prepare and bench. */
+function addFilesOptions(command: Command): Command {
+  return command
+    .option('--train-data <source>', 'your own training pool: .tar shards (a folder, {00000..00127}.tar or *.tar), a .csv/.tsv/.jsonl list, an imagefolder with metadata.csv/.jsonl, or a .parquet file (task files)')
+    .option('--reference-data <source>', 'a small curated set for the reference model (task files; default: --reference-split of the pool)')
+    .option('--test-data <source>', 'the evaluation set (task files; default: --test-split of the pool)')
+    .option('--image-size <s>', 'images are s x s, 16 to 64 (task files, default 32)', integer('--image-size'))
+    .option('--channels <c>', '3 for RGB, 1 for gray (task files, default 3)', integer('--channels'))
+    .option('--vocabulary-size <v>', "the pool's most frequent words kept (task files, default 8192)", integer('--vocabulary-size'))
+    .option('--vocabulary <file>', 'a fixed word list, one a line, line i is token id i (task files)')
+    .option('--max-tokens <t>', 'tokens kept per caption (task files, default 32)', integer('--max-tokens'))
+    .option('--reference-split <f>', 'fraction of the pool held out for the reference without --reference-data (default 0.1)', decimal('--reference-split'))
+    .option('--test-split <f>', 'fraction of the pool held out for evaluation without --test-data (default 0.1)', decimal('--test-split'))
+    .option('--score-column <name>', 'a metadata field or column holding a score per example (task files)')
+    .option('--image-column <name>', 'the image column of a list or Parquet file')
+    .option('--caption-column <name>', 'the caption column of a list or Parquet file')
+    .option('--max-bad-fraction <f>', 'stop when more of a source is bad (default 0.05)', decimal('--max-bad-fraction'));
 }
 
 export interface CliHandlers {
@@ -162,7 +238,8 @@ export function buildProgram(handlers: CliHandlers): Command {
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
 
-  const trainCommand = program
+  const trainCommand = addFilesOptions(
+    program
     .command('train', { isDefault: true })
     .description('train a learner with a data selector and write benchmark points')
     .addOption(new Option('--preset <name>', 'starting settings (default: "default", or the config file\'s `preset`)').choices(PRESET_NAMES))
@@ -171,7 +248,8 @@ export function buildProgram(handlers: CliHandlers): Command {
     .option('--data <kind>', 'data source: "idx" for your own IDX files (with --images, --labels, --classes)')
     .option('--images <file>', 'IDX image file (task idx)')
     .option('--labels <file>', 'IDX label file (task idx)')
-    .option('--classes <names>', 'comma-separated class names, in label order (task idx)')
+    .option('--classes <names>', 'comma-separated class names, in label order (task idx; task files: the metadata\'s "label" indexes them, for zero-shot accuracy)'),
+  )
     .option('--selector <name>', 'data selector (see the list below)')
     .option('--selector-option <key=value>', "a selector's own option, repeatable", collect)
     .option('--plugin <module>', 'extra selector plugin: package name or path, repeatable', collect)

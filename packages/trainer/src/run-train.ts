@@ -50,7 +50,8 @@ export async function runTrain(config: RunConfig, options: TrainOptions): Promis
   write(`backend ${backend.name}${backend.onGpu ? ' (GPU)' : ''}${backend.device ? ` on ${backend.device}` : ''}`);
   for (const skipped of backend.skipped) write(`  skipped ${skipped.name}: ${skipped.reason}`);
   for (const warning of backend.warnings) write(`warning: ${warning}`);
-  const loaded = await loadDataset(config);
+  const loaded = await loadDataset(config, { log: write });
+  for (const warning of loaded.warnings) write(`warning: ${warning}`);
   write(
     `data ${loaded.dataset.name}: pool ${loaded.dataset.pool.count}, reference ${loaded.dataset.reference.count}, ` +
       `test ${loaded.dataset.test.count}, ${loaded.dataset.droppedEntries} malformed entries dropped ` +
@@ -112,6 +113,7 @@ export async function runTrain(config: RunConfig, options: TrainOptions): Promis
       runId: randomUUID(),
       control,
       resume: options.resume === true,
+      dataSources: loaded.sources,
     });
     return { summary, stopSignal };
   } finally {

@@ -1,0 +1,219 @@
+/**
+ * Task `files`: the user's own image-text data. Each source (pool, and optionally reference and
+ * test) is prepared once into a store on disk; the pool is then read from its store row by row
+ * (`pool.rows`), while the reference and test sets, small by design, are held in memory. Without
+ * a reference or test source, a seeded random fraction of the pool is held out for each.
+ */
+import { readFileSync } from 'node:fs';
+import { Rng, UserInputError, type RunConfig } from '@sieve/core';
+import { CAPTION_TAG_NAMES } from '../caption-noise';
+import { SPLIT_SEED } from '../split';
+import type { ContrastiveDataset } from '../types';
+import { captionGroupsOf } from './caption-groups';
+import { prepareStore, type PreparedStore } from './prepare-store';
+import { readRecordLines } from './store-records';
+import { recordBytesOf, skippedTotal, storeFile, type SkipTally, type StoredRecord } from './store-layout';
+import { StoreRows } from './store-rows';
+import { builtVocabulary, encodeCaption, ensureTokenFile, idsOf, vocabularyFromFile, type StoreVocabulary } from './store-vocabulary';
+import { resolveSource } from './sources';
+
+/** The `files` settings with the data section's cache folder and class names. */
+export type FilesDataConfig = NonNullable<RunConfig['data']['files']> & Pick<RunConfig['data'], 'cacheDir' | 'classes'>;
+
+/** The `files` settings as the schema fills them in when a config names none. */
+export function filesDataConfigOf(data: RunConfig['data']): FilesDataConfig {
+  if (!data.files?.train) {
+    throw new UserInputError('--train-data', 'task "files" needs a training pool: --train-data PATH (WebDataset shards, a CSV/TSV/JSONL list, an imagefolder or a .parquet file).');
+  }
+  return { ...data.files, cacheDir: data.cacheDir, classes: data.classes };
+}
+
+/** What preparing one source gave, for the run's log and summary. */
+export interface SourcePreparation {
+  role: 'train' | 'reference' | 'test';
+  spec: string;
+  store: string;
+  records: number;
+  seen: number;
+  skipped: SkipTally;
+  /** False when the store was reused from the cache. */
+  prepared: boolean;
+  seconds: number;
+}
+
+export interface FilesDataset {
+  dataset: ContrastiveDataset;
+  sources: SourcePreparation[];
+  warnings: string[];
+}
+
+const FLAG_OF = { train: '--train-data', reference: '--reference-data', test: '--test-data' } as const;
+
+/** Prepares (or reuses) every source's store; refuses a source with too many bad samples. */
+export async function prepareFilesSources(data: FilesDataConfig, log: (line: string) => void): Promise<SourcePreparation[]> {
+  const roles = (['train', 'reference', 'test'] as const).filter((role) => data[role] !== undefined);
+  const resolved = [];
+  // Every path is checked before anything is prepared.
+  for (const role of roles) resolved.push({ role, source: await resolveSource(data[role]!, FLAG_OF[role]) });
+  const preparations: SourcePreparation[] = [];
+  for (const { role, source } of resolved) {
+    let store: PreparedStore;
+    try {
+      store = await prepareStore(source, {
+        cacheDir: data.cacheDir,
+        field: FLAG_OF[role],
+        imageSize: data.imageSize,
+        channels: data.channels,
+        imageColumn: data.imageColumn,
+        captionColumn: data.captionColumn,
+        scoreColumn: role === 'train' ? data.scoreColumn : undefined,
+        log,
+      });
+    } catch (error) {
+      if (error instanceof Error && error.message.startsWith('no usable sample')) {
+        throw new UserInputError(FLAG_OF[role], `${source.spec} holds no usable image-caption pair; check the path and the --image-column/--caption-column flags.`);
+      }
+      throw error;
+    }
+    const { manifest } = store;
+    const preparation: SourcePreparation = {
+      role,
+      spec: source.spec,
+      store: store.dir,
+      records: manifest.count,
+      seen: manifest.seen,
+      skipped: manifest.skipped,
+      prepared: store.prepared,
+      seconds: manifest.seconds,
+    };
+    log(preparationLine(preparation));
+    const bad = skippedTotal(manifest.skipped);
+    if (bad > data.maxBadFraction * manifest.seen) {
+      throw new UserInputError(
+        FLAG_OF[role],
+        `${bad} of ${manifest.seen} samples of ${source.spec} are bad (${tallyText(manifest.skipped)}), more than --max-bad-fraction ${data.maxBadFraction}; repair the data or raise --max-bad-fraction.`,
+      );
+    }
+    preparations.push(preparation);
+  }
+  return preparations;
+}
+
+export async function loadFilesDataset(data: FilesDataConfig, log: (line: string) => void): Promise<FilesDataset> {
+  const sources = await prepareFilesSources(data, log);
+  const warnings: string[] = [];
+  const storeOf = (role: SourcePreparation['role']) => sources.find((s) => s.role === role);
+  const pool = storeOf('train')!;
+  const vocabulary: StoreVocabulary = data.vocabulary
+    ? vocabularyFromFile(data.vocabulary, '--vocabulary')
+    : builtVocabulary(pool.store, data.vocabularySize);
+  const pixels = recordBytesOf(data);
+  const poolRecords = [...readRecordLines(readFileSync(storeFile(pool.store, 'records')))];
+
+  // Held-out rows of the pool store, drawn with a fixed seed so every run seed sees the same split.
+  const order = permutation(poolRecords.length, new Rng(SPLIT_SEED));
+  let taken = 0;
+  const holdOut = (fraction: number) => order.subarray(taken, (taken += Math.max(1, Math.round(fraction * poolRecords.length))));
+  const referenceRows = storeOf('reference') ? null : holdOut(data.referenceSplit);
+  const testRows = storeOf('test') ? null : holdOut(data.testSplit);
+  if (referenceRows) warnings.push(`no --reference-data: the reference trains on ${referenceRows.length} examples held out of the pool; a noisy pool makes a weak reference, so give a small curated set where you have one.`);
+  const heldOut = new Set([...(referenceRows ?? []), ...(testRows ?? [])]);
+  const poolRowMap = Int32Array.from({ length: poolRecords.length - heldOut.size }, () => 0);
+  for (let row = 0, at = 0; row < poolRecords.length; row++) if (!heldOut.has(row)) poolRowMap[at++] = row;
+  if (poolRowMap.length < 2) throw new UserInputError('--train-data', `${pool.spec} leaves ${poolRowMap.length} examples for training after the held-out splits; give more data or --reference-data and --test-data.`);
+
+  const inMemory = (source: SourcePreparation | undefined, rows: Int32Array | null) => {
+    const store = source ?? pool;
+    const records = source ? [...readRecordLines(readFileSync(storeFile(source.store, 'records')))] : poolRecords;
+    const rowMap = rows ? Int32Array.from(rows).sort() : Int32Array.from(records.keys());
+    const reader = new StoreRows(store.store, ensureTokenFile(store.store, vocabulary, data.maxTokens), pixels, data.maxTokens, rowMap);
+    const images = new Float32Array(rowMap.length * pixels);
+    const tokens = new Int32Array(rowMap.length * data.maxTokens);
+    reader.read(Int32Array.from(rowMap.keys()), images, tokens);
+    reader.close();
+    const picked = Array.from(rowMap, (row) => records[row]);
+    return { count: rowMap.length, images, tokens, labels: Int32Array.from(picked, (r) => r.label ?? -1), captions: picked.map((r) => r.caption) };
+  };
+  const reference = inMemory(storeOf('reference'), referenceRows);
+  const test = inMemory(storeOf('test'), testRows);
+
+  const poolPicked = Array.from(poolRowMap, (row) => poolRecords[row]);
+  const { tagNames, tags } = tagsOf(poolPicked);
+  const classNames = data.classes ?? [];
+  const labelled = classNames.length > 0 && test.labels.every((label) => label >= 0 && label < classNames.length);
+  if (classNames.length > 0 && !labelled) warnings.push(`--classes is set but not every test sample has a "label" below ${classNames.length} in its metadata: zero-shot accuracy is not reported.`);
+  const ids = idsOf(vocabulary);
+  const prompt = (name: string) => {
+    const tokens = new Int32Array(data.maxTokens);
+    encodeCaption(`a photo of a ${name}`, ids, data.maxTokens, tokens, 0);
+    return tokens;
+  };
+
+  const dataset: ContrastiveDataset = {
+    kind: 'contrastive',
+    name: 'files',
+    imageSide: data.imageSize,
+    imageChannels: data.channels,
+    classNames,
+    vocabulary: vocabulary.words,
+    maxTokens: data.maxTokens,
+    pool: {
+      count: poolRowMap.length,
+      images: new Float32Array(0),
+      tokens: new Int32Array(0),
+      labels: Int32Array.from(poolPicked, (r) => r.label ?? -1),
+      tagNames,
+      tags,
+      scores: data.scoreColumn ? Float32Array.from(poolPicked, (r) => r.score ?? Number.NaN) : undefined,
+      rows: new StoreRows(pool.store, ensureTokenFile(pool.store, vocabulary, data.maxTokens), pixels, data.maxTokens, poolRowMap),
+    },
+    reference: { count: reference.count, images: reference.images, labels: reference.labels, tokens: reference.tokens },
+    test: {
+      count: test.count,
+      images: test.images,
+      labels: test.labels,
+      concepts: new Int32Array(test.count),
+      captioned: { tokens: test.tokens, captionGroups: captionGroupsOf(test.captions) },
+    },
+    zeroShot: { classPrompts: labelled ? classNames.map(prompt) : [], conceptPrompts: [], conceptNames: [] },
+    droppedEntries: 0,
+    contentId: [...sources.map((s) => s.store.split(/[\\/]/).pop()), vocabulary.id, data.maxTokens, data.referenceSplit, data.testSplit].join(':'),
+  };
+  return { dataset, sources, warnings };
+}
+
+/** One line per source: what it held and what was left out. */
+export function preparationLine(p: SourcePreparation): string {
+  const skipped = skippedTotal(p.skipped);
+  return (
+    `${FLAG_OF[p.role]} ${p.spec}: ${p.records} samples (${p.prepared ? `prepared in ${p.seconds.toFixed(1)} s` : 'from the store'})` +
+    (skipped > 0 ? `, ${skipped} of ${p.seen} skipped: ${tallyText(p.skipped)}` : '')
+  );
+}
+
+/** `undecodable-image 3 (a, b, c), empty-caption 1 (d)` */
+export function tallyText(tally: SkipTally): string {
+  return Object.entries(tally)
+    .map(([reason, entry]) => `${reason} ${entry!.count} (${entry!.examples.join(', ')})`)
+    .join(', ');
+}
+
+/** The embedded task's noise tags when the metadata carries them (in its order), else one 'untagged'. */
+function tagsOf(records: StoredRecord[]): { tagNames: string[]; tags: Uint8Array } {
+  const present = new Set(records.map((r) => r.tag ?? 'untagged'));
+  const known: readonly string[] = CAPTION_TAG_NAMES;
+  const tagNames = [...present].every((t) => known.includes(t)) ? [...CAPTION_TAG_NAMES] : [...present].sort();
+  if (tagNames.length > 255) return { tagNames: ['untagged'], tags: new Uint8Array(records.length) };
+  const index = new Map(tagNames.map((name, i) => [name, i]));
+  return { tagNames, tags: Uint8Array.from(records, (r) => index.get(r.tag ?? 'untagged')!) };
+}
+
+/** 0..n-1 shuffled (Fisher-Yates). */
+function permutation(n: number, rng: Rng): Int32Array {
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.nextInt(i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
