@@ -144,6 +144,12 @@ export const runConfigSchema = z
       .object({
         /** Evaluate on the first N test images (all 10,000 when unset). */
         testLimit: z.number().int().positive().optional(),
+        /**
+         * Retrieval (task `files`) ranks each query against this many test samples, the first ones:
+         * its cost grows with the square of the count (2,000 take ~0.2 s a point here, 10,000 ~3 s),
+         * and recall figures compare only at one gallery size.
+         */
+        retrievalLimit: z.number().int().positive().default(2000),
       })
       .strict()
       .prefault({}),

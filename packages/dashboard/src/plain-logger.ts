@@ -40,8 +40,14 @@ export function progressLine(event: Extract<RunEvent, { type: 'step' }>): string
 }
 
 export function pointLine(point: BenchmarkPoint): string {
-  const accuracy =
-    point.testAccuracy !== null && point.zeroShotAccuracy === null
+  const accuracy = point.retrieval
+    ? [
+        keyValue('i2t@1', fraction(point.retrieval.imageToText.at1)),
+        keyValue('t2i@1', fraction(point.retrieval.textToImage.at1)),
+        keyValue('i2t@10', fraction(point.retrieval.imageToText.at10)),
+        ...(point.zeroShotAccuracy !== null ? [keyValue('zs', fraction(point.zeroShotAccuracy))] : []),
+      ]
+    : point.testAccuracy !== null && point.zeroShotAccuracy === null
       ? [keyValue('acc', fraction(point.testAccuracy))]
       : [keyValue('zs', fraction(point.zeroShotAccuracy)), keyValue('attr', fraction(point.attributeZeroShotAccuracy))];
   const makeUp = Object.entries(point.selection.makeUp).map(([tag, share]) => keyValue(tag, share.toFixed(2)));

@@ -24,3 +24,5 @@ export { loadFilesDataset, filesDataConfigOf, prepareFilesSources, preparationLi
 export type { SourcePreparation, FilesDataset } from './files/files-dataset';
 export { captionGroupsOf, normaliseCaption } from './files/caption-groups';
 export { captionWords } from './files/caption-words';
+export { exportTask, EXPORT_FORMATS } from './files/export-task';
+export type { ExportFormat, ExportedTask } from './files/export-task';

@@ -33,11 +33,12 @@ export async function evaluateContrastive(
   dataset: ContrastiveDataset,
   dim: number,
   testLimit?: number,
+  retrievalLimit = Infinity,
 ): Promise<ContrastiveEvaluation> {
   const zeroShot = await evaluateZeroShot(model, dataset, dim, testLimit);
   const captioned = dataset.test.captioned;
   if (!captioned) return { ...zeroShot, retrieval: null, score: (zeroShot.zeroShotAccuracy! + zeroShot.attributeZeroShotAccuracy!) / 2 };
-  const count = Math.min(testLimit ?? dataset.test.count, dataset.test.count);
+  const count = Math.min(testLimit ?? dataset.test.count, retrievalLimit, dataset.test.count);
   const pixels = pixelsOfDataset(dataset);
   const images = new Float32Array(count * dim);
   const texts = new Float32Array(count * dim);

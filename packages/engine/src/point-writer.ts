@@ -66,7 +66,7 @@ export class PointWriter {
     const { config, dataset, learner, ledger, meter, files, events } = this.inputs;
     const evaluation = await ledger.measureAsync<ContrastiveEvaluation | ClassificationEvaluation>('evaluation', () =>
       learner.kind === 'contrastive' && dataset.kind === 'contrastive'
-        ? evaluateContrastive(learner, dataset, this.inputs.embeddingDim, config.evaluation.testLimit)
+        ? evaluateContrastive(learner, dataset, this.inputs.embeddingDim, config.evaluation.testLimit, config.evaluation.retrievalLimit)
         : evaluateClassifier(learner as ClassifierModel, dataset as Extract<Dataset, { kind: 'classification' }>, config.evaluation.testLimit),
     );
     ledger.addFlops('evaluation', evaluation.flops);

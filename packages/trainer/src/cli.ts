@@ -7,6 +7,7 @@ import type { JobSelector } from './bench/bench-job';
 import { resolveRunConfig, resumedRunConfig } from './run-config';
 import type { EmbedFlags } from './embed/run-embed';
 import type { EmbedTask } from './embed/embed-task';
+import type { ExportFlags } from './files/run-export';
 
 /** A command's own exit code, carried out of commander's action as an error with this code. */
 const EXIT_CODE = 'sieve.exit';
@@ -226,6 +227,10 @@ export interface CliHandlers {
   benchReport(dir: string, submittedAtMs: number | undefined): Promise<number>;
   /** Trains the reference and embeds the pool in shards; resolves to the exit code. */
   embedReference(flags: EmbedFlags): Promise<number>;
+  /** Prepares the `files` task's sources into their stores; resolves to the exit code. */
+  prepare(config: ReturnType<typeof resolveRunConfig>): Promise<number>;
+  /** Writes an embedded task as files; resolves to the exit code. */
+  exportTask(flags: ExportFlags): Promise<number>;
   /** Runs one task of an embedding; resolves to the exit code. */
   embedReferenceTask(workDir: string, task: EmbedTask): Promise<number>;
   /** Text listing the selectors, shown after `train --help`. */
@@ -350,6 +355,26 @@ export function buildProgram(handlers: CliHandlers): Command {
     .option('--cpus-per-task <n>', 'slurm: CPUs of each task (sbatch --cpus-per-task)', integer('--cpus-per-task'))
     .action(async (flags: EmbedFlags) => {
       exitWith(await handlers.embedReference(flags));
+    });
+
+  addFilesOptions(
+    program
+      .command('prepare')
+      .description('prepare your own data (task files) into stores on disk, once, and print what was skipped and why')
+      .option('--config <file>', 'JSON or YAML settings, as for train (their data.files section is used)'),
+  ).action(async (flags: TrainFlags & { config?: string }) => {
+    const config = resolveRunConfig({ configFile: flags.config, flags: { ...flagsToConfig(flags), task: 'files' } });
+    exitWith(await handlers.prepare(config));
+  });
+
+  program
+    .command('export-task')
+    .description('write an embedded task as files (WebDataset shards, a CSV list or Parquet) with its vocabulary: a tutorial dataset and a check')
+    .option('--task <name>', 'the task to export (default fashion-captions)')
+    .option('--format <format>', 'webdataset, csv or parquet')
+    .option('--out <dir>', 'the folder to write')
+    .action(async (flags: ExportFlags) => {
+      exitWith(await handlers.exportTask(flags));
     });
 
   program

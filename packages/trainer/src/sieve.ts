@@ -10,6 +10,8 @@ import { reportBench, runBench } from './bench/run-bench';
 import { runBenchJob } from './bench/bench-job';
 import { runEmbedReference } from './embed/run-embed';
 import { runEmbedTask } from './embed/embed-task';
+import { runPrepare } from './files/run-prepare';
+import { runExport } from './files/run-export';
 
 const writeLine = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -37,6 +39,8 @@ async function main(): Promise<number> {
       benchJob: (dir, which) => runBenchJob(dir, which, writeLine),
       benchReport: (dir, submittedAtMs) => reportBench(dir, writeLine, submittedAtMs),
       embedReference: (flags) => runEmbedReference(flags, writeLine),
+      prepare: (config) => runPrepare(config, writeLine),
+      exportTask: (flags) => runExport(flags, writeLine),
       embedReferenceTask: (workDir, task) => runEmbedTask(workDir, task, writeLine),
       async energy(options) {
         const report = await probeAndSample(options.seconds, { sampleIntervalMs: options.sampleIntervalMs });

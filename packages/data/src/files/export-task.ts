@@ -41,7 +41,8 @@ export async function exportTask(dataset: ContrastiveDataset, format: ExportForm
   const splits = {
     train: { ...dataset.pool, tagOf: (i: number) => dataset.pool.tagNames[dataset.pool.tags[i]] },
     reference: { ...dataset.reference, tagOf: () => undefined },
-    test: { ...dataset.test, tokens: dataset.test.captioned?.tokens ?? new Int32Array(0), tagOf: () => undefined },
+    // The embedded test set has concepts, not captions: each test image is captioned with its concept.
+    test: { ...dataset.test, tokens: conceptCaptions(dataset), tagOf: () => undefined },
   };
   const sources = { train: '', reference: '', test: '' };
   let samples = 0;
@@ -54,6 +55,14 @@ export async function exportTask(dataset: ContrastiveDataset, format: ExportForm
     samples += split.count;
   }
   return { sources, vocabulary, samples };
+}
+
+/** Each test image's true caption: the first prompt of its class x brightness x size concept ("a dark photo of a small ankle boot"). */
+function conceptCaptions(dataset: ContrastiveDataset): Int32Array {
+  const { maxTokens } = dataset;
+  const tokens = new Int32Array(dataset.test.count * maxTokens);
+  dataset.test.concepts.forEach((concept, i) => tokens.set(dataset.zeroShot.conceptPrompts[concept].subarray(0, maxTokens), i * maxTokens));
+  return tokens;
 }
 
 type SplitRows = { images: Float32Array; tokens: Int32Array; labels: Int32Array; count: number; tagOf: (i: number) => string | undefined };
