@@ -17,6 +17,8 @@ import type { ContrastiveDataset } from '../types';
 export const EXPORT_FORMATS = ['webdataset', 'csv', 'parquet'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
+/** PNG encodes at once. */
+const ENCODES_IN_FLIGHT = 8;
 /** Samples per tar shard. */
 const SHARD_SIZE = 1000;
 
@@ -48,8 +50,14 @@ export async function exportTask(dataset: ContrastiveDataset, format: ExportForm
   let samples = 0;
   for (const [name, split] of Object.entries(splits) as Array<[keyof typeof splits, (typeof splits)[keyof typeof splits]]>) {
     if (split.images.length === 0) throw new Error(`the ${name} split is not in memory; export an embedded task`);
+    // PNG encodes run on libuv's threads; a few in flight keep both cores busy, in order.
     const rows = async function* (): AsyncGenerator<ExportSample> {
-      for (let i = 0; i < split.count; i++) yield await sampleOf(dataset, split, i, `${name}-${String(i).padStart(6, '0')}`);
+      const inFlight: Array<Promise<ExportSample>> = [];
+      for (let i = 0; i < split.count; i++) {
+        inFlight.push(sampleOf(dataset, split, i, `${name}-${String(i).padStart(6, '0')}`));
+        if (inFlight.length === ENCODES_IN_FLIGHT) yield await inFlight.shift()!;
+      }
+      while (inFlight.length > 0) yield await inFlight.shift()!;
     };
     sources[name] = await writers[format](outDir, name, rows());
     samples += split.count;

@@ -22,7 +22,7 @@ export async function runExport(flags: ExportFlags, write: (line: string) => voi
   write(`wrote ${exported.samples} samples of ${task} as ${flags.format} into ${flags.out}`);
   write(
     `train on them with: nx run trainer:train --train-data ${exported.sources.train} --reference-data ${exported.sources.reference} ` +
-      `--test-data ${exported.sources.test} --channels 1 --image-size 28 --vocabulary ${exported.vocabulary} --max-tokens ${dataset.maxTokens} --classes ${dataset.classNames.join(',')}`,
+      `--test-data ${exported.sources.test} --channels 1 --image-size 28 --vocabulary ${exported.vocabulary} --max-tokens ${dataset.maxTokens} --classes '${dataset.classNames.join(',')}'`,
   );
   return 0;
 }
