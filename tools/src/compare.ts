@@ -91,8 +91,15 @@ export interface SelectorComparison {
    */
   breakEvenRuns: number | null;
   breakEvenNote: 'no reference' | 'no saving' | 'unknown' | null;
+  /** Task `files`: recall at each run's best-scoring point, mean and spread over seeds; null for other tasks. */
+  retrieval: RetrievalSpreads | null;
   /** The best score reached within the baseline's full-budget joules (quality at equal energy). */
   bestScoreWithinBaselineJoules: { withoutReference: (Spread & { seeds: number }) | null; withReference: (Spread & { seeds: number }) | null };
+}
+
+export interface RetrievalSpreads {
+  imageToText: { at1: Spread; at5: Spread; at10: Spread };
+  textToImage: { at1: Spread; at5: Spread; at10: Spread };
 }
 
 export interface Comparison {
@@ -206,6 +213,7 @@ export function compareRuns(runs: readonly RunRecord[], options: CompareOptions 
       usesReference: usesRef,
       bestScore: spreadOf(group.map((run) => Math.max(...run.points.map((p) => p.score)))),
       noisyShare: shares.every((share): share is number => share !== null) ? spreadOf(shares) : null,
+      retrieval: retrievalAtBest(group),
       toTarget,
       referenceJoules,
       breakEvenRuns: breakEven.runs,
@@ -263,6 +271,40 @@ function bestWithin(
     if (within.length > 0) bests.push(Math.max(...within.map((p) => p.score)));
   }
   return bests.length > 0 ? { ...spreadOf(bests), seeds: bests.length } : null;
+}
+
+/** Recall at each run's best-scoring point, over the runs; null unless every run has retrieval figures. */
+function retrievalAtBest(runs: readonly RunRecord[]): RetrievalSpreads | null {
+  const figures = runs.map((run) => run.points.reduce((best, p) => (p.score > best.score ? p : best), run.points[0])?.retrieval ?? null);
+  if (figures.length === 0 || !figures.every((f) => f !== null && f !== undefined)) return null;
+  const spreads = (direction: 'imageToText' | 'textToImage') => ({
+    at1: spreadOf(figures.map((f) => f![direction].at1)),
+    at5: spreadOf(figures.map((f) => f![direction].at5)),
+    at10: spreadOf(figures.map((f) => f![direction].at10)),
+  });
+  return { imageToText: spreads('imageToText'), textToImage: spreads('textToImage') };
+}
+
+/** The retrieval table's header: recall of each direction at 1, 5 and 10. */
+export const RETRIEVAL_COLUMNS = ['selector', 'image→text R@1', 'R@5', 'R@10', 'text→image R@1', 'R@5', 'R@10'];
+
+/** One row per selector with retrieval figures (task `files`); empty for the other tasks. */
+export function retrievalRows(comparison: Comparison): string[][] {
+  const cell = (s: Spread) => `${s.mean.toFixed(3)} ± ${s.spread.toFixed(3)}`;
+  return comparison.selectors
+    .filter((s) => s.retrieval !== null)
+    .map((s) => {
+      const r = s.retrieval!;
+      return [s.selector, cell(r.imageToText.at1), cell(r.imageToText.at5), cell(r.imageToText.at10), cell(r.textToImage.at1), cell(r.textToImage.at5), cell(r.textToImage.at10)];
+    });
+}
+
+/** What "score" means in this comparison, from the points themselves. */
+export function scoreLine(comparison: Comparison): string {
+  if (comparison.selectors.some((s) => s.retrieval !== null)) {
+    return 'score: the mean of image→text and text→image recall@1 on the test set (a retrieved caption counts when it is the query\'s own or reads the same); recall at each run\'s best point below';
+  }
+  return 'score: the task\'s headline metric (zero-shot accuracy, or test accuracy for classification), as in the benchmark protocol';
 }
 
 function spreadOf(values: readonly number[]): Spread {

@@ -1,5 +1,5 @@
 /** The benchmark report as Markdown: the same tables as the HTML page, with the charts as SVG files beside it. */
-import { COMPARISON_COLUMNS, COMPARISON_NOTE, comparisonRows, targetLine, type Comparison } from './compare';
+import { COMPARISON_COLUMNS, COMPARISON_NOTE, RETRIEVAL_COLUMNS, comparisonRows, retrievalRows, scoreLine, targetLine, type Comparison } from './compare';
 import { GOAL_COLUMNS, goalRows, goalsLead, type BenchGoals } from './goals';
 import { systemsRows, type SystemsFigures } from './systems-figures';
 
@@ -12,12 +12,13 @@ export function markdownTable(header: readonly string[], rows: readonly (readonl
 /** The target, any warning, the comparison table and what its cells mean. */
 export function comparisonMarkdown(comparison: Comparison): string {
   return [
-    `${targetLine(comparison)}.`,
+    `${targetLine(comparison)}; ${scoreLine(comparison)}.`,
     ...comparison.warnings.map((warning) => `\n**Warning: ${warning}**`),
     '',
     markdownTable(COMPARISON_COLUMNS, comparisonRows(comparison)),
     '',
     COMPARISON_NOTE,
+    ...(retrievalRows(comparison).length > 0 ? ['', markdownTable(RETRIEVAL_COLUMNS, retrievalRows(comparison))] : []),
   ].join('\n');
 }
 

@@ -6,7 +6,21 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { BenchmarkPoint } from '@sieve/core';
-import { COMPARISON_COLUMNS, COMPARISON_NOTE, NOISE_TAGS, compareRuns, noisyFraction, comparisonRows, targetLine, type Comparison, type ReferenceCost, type RunRecord } from './compare';
+import {
+  COMPARISON_COLUMNS,
+  COMPARISON_NOTE,
+  NOISE_TAGS,
+  RETRIEVAL_COLUMNS,
+  compareRuns,
+  noisyFraction,
+  comparisonRows,
+  retrievalRows,
+  scoreLine,
+  targetLine,
+  type Comparison,
+  type ReferenceCost,
+  type RunRecord,
+} from './compare';
 import { costOf, mean } from './reach';
 import { GOAL_COLUMNS, goalRows, goalsLead, type BenchGoals } from './goals';
 import { systemsRows, type SystemsFigures } from './systems-figures';
@@ -447,9 +461,10 @@ export function reportPage(runs: readonly RunRecord[], comparison: Comparison, c
     '<h2>Runs</h2>',
     table(runHeader, runs.map(runRow), (column) => column === 1 || column === 2),
     '<h2>Comparison</h2>',
-    `<p>${escapeHtml(targetLine(comparison))}</p>`,
+    `<p>${escapeHtml(targetLine(comparison))}; ${escapeHtml(scoreLine(comparison))}.</p>`,
     table(COMPARISON_COLUMNS, comparisonRows(comparison), (column) => column > 0),
     `<p class="note">${escapeHtml(COMPARISON_NOTE)}</p>`,
+    ...(retrievalRows(comparison).length > 0 ? ['<h3>Retrieval</h3>', table(RETRIEVAL_COLUMNS, retrievalRows(comparison), (column) => column > 0)] : []),
     ...(options.goals
       ? ['<h2>Goals</h2>', `<p>${escapeHtml(goalsLead(options.goals.selector))}</p>`, table(GOAL_COLUMNS, goalRows(options.goals.checks), () => false)]
       : []),

@@ -78,9 +78,10 @@ function recallOf(top: TopK, groups: Int32Array, count: number): { at1: number; 
 
 /**
  * imageEmbeddings and textEmbeddings: count x dim, row i of each is test sample i (unit vectors).
- * captionGroups[i]: an id shared by samples whose captions are identical after normalisation
- * (captions repeat in real data; `captionGroupsOf` in @sieve/data), so retrieving any caption of the same group counts as a hit,
- * and for text → image, retrieving any image whose caption is in the query's group counts.
+ * captionGroups[i]: the index of the first sample whose caption reads the same after normalisation
+ * (captions repeat in real data; `captionGroupsOf` in @sieve/data). Image → text ranks the distinct
+ * captions and counts the query's own text; text → image counts any image whose caption reads
+ * the same as the query.
  */
 export function retrievalRecall(
   imageEmbeddings: Float32Array,
@@ -100,7 +101,9 @@ export function retrievalRecall(
   const texts = padded(textEmbeddings, count, dim);
   const offerBoth = (i: number, j: number, s: number): void => {
     if (i >= count || j >= count) return; // a padding row
-    offer(imageTop, i, s, j);
+    // An image ranks distinct captions: repeated ones would fill its top k with copies of one text
+    // (each has the embedding of its group's first), so only the first of each group is offered.
+    if (captionGroups[j] === j) offer(imageTop, i, s, j);
     offer(textTop, j, s, i);
   };
   // Each similarity is computed once and offered to both directions, so no count x count matrix is

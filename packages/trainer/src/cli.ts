@@ -1,4 +1,4 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { BACKEND_NAMES, IMAGE_TOWERS, TASK_NAMES, UserInputError, isRunFailure, isUserInputError, type RunConfigInput } from '@sieve/core';
 import { BENCH_PRESET_NAMES, PRESET_NAMES } from './presets';
 import type { BenchFlags } from './bench/bench-plan';
@@ -8,6 +8,8 @@ import { resolveRunConfig, resumedRunConfig } from './run-config';
 import type { EmbedFlags } from './embed/run-embed';
 import type { EmbedTask } from './embed/embed-task';
 import type { ExportFlags } from './files/run-export';
+import { addFilesOptions, filesFlagsToConfig, type FilesFlags } from './files/files-flags';
+import { decimal, integer } from './flag-parsers';
 
 /** A command's own exit code, carried out of commander's action as an error with this code. */
 const EXIT_CODE = 'sieve.exit';
@@ -17,22 +19,6 @@ function exitWith(code: number): void {
 }
 
 /** Parses a whole number for `flag`, or fails with a message naming it. */
-function integer(flag: string) {
-  return (value: string): number => {
-    const parsed = Number(value);
-    if (!Number.isInteger(parsed)) throw new InvalidArgumentError(`${flag} takes a whole number, got "${value}".`);
-    return parsed;
-  };
-}
-
-function decimal(flag: string) {
-  return (value: string): number => {
-    const parsed = Number(value);
-    if (!Number.isFinite(parsed)) throw new InvalidArgumentError(`${flag} takes a number, got "${value}".`);
-    return parsed;
-  };
-}
-
 function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 }
@@ -60,7 +46,7 @@ function selectorOptionsFrom(pairs: string[] | undefined): Record<string, unknow
   return options;
 }
 
-interface TrainFlags {
+interface TrainFlags extends FilesFlags {
   preset?: string;
   config?: string;
   task?: string;
@@ -69,20 +55,6 @@ interface TrainFlags {
   labels?: string;
   classes?: string;
   selector?: string;
-  trainData?: string;
-  referenceData?: string;
-  testData?: string;
-  imageSize?: number;
-  channels?: number;
-  vocabularySize?: number;
-  vocabulary?: string;
-  maxTokens?: number;
-  referenceSplit?: number;
-  testSplit?: number;
-  scoreColumn?: string;
-  imageColumn?: string;
-  captionColumn?: string;
-  maxBadFraction?: number;
   selectorOption?: string[];
   plugin?: string[];
   steps?: number;
@@ -154,64 +126,6 @@ function flagsToConfig(flags: TrainFlags): Partial<RunConfigInput> {
   if (Object.values(energy).some((v) => v !== undefined)) config.energy = energy;
   if (flags.dashboard === false) config.dashboard = false;
   return config as Partial<RunConfigInput>;
-}
-
-/** The flags of task `files` (your own image-text data) as the config's `data.files`, or undefined when none is given. */
-export function filesFlagsToConfig(flags: FilesFlags): Record<string, unknown> | undefined {
-  const files = {
-    train: flags.trainData,
-    reference: flags.referenceData,
-    test: flags.testData,
-    imageSize: flags.imageSize,
-    channels: flags.channels,
-    vocabularySize: flags.vocabularySize,
-    vocabulary: flags.vocabulary,
-    maxTokens: flags.maxTokens,
-    referenceSplit: flags.referenceSplit,
-    testSplit: flags.testSplit,
-    scoreColumn: flags.scoreColumn,
-    imageColumn: flags.imageColumn,
-    captionColumn: flags.captionColumn,
-    maxBadFraction: flags.maxBadFraction,
-  };
-  return Object.values(files).some((v) => v !== undefined) ? files : undefined;
-}
-
-type FilesFlags = Pick<
-  TrainFlags,
-  | 'trainData'
-  | 'referenceData'
-  | 'testData'
-  | 'imageSize'
-  | 'channels'
-  | 'vocabularySize'
-  | 'vocabulary'
-  | 'maxTokens'
-  | 'referenceSplit'
-  | 'testSplit'
-  | 'scoreColumn'
-  | 'imageColumn'
-  | 'captionColumn'
-  | 'maxBadFraction'
->;
-
-/** The `files` task's flags, shared by train, prepare and bench. */
-function addFilesOptions(command: Command): Command {
-  return command
-    .option('--train-data <source>', 'your own training pool: .tar shards (a folder, {00000..00127}.tar or *.tar), a .csv/.tsv/.jsonl list, an imagefolder with metadata.csv/.jsonl, or a .parquet file (task files)')
-    .option('--reference-data <source>', 'a small curated set for the reference model (task files; default: --reference-split of the pool)')
-    .option('--test-data <source>', 'the evaluation set (task files; default: --test-split of the pool)')
-    .option('--image-size <s>', 'images are s x s, 16 to 64 (task files, default 32)', integer('--image-size'))
-    .option('--channels <c>', '3 for RGB, 1 for gray (task files, default 3)', integer('--channels'))
-    .option('--vocabulary-size <v>', "the pool's most frequent words kept (task files, default 8192)", integer('--vocabulary-size'))
-    .option('--vocabulary <file>', 'a fixed word list, one a line, line i is token id i (task files)')
-    .option('--max-tokens <t>', 'tokens kept per caption (task files, default 32)', integer('--max-tokens'))
-    .option('--reference-split <f>', 'fraction of the pool held out for the reference without --reference-data (default 0.1)', decimal('--reference-split'))
-    .option('--test-split <f>', 'fraction of the pool held out for evaluation without --test-data (default 0.1)', decimal('--test-split'))
-    .option('--score-column <name>', 'a metadata field or column holding a score per example (task files)')
-    .option('--image-column <name>', 'the image column of a list or Parquet file')
-    .option('--caption-column <name>', 'the caption column of a list or Parquet file')
-    .option('--max-bad-fraction <f>', 'stop when more of a source is bad (default 0.05)', decimal('--max-bad-fraction'));
 }
 
 export interface CliHandlers {
@@ -292,9 +206,11 @@ export function buildProgram(handlers: CliHandlers): Command {
     });
   trainCommand.addHelpText('after', handlers.selectorHelp);
 
-  program
-    .command('bench')
-    .description('the benchmark protocol in one command: every selector x seeds, the comparison and the report')
+  addFilesOptions(
+    program
+      .command('bench')
+      .description('the benchmark protocol in one command: every selector x seeds, the comparison and the report'),
+  )
     .addOption(new Option('--preset <name>', 'protocol settings: the full budget or a toy one (default "bench")').choices([...BENCH_PRESET_NAMES]))
     .option('--selectors <names>', 'comma-separated selectors (default: every installed selector and baseline)')
     .option('--seeds <n>', 'seeds per selector (default 3)', integer('--seeds'))

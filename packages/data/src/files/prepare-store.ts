@@ -18,7 +18,6 @@ import {
   recordBytesOf,
   storeFile,
   type PrepareOptions,
-  type SkipTally,
   type StoreManifest,
   type StoreProgress,
   type StoreSkipReason,
@@ -78,23 +77,32 @@ export async function prepareStore(source: ResolvedSource, options: PrepareStore
     }
   };
   let seen = 0;
-  for await (const item of readSource(source, prepareOptions, options.field)) {
-    seen++;
-    if (seen <= progress.seen) continue;
-    if ('skipped' in item) {
-      pending.push(Promise.resolve({ skip: item.skipped.reason, key: item.skipped.key }));
-    } else if (keys.has(item.sample.key)) {
-      pending.push(Promise.resolve({ skip: 'duplicate-key', key: item.sample.key }));
-    } else {
-      keys.add(item.sample.key);
-      pending.push(outcomeOf(item.sample, prepareOptions));
+  try {
+    for await (const item of readSource(source, prepareOptions, options.field)) {
+      seen++;
+      if (seen <= progress.seen) continue;
+      if ('skipped' in item) {
+        pending.push(Promise.resolve({ skip: item.skipped.reason, key: item.skipped.key }));
+      } else if (keys.has(item.sample.key)) {
+        pending.push(Promise.resolve({ skip: 'duplicate-key', key: item.sample.key }));
+      } else {
+        keys.add(item.sample.key);
+        pending.push(outcomeOf(item.sample, prepareOptions));
+      }
+      if (pending.length >= DECODES_IN_FLIGHT) await commitHead();
     }
-    if (pending.length >= DECODES_IN_FLIGHT) await commitHead();
+    while (pending.length > 0) await commitHead();
+  } catch (error) {
+    writer.close();
+    // Nothing saved to resume from (a list without the columns, a fault before the first save):
+    // no half-made store is left behind.
+    if (!existsSync(storeFile(dir, 'progress'))) rmSync(dir, { recursive: true, force: true });
+    throw error;
   }
-  while (pending.length > 0) await commitHead();
   const seconds = progress.seconds + (performance.now() - started) / 1000;
   writer.finish(seconds);
   if (writer.progress.count === 0) {
+    rmSync(dir, { recursive: true, force: true });
     throw new Error(`no usable sample in ${source.spec}`); // replaced by the caller's UserInputError with the tally
   }
   const manifest: StoreManifest = {
@@ -154,6 +162,7 @@ class StoreWriter {
   private readonly recordsFd: number;
   private pixelChunks: Buffer[] = [];
   private recordLines: string[] = [];
+  private closed = false;
   readonly progress: StoreProgress;
 
   constructor(
@@ -208,6 +217,13 @@ class StoreWriter {
   finish(seconds: number): void {
     this.progress.seconds = seconds;
     this.flush();
+    this.close();
+  }
+
+  /** Closes the files without saving what is not yet flushed (a failed preparation resumes from the last save). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
     closeSync(this.pixelsFd);
     closeSync(this.recordsFd);
   }

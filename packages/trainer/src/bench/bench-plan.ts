@@ -4,11 +4,12 @@ import writeFileAtomic from 'write-file-atomic';
 import { RUN_FILES, UserInputError, type RunConfig, type RunConfigInput } from '@sieve/core';
 import { checkpointDir, type SelectorRegistry } from '@sieve/engine';
 import { resolveRunConfig } from '../run-config';
+import { filesFlagsToConfig, type FilesFlags } from '../files/files-flags';
 import { BENCH_PRESET_NAMES } from '../presets';
 import type { EngineFlags } from '../slurm/engine-flags';
 import { benchLayout, referenceJobName, runName, type BenchLayout } from './bench-layout';
 
-export interface BenchFlags extends EngineFlags {
+export interface BenchFlags extends EngineFlags, FilesFlags {
   preset?: string;
   selectors?: string;
   seeds?: number;
@@ -69,10 +70,11 @@ function settingsFromFlags(flags: BenchFlags, registry: SelectorRegistry, layout
   }
   const seedCount = flags.seeds ?? 3;
   if (!Number.isInteger(seedCount) || seedCount < 1) throw new UserInputError('--seeds', `must be a whole number above 0, got ${seedCount}.`);
+  const files = filesFlagsToConfig(flags);
   const base = resolveRunConfig({
     preset,
     configFile: flags.config,
-    flags: { task: flags.task as RunConfigInput['task'], out: layout.run('first') } as Partial<RunConfigInput>,
+    flags: { task: (files ? 'files' : flags.task) as RunConfigInput['task'], out: layout.run('first'), ...(files ? { data: { files } } : {}) } as Partial<RunConfigInput>,
   });
   const selectors = selectorsOf(flags.selectors, registry);
   const firstSeed = base.seed;
