@@ -71,6 +71,8 @@ export const runConfigSchema = z
             captionColumn: z.string().min(1).optional(),
             /** The run stops when more than this fraction of a source's samples is bad. */
             maxBadFraction: fraction.default(0.05),
+            /** Read the whole pool into memory (4 x S x S x C bytes a row) instead of from the store row by row. */
+            poolInMemory: z.boolean().default(false),
           })
           .strict()
           .optional(),

@@ -84,7 +84,8 @@ export function referenceCacheKey(config: RunConfig, spec: ModelSpec, dataset: D
   const determinants = {
     version: REFERENCE_CACHE_VERSION,
     task: config.task,
-    data: { ...config.data, cacheDir: undefined },
+    // Where the pool is held (store or memory) changes nothing the reference computes.
+    data: { ...config.data, cacheDir: undefined, files: config.data.files && { ...config.data.files, poolInMemory: undefined } },
     model: referenceSpecOf(config, spec),
     reference: { ...config.reference, cacheDir: undefined },
     seed: config.seed,

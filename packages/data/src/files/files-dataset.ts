@@ -149,6 +149,15 @@ export async function loadFilesDataset(data: FilesDataConfig, log: (line: string
     return tokens;
   };
 
+  const poolRows = new StoreRows(pool.store, ensureTokenFile(pool.store, vocabulary, data.maxTokens), pixels, data.maxTokens, poolRowMap);
+  const poolArrays = { images: new Float32Array(0), tokens: new Int32Array(0) };
+  if (data.poolInMemory) {
+    poolArrays.images = new Float32Array(poolRowMap.length * pixels);
+    poolArrays.tokens = new Int32Array(poolRowMap.length * data.maxTokens);
+    poolRows.read(Int32Array.from(poolRowMap.keys()), poolArrays.images, poolArrays.tokens);
+    poolRows.close();
+  }
+
   const dataset: ContrastiveDataset = {
     kind: 'contrastive',
     name: 'files',
@@ -159,13 +168,13 @@ export async function loadFilesDataset(data: FilesDataConfig, log: (line: string
     maxTokens: data.maxTokens,
     pool: {
       count: poolRowMap.length,
-      images: new Float32Array(0),
-      tokens: new Int32Array(0),
+      images: poolArrays.images,
+      tokens: poolArrays.tokens,
       labels: Int32Array.from(poolPicked, (r) => r.label ?? -1),
       tagNames,
       tags,
       scores: data.scoreColumn ? Float32Array.from(poolPicked, (r) => r.score ?? Number.NaN) : undefined,
-      rows: new StoreRows(pool.store, ensureTokenFile(pool.store, vocabulary, data.maxTokens), pixels, data.maxTokens, poolRowMap),
+      rows: data.poolInMemory ? undefined : poolRows,
     },
     reference: { count: reference.count, images: reference.images, labels: reference.labels, tokens: reference.tokens },
     test: {

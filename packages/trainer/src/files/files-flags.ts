@@ -19,6 +19,7 @@ export function filesFlagsToConfig(flags: FilesFlags): Record<string, unknown> |
     imageColumn: flags.imageColumn,
     captionColumn: flags.captionColumn,
     maxBadFraction: flags.maxBadFraction,
+    poolInMemory: flags.poolInMemory,
   };
   return Object.values(files).some((v) => v !== undefined) ? files : undefined;
 }
@@ -38,6 +39,7 @@ export interface FilesFlags {
   imageColumn?: string;
   captionColumn?: string;
   maxBadFraction?: number;
+  poolInMemory?: boolean;
 }
 
 /** The `files` task's flags, shared by train, prepare and bench. */
@@ -56,5 +58,6 @@ export function addFilesOptions(command: Command): Command {
     .option('--score-column <name>', 'a metadata field or column holding a score per example (task files)')
     .option('--image-column <name>', 'the image column of a list or Parquet file')
     .option('--caption-column <name>', 'the caption column of a list or Parquet file')
-    .option('--max-bad-fraction <f>', 'stop when more of a source is bad (default 0.05)', decimal('--max-bad-fraction'));
+    .option('--max-bad-fraction <f>', 'stop when more of a source is bad (default 0.05)', decimal('--max-bad-fraction'))
+    .option('--pool-in-memory', 'read the whole pool into memory instead of from its store row by row (task files)');
 }
