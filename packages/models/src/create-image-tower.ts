@@ -14,6 +14,7 @@ export function createImageTower(parameters: Parameters, spec: ModelSpec): Image
       dim: spec.vitDim,
       depth: spec.vitDepth,
       heads: spec.vitHeads,
+      channels: spec.imageChannels ?? 1,
     });
   }
   return createMlpTower(parameters, spec.imageSide, spec.hiddenDim, 'image', spec.imageChannels ?? 1);

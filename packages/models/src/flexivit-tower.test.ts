@@ -22,6 +22,16 @@ describe('patchify', () => {
       [10, 11, 14, 15],
     ]);
   });
+
+  it("keeps a pixel's channels together: a 2x2 RGB image in 1x1 patches is its pixels", () => {
+    const patches = tf.tidy(() => patchify(tf.tensor2d(Array.from({ length: 12 }, (_, i) => i), [1, 12]), 2, 1, 3).arraySync());
+    expect(patches).toEqual([
+      [0, 1, 2],
+      [3, 4, 5],
+      [6, 7, 8],
+      [9, 10, 11],
+    ]);
+  });
 });
 
 describe('FlexiViT tower', () => {
@@ -45,6 +55,28 @@ describe('FlexiViT tower', () => {
       return [tower.patchEmbeddings(images, 'coarse').dataSync(), expected.dataSync()];
     });
     expect(coarseTokens.length).toBe(count * 4 * 16);
+    coarseTokens.forEach((value, i) => expect(Math.abs(value - expectedTokens[i])).toBeLessThan(1e-4));
+    tower.dispose();
+    parameters.dispose();
+  });
+
+  it('PI-resize keeps tokens exact for RGB patches, each channel resized alike (side 16, patch 4 -> 8)', () => {
+    const rng = new Rng(32);
+    const parameters = new Parameters(6);
+    const tower = createFlexiVitTower(parameters, { side: 16, patchSize: 4, coarsePatchSize: 8, dim: 8, depth: 1, heads: 2, channels: 3 });
+    const count = 2;
+    const small = Array.from({ length: count * 4 * 16 * 3 }, () => rng.nextFloat());
+    const [coarseTokens, expectedTokens] = tf.tidy(() => {
+      const patches = tf.tensor4d(small, [count * 4, 4, 4, 3]);
+      const grown = tf.image.resizeBilinear(patches, [8, 8], false, true); // (count * 4) x 8 x 8 x 3
+      const images = tf.reshape(tf.transpose(tf.reshape(grown, [count, 2, 2, 8, 8, 3]), [0, 1, 3, 2, 4, 5]), [count, 16 * 16 * 3]) as tf.Tensor2D;
+      const expected = tf.add(
+        tf.matMul(tf.reshape(patches, [count * 4, 48]), parameters.get('image.patch.kernel')),
+        parameters.get('image.patch.bias'),
+      );
+      return [tower.patchEmbeddings(images, 'coarse').dataSync(), expected.dataSync()];
+    });
+    expect(coarseTokens.length).toBe(count * 4 * 8);
     coarseTokens.forEach((value, i) => expect(Math.abs(value - expectedTokens[i])).toBeLessThan(1e-4));
     tower.dispose();
     parameters.dispose();

@@ -27,6 +27,8 @@ export interface FlexiVitShape {
   dim: number;
   depth: number;
   heads: number;
+  /** Values per pixel, interleaved (1 when unset). */
+  channels?: number;
 }
 
 const MLP_RATIO = 4;
@@ -43,11 +45,13 @@ const GELU_OPS = 5;
  */
 export function createFlexiVitTower(parameters: Parameters, shape: FlexiVitShape, prefix = 'image'): FlexiVitTower {
   const { side, patchSize, dim, depth, heads } = shape;
+  const channels = shape.channels ?? 1;
   const patchPixels = patchSize * patchSize;
+  const patchValues = patchPixels * channels;
   const baseGrid = side / patchSize;
   const baseTokens = baseGrid * baseGrid;
   const p = (name: string) => `${prefix}.${name}`;
-  const patchKernel = parameters.add(p('patch.kernel'), [patchPixels, dim], (rng) => glorotUniform(rng, patchPixels, dim));
+  const patchKernel = parameters.add(p('patch.kernel'), [patchValues, dim], (rng) => glorotUniform(rng, patchValues, dim));
   const patchBias = parameters.add(p('patch.bias'), [dim], () => constant(dim, 0));
   const position = parameters.add(p('position'), [baseTokens, dim], (rng) => normal(rng, baseTokens * dim, 0.02));
   const dense = (name: string, inputs: number, outputs: number) => ({
@@ -71,13 +75,15 @@ export function createFlexiVitTower(parameters: Parameters, shape: FlexiVitShape
   const finalNorm = layerNorm('norm');
 
   // Constant resize matrices per patch size, kept out of every tidy scope until dispose.
-  const resizeConstants = new Map<number, { kernel: tf.Tensor2D; position: tf.Tensor2D }>();
+  const resizeConstants = new Map<number, { kernel: tf.Tensor2D; kernelTransposed: tf.Tensor2D; position: tf.Tensor2D }>();
   const resizeFor = (patch: number) => {
     let constants = resizeConstants.get(patch);
     if (!constants) {
       const grid = side / patch;
+      const kernel = tf.keep(tf.tensor2d(toFloat32(piResizeMatrix2d(patchSize, patch)), [patch * patch, patchPixels]));
       constants = {
-        kernel: tf.keep(tf.tensor2d(toFloat32(piResizeMatrix2d(patchSize, patch)), [patch * patch, patchPixels])),
+        kernel,
+        kernelTransposed: tf.keep(tf.transpose(kernel)),
         position: tf.keep(tf.tensor2d(toFloat32(bilinearResizeMatrix2d(baseGrid, grid)), [grid * grid, baseTokens])),
       };
       resizeConstants.set(patch, constants);
@@ -91,18 +97,31 @@ export function createFlexiVitTower(parameters: Parameters, shape: FlexiVitShape
 
   const patchSizeOf = (resolution: Resolution) => (resolution === 'fine' ? patchSize : shape.coarsePatchSize);
 
+  /**
+   * The patch kernel resized to `patch`. Its rows are (pixel, channel), so each channel is resized
+   * alike: with several channels the kernel goes through as the left factor, transposed to
+   * (channel, unit) x pixel, since a reshape of it may not be the right factor of a product (see
+   * matMul2d on the wasm backend's weight cache).
+   */
+  const resizedKernel = (patch: number): tf.Tensor2D => {
+    if (channels === 1) return matMul2d(resizeFor(patch).kernel, patchKernel as tf.Tensor2D, 'b');
+    const byUnit = tf.transpose(tf.reshape(patchKernel, [patchPixels, channels * dim])) as tf.Tensor2D;
+    const resized = matMul2d(byUnit, resizeFor(patch).kernelTransposed, 'a'); // (channel, unit) x resized pixel
+    return tf.reshape(tf.transpose(resized), [patch * patch * channels, dim]) as tf.Tensor2D;
+  };
+
   /** The patch kernel and position embeddings at a patch size (resized unless it is the stored one). */
   const weightsAt = (patch: number): { kernel: tf.Tensor2D; positions: tf.Tensor2D } =>
     patch === patchSize
       ? { kernel: patchKernel as tf.Tensor2D, positions: position as tf.Tensor2D }
       : {
-          kernel: matMul2d(resizeFor(patch).kernel, patchKernel as tf.Tensor2D, 'b'),
+          kernel: resizedKernel(patch),
           positions: matMul2d(resizeFor(patch).position, position as tf.Tensor2D, 'b'),
         };
 
   const embedPatches = (images: tf.Tensor2D, patch: number, kernel: tf.Tensor2D): tf.Tensor3D => {
     const count = images.shape[0];
-    const tokens = tf.add(matMul2d(patchify(images, side, patch), kernel, 'b'), patchBias);
+    const tokens = tf.add(matMul2d(patchify(images, side, patch, channels), kernel, 'b'), patchBias);
     return tf.reshape(tokens, [count, (side / patch) ** 2, dim]);
   };
 
@@ -149,8 +168,8 @@ export function createFlexiVitTower(parameters: Parameters, shape: FlexiVitShape
       const resize =
         patch === patchSize
           ? NO_FLOPS
-          : { matmul: matmulFlops(patch * patch, patchPixels, dim) + matmulFlops(tokens, baseTokens, dim), elementwise: 0 };
-      const embedding = addFlops(denseFlops(rows, patch * patch, dim), { matmul: 0, elementwise: rows * dim });
+          : { matmul: matmulFlops(patch * patch, patchPixels, channels * dim) + matmulFlops(tokens, baseTokens, dim), elementwise: 0 };
+      const embedding = addFlops(denseFlops(rows, patch * patch * channels, dim), { matmul: 0, elementwise: rows * dim });
       const headDim = dim / heads;
       const block = addFlops(
         { matmul: 0, elementwise: 2 * layerNormFlops(rows, dim) + 2 * rows * dim },
@@ -166,7 +185,7 @@ export function createFlexiVitTower(parameters: Parameters, shape: FlexiVitShape
       return addFlops(resize, embedding, scaleFlops(block, depth), head);
     },
     dispose() {
-      for (const constants of resizeConstants.values()) tf.dispose([constants.kernel, constants.position]);
+      for (const constants of resizeConstants.values()) tf.dispose([constants.kernel, constants.kernelTransposed, constants.position]);
       resizeConstants.clear();
     },
   };
@@ -185,12 +204,15 @@ export interface FlexiVitTower extends ImageTower {
   patchEmbeddings(images: tf.Tensor2D, resolution: Resolution): tf.Tensor3D;
 }
 
-/** count x side^2 images to (count * grid^2) x patch^2 patches, patches and pixels row-major. */
-export function patchify(images: tf.Tensor2D, side: number, patch: number): tf.Tensor2D {
+/**
+ * count x (side^2 x channels) images to (count * grid^2) x (patch^2 x channels) patches: patches and
+ * pixels row-major, channels interleaved within a pixel.
+ */
+export function patchify(images: tf.Tensor2D, side: number, patch: number, channels = 1): tf.Tensor2D {
   const count = images.shape[0];
   const grid = side / patch;
-  const blocks = tf.reshape(images, [count * grid, patch, grid, patch]);
-  return tf.reshape(tf.transpose(blocks, [0, 2, 1, 3]), [count * grid * grid, patch * patch]) as tf.Tensor2D;
+  const blocks = tf.reshape(images, [count * grid, patch, grid, patch * channels]);
+  return tf.reshape(tf.transpose(blocks, [0, 2, 1, 3]), [count * grid * grid, patch * patch * channels]) as tf.Tensor2D;
 }
 
 function linear(x: tf.Tensor2D, layer: { kernel: tf.Variable; bias: tf.Variable }): tf.Tensor2D {

@@ -29,6 +29,23 @@ describe('MLP image tower', () => {
     parameters.dispose();
   });
 
+  it('coarse mode is exact for upsampled RGB images too, each channel resized alike', () => {
+    const rng = new Rng(22);
+    const side = 16;
+    const count = 4;
+    const parameters = new Parameters(4);
+    const tower = createMlpTower(parameters, side, 24, 'image', 3);
+    const [fine, coarse] = tf.tidy(() => {
+      const coarseImages = tf.tensor4d(Array.from({ length: count * 8 * 8 * 3 }, () => rng.nextFloat()), [count, 8, 8, 3]);
+      const upsampled = tf.reshape(tf.image.resizeBilinear(coarseImages, [side, side], false, true), [count, side * side * 3]) as tf.Tensor2D;
+      return [tower.prepare('fine').apply(upsampled).dataSync(), tower.prepare('coarse').apply(upsampled).dataSync()];
+    });
+    expect(fine.filter((v) => v > 0).length).toBeGreaterThan(count * 6);
+    fine.forEach((value, i) => expect(Math.abs(coarse[i] - value)).toBeLessThan(1e-4));
+    tower.dispose();
+    parameters.dispose();
+  });
+
   it('coarse mode is only approximate for other images', () => {
     const rng = new Rng(2);
     const parameters = new Parameters(3);

@@ -25,11 +25,11 @@ export function createMlpTower(parameters: Parameters, side: number, hiddenDim: 
   /**
    * W_c[r', c'] = sum over r, c of M1[r, r'] M1[c, c'] W[r, c], as two products with the constant
    * M1 on the right (never a reshape of W there: see matMul2d on the wasm backend's weight cache).
+   * With several channels each channel's kernel is resized alike: W's rows are (r, c, channel), so
+   * (channel, hidden) together play the part of the hidden unit.
    */
+  const units = channels * hiddenDim;
   const coarseKernel = (): tf.Tensor2D => {
-    if (channels !== 1) {
-      throw new UserInputError('model.imageTower', `the MLP's coarse mode takes one channel, the data has ${channels}; score at fine resolution or use --channels 1.`);
-    }
     if (side % 2 !== 0) {
       throw new UserInputError(
         'model.imageTower',
@@ -37,11 +37,11 @@ export function createMlpTower(parameters: Parameters, side: number, hiddenDim: 
       );
     }
     if (!coarseResize) throw new Error('the MLP tower was used after dispose');
-    const byRow = tf.reshape(tf.transpose(tf.reshape(kernel, [side, side, hiddenDim]), [2, 0, 1]), [hiddenDim * side, side]);
-    const columnsResized = matMul2d(byRow as tf.Tensor2D, coarseResize, 'a'); // (h, r) x c'
-    const byColumn = tf.reshape(tf.transpose(tf.reshape(columnsResized, [hiddenDim, side, half]), [0, 2, 1]), [hiddenDim * half, side]);
-    const bothResized = matMul2d(byColumn as tf.Tensor2D, coarseResize, 'a'); // (h, c') x r'
-    return tf.reshape(tf.transpose(tf.reshape(bothResized, [hiddenDim, half, half]), [2, 1, 0]), [half * half, hiddenDim]) as tf.Tensor2D;
+    const byRow = tf.reshape(tf.transpose(tf.reshape(kernel, [side, side, units]), [2, 0, 1]), [units * side, side]);
+    const columnsResized = matMul2d(byRow as tf.Tensor2D, coarseResize, 'a'); // (u, r) x c'
+    const byColumn = tf.reshape(tf.transpose(tf.reshape(columnsResized, [units, side, half]), [0, 2, 1]), [units * half, side]);
+    const bothResized = matMul2d(byColumn as tf.Tensor2D, coarseResize, 'a'); // (u, c') x r'
+    return tf.reshape(tf.transpose(tf.reshape(bothResized, [units, half, half]), [2, 1, 0]), [half * half * channels, hiddenDim]) as tf.Tensor2D;
   };
 
   return {
@@ -54,17 +54,17 @@ export function createMlpTower(parameters: Parameters, side: number, hiddenDim: 
       return {
         apply: (images) => {
           const count = images.shape[0];
-          const pooled = tf.avgPool(tf.reshape(images, [count, side, side, 1]) as tf.Tensor4D, 2, 2, 'valid');
-          return tf.relu(tf.add(matMul2d(tf.reshape(pooled, [count, half * half]), resized, 'b'), bias)) as tf.Tensor2D;
+          const pooled = tf.avgPool(tf.reshape(images, [count, side, side, channels]) as tf.Tensor4D, 2, 2, 'valid');
+          return tf.relu(tf.add(matMul2d(tf.reshape(pooled, [count, half * half * channels]), resized, 'b'), bias)) as tf.Tensor2D;
         },
       };
     },
     flops(count: number, resolution: Resolution): FlopCount {
       if (count === 0) return NO_FLOPS;
       if (resolution === 'fine') return denseFlops(count, pixels, hiddenDim, 1);
-      const resize = { matmul: matmulFlops(hiddenDim * side, side, half) + matmulFlops(hiddenDim * half, side, half), elementwise: 0 };
+      const resize = { matmul: matmulFlops(units * side, side, half) + matmulFlops(units * half, side, half), elementwise: 0 };
       const pooling = { matmul: 0, elementwise: count * pixels };
-      return addFlops(resize, pooling, denseFlops(count, half * half, hiddenDim, 1));
+      return addFlops(resize, pooling, denseFlops(count, half * half * channels, hiddenDim, 1));
     },
     dispose() {
       coarseResize?.dispose();

@@ -34,9 +34,6 @@ export function validateModelSpec(spec: ModelSpec, kind: 'contrastive' | 'classi
     throw new RangeError(`image side must be a positive integer, got ${spec.imageSide}`);
   }
   if (spec.imageTower === 'flexivit') {
-    if ((spec.imageChannels ?? 1) !== 1) {
-      throw new UserInputError('model.imageTower', `flexivit takes one channel, the data has ${spec.imageChannels}; use --channels 1 or --image-tower mlp.`);
-    }
     for (const field of ['patchSize', 'coarsePatchSize'] as const) {
       const patch = spec[field];
       if (!Number.isInteger(patch) || patch < 1 || spec.imageSide % patch !== 0) {
