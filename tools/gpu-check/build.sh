@@ -41,7 +41,7 @@ echo "the check: one ESM script"
 # tfjs, so that its backends and the script share one copy of tfjs-core.
 npx esbuild tools/gpu-check/src/gpu-check.ts --bundle --platform=node --target=node20 --format=esm \
   --outfile="$work/app/gpu-check.mjs" --log-level=warning \
-  --external:@tensorflow/* --external:koffi --external:webgpu --external:react-devtools-core \
+  --external:@tensorflow/* --external:koffi --external:webgpu --external:react-devtools-core --external:sharp \
   --banner:js="import { createRequire as __sieveCreateRequire } from 'node:module'; import { fileURLToPath as __sieveFileURLToPath } from 'node:url'; import { dirname as __sieveDirname } from 'node:path'; const require = __sieveCreateRequire(import.meta.url); const __filename = __sieveFileURLToPath(import.meta.url); const __dirname = __sieveDirname(__filename);"
 
 copy() { # copy <package folder under node_modules> <files relative to it...>

@@ -5,11 +5,12 @@
  * cover the square and centre-cropped, as open_clip's transforms do. sharp (libvips) does the work;
  * its binaries arrive as npm optional dependencies, so nothing downloads at install.
  */
-import sharp from 'sharp';
+import { loadSharp } from './load-sharp';
 
 export type DecodeResult = { pixels: Buffer } | { problem: 'not-an-image' | 'undecodable-image'; detail: string };
 
 export async function decodeImage(bytes: Uint8Array, side: number, channels: 1 | 3): Promise<DecodeResult> {
+  const sharp = await loadSharp();
   try {
     const { data, info } = await sharp(bytes, { pages: 1 })
       .autoOrient()

@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync, createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import sharp from 'sharp';
+import { loadSharp } from './load-sharp';
 import { pack } from 'tar-stream';
 import { parquetWriteFile } from 'hyparquet-writer';
 import { stringify } from 'csv-stringify/sync';
@@ -80,6 +80,7 @@ async function sampleOf(dataset: ContrastiveDataset, split: SplitRows, i: number
   const channels = (dataset.imageChannels ?? 1) as 1 | 3;
   const pixels = side * side * channels;
   const bytes = Buffer.from(Array.from(split.images.subarray(i * pixels, (i + 1) * pixels), (v) => Math.round(v * 255)));
+  const sharp = await loadSharp();
   const png = await sharp(bytes, { raw: { width: side, height: side, channels } }).png().toBuffer();
   const words: string[] = [];
   for (let t = 0; t < dataset.maxTokens; t++) {
