@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BenchmarkPoint } from '@sieve/core';
-import { compareRuns, comparisonTable, noisyShareAfterFirstPoint, type RunRecord } from './compare';
+import { compareRuns, comparisonTable, noisyShareAfterFirstPoint, retrievalRows, scoreLine, type RunRecord } from './compare';
 import { point, runRecord } from './testing';
 
 const run = (selector: string, seed: number, scores: number[]): RunRecord => runRecord(selector, seed, scores.map((score, i) => point((i + 1) * 50, score)));
@@ -117,5 +117,30 @@ describe('noisyShareAfterFirstPoint', () => {
     expect(noisyShareAfterFirstPoint([withMakeUp(10, 80, { clean: 1 }), withMakeUp(20, 160, { clean: 0.75, flipped: 0.25 })])).toBeCloseTo(0.25, 12);
     expect(noisyShareAfterFirstPoint([withMakeUp(10, 80, { clean: 1 }), withMakeUp(20, 160, { clean: 1 })])).toBeNull();
     expect(noisyShareAfterFirstPoint([withMakeUp(10, 80, { clean: 0.5, junk: 0.5 })])).toBeNull();
+  });
+});
+
+describe('retrieval in the comparison (task files)', () => {
+  it("gives each selector's recall at its runs' best points, mean and spread, and says what the score is", () => {
+    const withRecall = (p: BenchmarkPoint, at1: number, at10: number): BenchmarkPoint => ({
+      ...p,
+      retrieval: { imageToText: { at1, at5: at10 / 2, at10 }, textToImage: { at1: at1 / 2, at5: at10 / 4, at10: at10 / 2 } },
+    });
+    // Seed 0's best point is its second (score 0.5): recall@1 0.4; seed 1's best is its first (0.6): 0.2.
+    const seed0 = runRecord('uniform', 0, [withRecall(point(50, 0.3), 0.9, 0.9), withRecall(point(100, 0.5), 0.4, 0.8)]);
+    const seed1 = runRecord('uniform', 1, [withRecall(point(50, 0.6), 0.2, 0.6), withRecall(point(100, 0.1), 0.9, 0.9)]);
+    const comparison = compareRuns([seed0, seed1]);
+    const recall = comparison.selectors[0].retrieval!;
+    expect(recall.imageToText.at1.mean).toBeCloseTo(0.3, 12);
+    expect(recall.imageToText.at10.mean).toBeCloseTo(0.7, 12);
+    expect(recall.textToImage.at1.mean).toBeCloseTo(0.15, 12);
+    expect(retrievalRows(comparison)[0].slice(0, 2)).toEqual(['uniform', `0.300 ± ${recall.imageToText.at1.spread.toFixed(3)}`]);
+    expect(recall.imageToText.at1.spread).toBeGreaterThan(0);
+    expect(scoreLine(comparison)).toMatch(/^score: the mean of image→text and text→image recall@1/);
+    // Points without retrieval (the embedded tasks): no rows, no score line.
+    const plain = compareRuns([runRecord('uniform', 0, [point(50, 0.3)])]);
+    expect(plain.selectors[0].retrieval).toBeNull();
+    expect(retrievalRows(plain)).toEqual([]);
+    expect(scoreLine(plain)).toBeNull();
   });
 });

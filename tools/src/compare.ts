@@ -91,8 +91,8 @@ export interface SelectorComparison {
    */
   breakEvenRuns: number | null;
   breakEvenNote: 'no reference' | 'no saving' | 'unknown' | null;
-  /** Task `files`: recall at each run's best-scoring point, mean and spread over seeds; null for other tasks. */
-  retrieval: RetrievalSpreads | null;
+  /** Task `files`: recall at each run's best-scoring point, mean and spread over seeds; null for other tasks (absent in older results). */
+  retrieval?: RetrievalSpreads | null;
   /** The best score reached within the baseline's full-budget joules (quality at equal energy). */
   bestScoreWithinBaselineJoules: { withoutReference: (Spread & { seeds: number }) | null; withReference: (Spread & { seeds: number }) | null };
 }
@@ -292,19 +292,17 @@ export const RETRIEVAL_COLUMNS = ['selector', 'image→text R@1', 'R@5', 'R@10',
 export function retrievalRows(comparison: Comparison): string[][] {
   const cell = (s: Spread) => `${s.mean.toFixed(3)} ± ${s.spread.toFixed(3)}`;
   return comparison.selectors
-    .filter((s) => s.retrieval !== null)
+    .filter((s) => s.retrieval)
     .map((s) => {
       const r = s.retrieval!;
       return [s.selector, cell(r.imageToText.at1), cell(r.imageToText.at5), cell(r.imageToText.at10), cell(r.textToImage.at1), cell(r.textToImage.at5), cell(r.textToImage.at10)];
     });
 }
 
-/** What "score" means in this comparison, from the points themselves. */
-export function scoreLine(comparison: Comparison): string {
-  if (comparison.selectors.some((s) => s.retrieval !== null)) {
-    return 'score: the mean of image→text and text→image recall@1 on the test set (a retrieved caption counts when it is the query\'s own or reads the same); recall at each run\'s best point below';
-  }
-  return 'score: the task\'s headline metric (zero-shot accuracy, or test accuracy for classification), as in the benchmark protocol';
+/** What "score" means where it is not the protocol's zero-shot accuracy (task `files`); null otherwise. */
+export function scoreLine(comparison: Comparison): string | null {
+  if (!comparison.selectors.some((s) => s.retrieval)) return null;
+  return 'score: the mean of image→text and text→image recall@1 on the test set (a retrieved caption counts when it is the query\'s own or reads the same); recall at each run\'s best point below';
 }
 
 function spreadOf(values: readonly number[]): Spread {

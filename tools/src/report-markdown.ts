@@ -12,7 +12,7 @@ export function markdownTable(header: readonly string[], rows: readonly (readonl
 /** The target, any warning, the comparison table and what its cells mean. */
 export function comparisonMarkdown(comparison: Comparison): string {
   return [
-    `${targetLine(comparison)}; ${scoreLine(comparison)}.`,
+    `${[targetLine(comparison), scoreLine(comparison)].filter((line) => line !== null).join('; ')}.`,
     ...comparison.warnings.map((warning) => `\n**Warning: ${warning}**`),
     '',
     markdownTable(COMPARISON_COLUMNS, comparisonRows(comparison)),

@@ -461,7 +461,7 @@ export function reportPage(runs: readonly RunRecord[], comparison: Comparison, c
     '<h2>Runs</h2>',
     table(runHeader, runs.map(runRow), (column) => column === 1 || column === 2),
     '<h2>Comparison</h2>',
-    `<p>${escapeHtml(targetLine(comparison))}; ${escapeHtml(scoreLine(comparison))}.</p>`,
+    `<p>${escapeHtml([targetLine(comparison), scoreLine(comparison)].filter((line) => line !== null).join('; '))}</p>`,
     table(COMPARISON_COLUMNS, comparisonRows(comparison), (column) => column > 0),
     `<p class="note">${escapeHtml(COMPARISON_NOTE)}</p>`,
     ...(retrievalRows(comparison).length > 0 ? ['<h3>Retrieval</h3>', table(RETRIEVAL_COLUMNS, retrievalRows(comparison), (column) => column > 0)] : []),

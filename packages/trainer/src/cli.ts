@@ -8,6 +8,7 @@ import { resolveRunConfig, resumedRunConfig } from './run-config';
 import type { EmbedFlags } from './embed/run-embed';
 import type { EmbedTask } from './embed/embed-task';
 import type { ExportFlags } from './files/run-export';
+import type { PrepareFlags } from './files/run-prepare';
 import { addFilesOptions, filesFlagsToConfig, type FilesFlags } from './files/files-flags';
 import { decimal, integer } from './flag-parsers';
 
@@ -142,7 +143,9 @@ export interface CliHandlers {
   /** Trains the reference and embeds the pool in shards; resolves to the exit code. */
   embedReference(flags: EmbedFlags): Promise<number>;
   /** Prepares the `files` task's sources into their stores; resolves to the exit code. */
-  prepare(config: ReturnType<typeof resolveRunConfig>): Promise<number>;
+  prepare(config: ReturnType<typeof resolveRunConfig>, flags: PrepareFlags): Promise<number>;
+  /** Runs one task of a sharded preparation; resolves to the exit code. */
+  prepareTask(planFile: string, task: { part: number } | { merge: true }): Promise<number>;
   /** Writes an embedded task as files; resolves to the exit code. */
   exportTask(flags: ExportFlags): Promise<number>;
   /** Runs one task of an embedding; resolves to the exit code. */
@@ -277,11 +280,31 @@ export function buildProgram(handlers: CliHandlers): Command {
     program
       .command('prepare')
       .description('prepare your own data (task files) into stores on disk, once, and print what was skipped and why')
-      .option('--config <file>', 'JSON or YAML settings, as for train (their data.files section is used)'),
-  ).action(async (flags: TrainFlags & { config?: string }) => {
+      .option('--config <file>', 'JSON or YAML settings, as for train (their data.files section is used)')
+      .option('--shards <k>', "tasks the pool's files are prepared in, each whole tar shards, then merged into the one store (default 1)", integer('--shards'))
+      .addOption(new Option('--engine <name>', 'where the tasks run: processes on this machine, or a Slurm array job (default "local")').choices([...ENGINES]))
+      .option('--jobs <n>', "tasks at once (default: the core count here; Slurm's own limits there)", integer('--jobs'))
+      .option('--wait', 'slurm: wait until the merge has ended, then print the tally')
+      .option('--partition <name>', 'slurm: partition of every task (sbatch --partition)')
+      .option('--account <name>', 'slurm: account charged (sbatch --account)')
+      .option('--time <limit>', 'slurm: time limit of each task, e.g. 01:00:00 (sbatch --time)')
+      .option('--gres <spec>', 'slurm: generic resources of each task (sbatch --gres)')
+      .option('--cpus-per-task <n>', 'slurm: CPUs of each task (sbatch --cpus-per-task)', integer('--cpus-per-task')),
+  ).action(async (flags: TrainFlags & PrepareFlags & { config?: string }) => {
     const config = resolveRunConfig({ configFile: flags.config, flags: { ...flagsToConfig(flags), task: 'files' } });
-    exitWith(await handlers.prepare(config));
+    exitWith(await handlers.prepare(config, flags));
   });
+
+  program
+    .command('prepare-task')
+    .description("prepare one part of a sharded preparation, or merge the parts, in this process (what each engine's workers run)")
+    .requiredOption('--plan <file>', 'the plan prepare wrote')
+    .option('--part <k>', 'prepare part k (a Slurm array task id)', integer('--part'))
+    .option('--merge', 'merge the parts into the store')
+    .action(async (flags: { plan: string; part?: number; merge?: boolean }) => {
+      if ((flags.part === undefined) === (flags.merge !== true)) throw new UserInputError('--part', 'give either --part K or --merge.');
+      exitWith(await handlers.prepareTask(flags.plan, flags.merge ? { merge: true } : { part: flags.part! }));
+    });
 
   program
     .command('export-task')

@@ -10,7 +10,7 @@ import { reportBench, runBench } from './bench/run-bench';
 import { runBenchJob } from './bench/bench-job';
 import { runEmbedReference } from './embed/run-embed';
 import { runEmbedTask } from './embed/embed-task';
-import { runPrepare } from './files/run-prepare';
+import { runPrepare, runPrepareTask } from './files/run-prepare';
 import { runExport } from './files/run-export';
 
 const writeLine = (line: string) => process.stdout.write(`${line}\n`);
@@ -39,7 +39,8 @@ async function main(): Promise<number> {
       benchJob: (dir, which) => runBenchJob(dir, which, writeLine),
       benchReport: (dir, submittedAtMs) => reportBench(dir, writeLine, submittedAtMs),
       embedReference: (flags) => runEmbedReference(flags, writeLine),
-      prepare: (config) => runPrepare(config, writeLine),
+      prepare: (config, flags) => runPrepare(config, flags, writeLine),
+      prepareTask: (planFile, task) => runPrepareTask(planFile, task, writeLine),
       exportTask: (flags) => runExport(flags, writeLine),
       embedReferenceTask: (workDir, task) => runEmbedTask(workDir, task, writeLine),
       async energy(options) {

@@ -10,7 +10,7 @@ import { CAPTION_TAG_NAMES } from '../caption-noise';
 import { SPLIT_SEED } from '../split';
 import type { ContrastiveDataset } from '../types';
 import { captionGroupsOf } from './caption-groups';
-import { prepareStore, type PreparedStore } from './prepare-store';
+import { prepareStore, type PreparedStore, type PrepareStoreOptions } from './prepare-store';
 import { readRecordLines } from './store-records';
 import { recordBytesOf, skippedTotal, storeFile, type SkipTally, type StoredRecord } from './store-layout';
 import { StoreRows } from './store-rows';
@@ -49,6 +49,20 @@ export interface FilesDataset {
 
 const FLAG_OF = { train: '--train-data', reference: '--reference-data', test: '--test-data' } as const;
 
+/** How the source of `role` is prepared: the run's image settings and columns; the score column for the pool only. */
+export function prepareOptionsFor(data: FilesDataConfig, role: SourcePreparation['role'], log: (line: string) => void): PrepareStoreOptions {
+  return {
+    cacheDir: data.cacheDir,
+    field: FLAG_OF[role],
+    imageSize: data.imageSize,
+    channels: data.channels,
+    imageColumn: data.imageColumn,
+    captionColumn: data.captionColumn,
+    scoreColumn: role === 'train' ? data.scoreColumn : undefined,
+    log,
+  };
+}
+
 /** Prepares (or reuses) every source's store; refuses a source with too many bad samples. */
 export async function prepareFilesSources(data: FilesDataConfig, log: (line: string) => void): Promise<SourcePreparation[]> {
   const roles = (['train', 'reference', 'test'] as const).filter((role) => data[role] !== undefined);
@@ -59,16 +73,7 @@ export async function prepareFilesSources(data: FilesDataConfig, log: (line: str
   for (const { role, source } of resolved) {
     let store: PreparedStore;
     try {
-      store = await prepareStore(source, {
-        cacheDir: data.cacheDir,
-        field: FLAG_OF[role],
-        imageSize: data.imageSize,
-        channels: data.channels,
-        imageColumn: data.imageColumn,
-        captionColumn: data.captionColumn,
-        scoreColumn: role === 'train' ? data.scoreColumn : undefined,
-        log,
-      });
+      store = await prepareStore(source, prepareOptionsFor(data, role, log));
     } catch (error) {
       if (error instanceof Error && error.message.startsWith('no usable sample')) {
         throw new UserInputError(FLAG_OF[role], `${source.spec} holds no usable image-caption pair; check the path and the --image-column/--caption-column flags.`);

@@ -6,27 +6,17 @@
  * is saved every few hundred records; an interrupted preparation resumes where it stopped.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import writeFileAtomic from 'write-file-atomic';
 import { captionWords } from './caption-words';
 import { decodeImage } from './decode-image';
 import { readRecordLines } from './store-records';
-import {
-  STORE_VERSION,
-  recordBytesOf,
-  storeFile,
-  type PrepareOptions,
-  type StoreManifest,
-  type StoreProgress,
-  type StoreSkipReason,
-  type StoredRecord,
-} from './store-layout';
+import { STORE_VERSION, recordBytesOf, storeFile, type FileStat, type PrepareOptions, type StoreManifest, type StoreProgress, type StoredRecord } from './store-layout';
+import { StoreWriter, resumableProgress, type Outcome } from './store-writer';
 import { readSource, sourceFileStats, type RawSample, type ResolvedSource } from './sources';
 
-/** Records committed between two saves of the progress file. */
-const COMMIT_EVERY = 512;
 /** Images decoded at once (libvips runs them on libuv's thread pool). */
 const DECODES_IN_FLIGHT = 8;
 
@@ -45,29 +35,70 @@ export interface PrepareStoreOptions extends PrepareOptions {
   log?: (line: string) => void;
 }
 
-export async function prepareStore(source: ResolvedSource, options: PrepareStoreOptions): Promise<PreparedStore> {
+/** Where a source's store lives: `<cacheDir>/stores/<fingerprint>`, the fingerprint of its files and options. */
+export interface StoreLocation {
+  dir: string;
+  fingerprint: string;
+  files: FileStat[];
+  options: PrepareOptions;
+}
+
+export async function storeLocation(source: ResolvedSource, options: PrepareStoreOptions): Promise<StoreLocation> {
   const prepareOptions = prepareOptionsOf(options);
   const files = await sourceFileStats(source);
   const fingerprint = createHash('sha256')
     .update(JSON.stringify({ version: STORE_VERSION, format: source.format, files, options: prepareOptions }))
     .digest('hex')
     .slice(0, 20);
-  const dir = join(options.cacheDir, 'stores', fingerprint);
-  const manifestFile = storeFile(dir, 'manifest');
-  if (existsSync(manifestFile)) {
-    return { dir, manifest: JSON.parse(readFileSync(manifestFile, 'utf8')) as StoreManifest, prepared: false };
+  return { dir: join(options.cacheDir, 'stores', fingerprint), fingerprint, files, options: prepareOptions };
+}
+
+/** The manifest of a complete store, or null while there is none. */
+export function readManifest(dir: string): StoreManifest | null {
+  const file = storeFile(dir, 'manifest');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as StoreManifest) : null;
+}
+
+export async function prepareStore(source: ResolvedSource, options: PrepareStoreOptions): Promise<PreparedStore> {
+  const location = await storeLocation(source, options);
+  const existing = readManifest(location.dir);
+  if (existing) return { dir: location.dir, manifest: existing, prepared: false };
+  const pass = await preparePass(location.dir, location.fingerprint, source, options, { dedupe: true, journal: false });
+  if (pass.count === 0) {
+    rmSync(location.dir, { recursive: true, force: true });
+    throw new Error(`no usable sample in ${source.spec}`); // replaced by the caller's UserInputError with the tally
   }
+  return { dir: location.dir, manifest: await finishStore(location, source, pass), prepared: true };
+}
+
+/** What a pass left: the committed counts, the tally and the seconds it took (all sessions). */
+export type PassResult = Pick<StoreProgress, 'count' | 'seen' | 'skipped' | 'seconds'>;
+
+/**
+ * One streaming pass over `source` into the store folder `dir`, resuming after the last save of an
+ * earlier pass with the same fingerprint. `dedupe`: skip a key seen before (off for a shard's part,
+ * whose duplicates are decided when the parts are merged); `journal`: write every outcome to
+ * journal.jsonl for that merge.
+ */
+export async function preparePass(
+  dir: string,
+  fingerprint: string,
+  source: ResolvedSource,
+  options: PrepareStoreOptions,
+  mode: { dedupe: boolean; journal: boolean },
+): Promise<PassResult> {
+  const prepareOptions = prepareOptionsOf(options);
   mkdirSync(dir, { recursive: true });
   const progress = resumableProgress(dir, fingerprint);
   const log = options.log ?? (() => {});
   if (progress.seen > 0) log(`${options.field}: resuming the preparation of ${source.spec} after ${progress.seen} samples`);
-  const writer = new StoreWriter(dir, fingerprint, progress, recordBytesOf(prepareOptions));
+  const writer = new StoreWriter(dir, fingerprint, progress, recordBytesOf(prepareOptions), mode.journal);
   const started = performance.now();
   let lastLog = started;
 
   // Outcomes are committed in the source's order; decodes run ahead of the commits.
   const pending: Array<Promise<Outcome>> = [];
-  const keys = writer.keptKeys();
+  const keys = mode.dedupe ? writer.keptKeys() : null;
   const commitHead = async () => {
     writer.commit(await pending.shift()!);
     if (performance.now() - lastLog > 5000) {
@@ -82,11 +113,11 @@ export async function prepareStore(source: ResolvedSource, options: PrepareStore
       seen++;
       if (seen <= progress.seen) continue;
       if ('skipped' in item) {
-        pending.push(Promise.resolve({ skip: item.skipped.reason, key: item.skipped.key }));
-      } else if (keys.has(item.sample.key)) {
+        pending.push(Promise.resolve({ skip: item.skipped.reason, key: item.skipped.key, beforeKey: true }));
+      } else if (keys?.has(item.sample.key)) {
         pending.push(Promise.resolve({ skip: 'duplicate-key', key: item.sample.key }));
       } else {
-        keys.add(item.sample.key);
+        keys?.add(item.sample.key);
         pending.push(outcomeOf(item.sample, prepareOptions));
       }
       if (pending.length >= DECODES_IN_FLIGHT) await commitHead();
@@ -99,28 +130,27 @@ export async function prepareStore(source: ResolvedSource, options: PrepareStore
     if (!existsSync(storeFile(dir, 'progress'))) rmSync(dir, { recursive: true, force: true });
     throw error;
   }
-  const seconds = progress.seconds + (performance.now() - started) / 1000;
-  writer.finish(seconds);
-  if (writer.progress.count === 0) {
-    rmSync(dir, { recursive: true, force: true });
-    throw new Error(`no usable sample in ${source.spec}`); // replaced by the caller's UserInputError with the tally
-  }
-  const manifest: StoreManifest = {
-    version: STORE_VERSION,
-    source: { spec: source.spec, format: source.format, files },
-    options: prepareOptions,
-    count: writer.progress.count,
-    seen: writer.progress.seen,
-    skipped: writer.progress.skipped,
-    seconds,
-  };
-  await writeWordCounts(dir);
-  await writeFileAtomic(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
-  rmSync(storeFile(dir, 'progress'), { force: true });
-  return { dir, manifest, prepared: true };
+  writer.finish(progress.seconds + (performance.now() - started) / 1000);
+  const { count, seen: committed, skipped, seconds } = writer.progress;
+  return { count, seen: committed, skipped, seconds };
 }
 
-type Outcome = { record: StoredRecord; pixels: Buffer } | { skip: StoreSkipReason; key: string };
+/** Completes a store whose records are all written: its word counts, then the manifest that marks it complete. */
+export async function finishStore(location: StoreLocation, source: ResolvedSource, pass: PassResult): Promise<StoreManifest> {
+  const manifest: StoreManifest = {
+    version: STORE_VERSION,
+    source: { spec: source.spec, format: source.format, files: location.files },
+    options: location.options,
+    count: pass.count,
+    seen: pass.seen,
+    skipped: pass.skipped,
+    seconds: pass.seconds,
+  };
+  await writeWordCounts(location.dir);
+  await writeFileAtomic(storeFile(location.dir, 'manifest'), `${JSON.stringify(manifest, null, 2)}\n`);
+  rmSync(storeFile(location.dir, 'progress'), { force: true });
+  return manifest;
+}
 
 async function outcomeOf(sample: RawSample, options: PrepareOptions): Promise<Outcome> {
   const caption = sample.caption.trim();
@@ -143,90 +173,6 @@ async function outcomeOf(sample: RawSample, options: PrepareOptions): Promise<Ou
 function prepareOptionsOf(options: PrepareStoreOptions): PrepareOptions {
   const { imageSize, channels, imageColumn, captionColumn, scoreColumn } = options;
   return { imageSize, channels, imageColumn, captionColumn, scoreColumn };
-}
-
-/** The progress of an interrupted preparation of this fingerprint, or a fresh start. */
-function resumableProgress(dir: string, fingerprint: string): StoreProgress {
-  const fresh: StoreProgress = { version: STORE_VERSION, fingerprint, count: 0, seen: 0, pixelsBytes: 0, recordsBytes: 0, skipped: {}, seconds: 0 };
-  try {
-    const saved = JSON.parse(readFileSync(storeFile(dir, 'progress'), 'utf8')) as StoreProgress;
-    return saved.version === STORE_VERSION && saved.fingerprint === fingerprint ? saved : fresh;
-  } catch {
-    return fresh;
-  }
-}
-
-/** Appends records and saves progress; the files are cut back to the saved progress on opening. */
-class StoreWriter {
-  private readonly pixelsFd: number;
-  private readonly recordsFd: number;
-  private pixelChunks: Buffer[] = [];
-  private recordLines: string[] = [];
-  private closed = false;
-  readonly progress: StoreProgress;
-
-  constructor(
-    private readonly dir: string,
-    fingerprint: string,
-    saved: StoreProgress,
-    private readonly recordBytes: number,
-  ) {
-    this.progress = { ...saved, fingerprint, skipped: structuredClone(saved.skipped) };
-    this.pixelsFd = openSync(storeFile(dir, 'pixels'), existsSync(storeFile(dir, 'pixels')) ? 'r+' : 'w+');
-    this.recordsFd = openSync(storeFile(dir, 'records'), existsSync(storeFile(dir, 'records')) ? 'r+' : 'w+');
-    ftruncateSync(this.pixelsFd, saved.pixelsBytes);
-    ftruncateSync(this.recordsFd, saved.recordsBytes);
-  }
-
-  /** Keys of the records already committed (a resumed preparation must not keep them twice). */
-  keptKeys(): Set<string> {
-    const keys = new Set<string>();
-    if (this.progress.recordsBytes > 0) {
-      for (const record of readRecordLines(readFileSync(storeFile(this.dir, 'records')).subarray(0, this.progress.recordsBytes))) keys.add(record.key);
-    }
-    return keys;
-  }
-
-  commit(outcome: Outcome): void {
-    this.progress.seen++;
-    if ('skip' in outcome) {
-      const entry = (this.progress.skipped[outcome.skip] ??= { count: 0, examples: [] });
-      entry.count++;
-      if (entry.examples.length < 3) entry.examples.push(outcome.key);
-    } else {
-      if (outcome.pixels.length !== this.recordBytes) throw new Error(`record of ${outcome.pixels.length} bytes, expected ${this.recordBytes}`);
-      this.pixelChunks.push(outcome.pixels);
-      this.recordLines.push(`${JSON.stringify(outcome.record)}\n`);
-      this.progress.count++;
-    }
-    if (this.pixelChunks.length >= COMMIT_EVERY) this.flush();
-  }
-
-  private flush(): void {
-    const pixels = Buffer.concat(this.pixelChunks);
-    const records = Buffer.from(this.recordLines.join(''), 'utf8');
-    writeSync(this.pixelsFd, pixels, 0, pixels.length, this.progress.pixelsBytes);
-    writeSync(this.recordsFd, records, 0, records.length, this.progress.recordsBytes);
-    this.progress.pixelsBytes += pixels.length;
-    this.progress.recordsBytes += records.length;
-    this.pixelChunks = [];
-    this.recordLines = [];
-    writeFileAtomic.sync(storeFile(this.dir, 'progress'), JSON.stringify(this.progress));
-  }
-
-  finish(seconds: number): void {
-    this.progress.seconds = seconds;
-    this.flush();
-    this.close();
-  }
-
-  /** Closes the files without saving what is not yet flushed (a failed preparation resumes from the last save). */
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    closeSync(this.pixelsFd);
-    closeSync(this.recordsFd);
-  }
 }
 
 /** words.json: every caption word of the store with its count, most frequent first, ties by word. */

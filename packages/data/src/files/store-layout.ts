@@ -8,6 +8,8 @@
  *   records.jsonl   one line per record: { key, caption, score?, label?, tag? }
  *   words.json      every caption word with its count, most frequent first (for vocabularies)
  *   tokens-<id>.i32 count x maxTokens token ids under one vocabulary, written when first needed
+ *   parts/<K>/      a sharded preparation's plan and logs, and its parts <k>/ (each a store of
+ *                   its own with a journal.jsonl of every outcome), removed once merged
  */
 import { join } from 'node:path';
 import type { SkipReason, SourceFormat } from './sources';
@@ -20,6 +22,7 @@ export const STORE_FILES = {
   pixels: 'pixels.u8',
   records: 'records.jsonl',
   words: 'words.json',
+  journal: 'journal.jsonl',
 } as const;
 
 export const storeFile = (dir: string, name: keyof typeof STORE_FILES) => join(dir, STORE_FILES[name]);
@@ -84,6 +87,8 @@ export interface StoreProgress {
   recordsBytes: number;
   skipped: SkipTally;
   seconds: number;
+  /** Bytes of journal.jsonl saved (parts of a sharded preparation only). */
+  journalBytes?: number;
 }
 
 export const recordBytesOf = (options: Pick<PrepareOptions, 'imageSize' | 'channels'>) =>

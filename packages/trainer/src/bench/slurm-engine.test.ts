@@ -4,13 +4,17 @@
  * (not installed, not root) every test here is skipped with the reason; CI installs Slurm and sets
  * SIEVE_REQUIRE_SLURM=1, so there a cluster that does not start fails the file instead.
  */
-import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import sharp from 'sharp';
+import { pack } from 'tar-stream';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { execa } from 'execa';
 import { fileSnapshot, removeTempDirs, tempDir } from '@sieve/core/testing';
 import { startLocalCluster, type LocalCluster } from '../slurm/local-cluster';
 import { buildProgram } from '../cli';
+import { FILES_FLAGS } from '../files/files-flags';
 
 const repoRoot = resolve(import.meta.dirname, '../../../..');
 const nxEnv = { CI: 'true', NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0' };
@@ -25,8 +29,8 @@ beforeAll(async () => {
   root = tempDir('sieve-slurm-');
   config = join(root, 'shared.json');
   writeFileSync(config, JSON.stringify({ data: { cacheDir: join(root, 'cache') } }));
-  // Task ids 0 to 2 only: the sweeps below fit, and one shard more shows the limit.
-  const started = await startLocalCluster(join(root, 'cluster'), { maxArraySize: 3 });
+  // Task ids 0 to 3 only: the sweeps below fit, and one shard more shows the limit.
+  const started = await startLocalCluster(join(root, 'cluster'), { maxArraySize: 4 });
   if ('reason' in started) {
     reason = started.reason;
     if (process.env.SIEVE_REQUIRE_SLURM === '1') throw new Error(`SIEVE_REQUIRE_SLURM is set, but ${reason}`);
@@ -186,9 +190,9 @@ describe('nx run trainer:embed-reference --engine slurm', () => {
     const refused = await nxEmbed([...common, '--shards', '3', '--engine', 'slurm', '--gres', 'gpu:1'], env);
     expect(refused.exitCode).not.toBe(0);
     expect(refused.all).toMatch(/error: --engine: sbatch refused the jobs \(.*\); the scripts are in .*slurm, fix the --partition/);
-    const tooMany = await nxEmbed([...common, '--shards', '4', '--engine', 'slurm'], env);
+    const tooMany = await nxEmbed([...common, '--shards', '5', '--engine', 'slurm'], env);
     expect(tooMany.exitCode).not.toBe(0);
-    expect(tooMany.all).toMatch(/error: --shards: Slurm's array task ids stop at 2 \(MaxArraySize 3\); give at most 3 shards/);
+    expect(tooMany.all).toMatch(/error: --shards: Slurm's array task ids stop at 3 \(MaxArraySize 4\); give at most 4 shards/);
     const sharded = await nxEmbed(
       [...common, '--shards', '3', '--engine', 'slurm', '--wait', '--jobs', '2', '--partition', 'debug', '--account', 'sieve', '--time', '00:10:00', '--cpus-per-task', '1'],
       env,
@@ -230,6 +234,70 @@ describe('nx run trainer:embed-reference --engine slurm', () => {
   }, 10 * MINUTES);
 });
 
+describe('nx run trainer:prepare --engine slurm', () => {
+  it('prepares a pool of four shards in four array tasks and a merge, byte for byte the store one process writes', async (context) => {
+    const { env } = needSlurm(context);
+    const shards = join(root, 'own-data');
+    await writeOwnDataShards(shards);
+    const configFor = (name: string) => {
+      const file = join(root, `${name}.json`);
+      writeFileSync(file, JSON.stringify({ data: { cacheDir: join(root, name) } }));
+      return file;
+    };
+    const common = ['--train-data', shards, '--image-size', '16', '--max-bad-fraction', '1'];
+    const single = await nxPrepare(['--config', configFor('prepare-single'), ...common], env);
+    expect(single.exitCode, single.all).toBe(0);
+    const sharded = await nxPrepare(['--config', configFor('prepare-slurm'), ...common, '--shards', '4', '--engine', 'slurm', '--wait', '--jobs', '2'], env);
+    expect(sharded.exitCode, sharded.all).toBe(0);
+    expect(sharded.all).toMatch(/submitted to Slurm: parts job \d+, merge job \d+/);
+    expect(sharded.all).toMatch(/train: 37 records of 42 samples in /);
+    expect(sharded.all).toContain('skipped: not-an-image 1 (s0-broken), duplicate-key 4 (k0, k0, k0)');
+    const [one, many] = ['prepare-single', 'prepare-slurm'].map((name) => {
+      const stores = join(root, name, 'stores');
+      return join(stores, readdirSync(stores)[0]);
+    });
+    for (const file of ['pixels.u8', 'records.jsonl', 'words.json']) {
+      expect(readFileSync(join(many, file)).equals(readFileSync(join(one, file))), file).toBe(true);
+    }
+    const withoutSeconds = (dir: string) => ({ ...(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as object), seconds: 0 });
+    expect(withoutSeconds(many)).toEqual(withoutSeconds(one));
+    expect(readFileSync(join(many, 'parts', '4', 'slurm', 'parts.sbatch'), 'utf8')).toContain('#SBATCH --array=0-3%2');
+  }, 10 * MINUTES);
+});
+
+/**
+ * Four shards of 10 good 16 x 16 PNGs each, keyed so that k0 repeats in every shard (the first
+ * kept, three duplicates across shards), plus a page that is no image in shard 0 and a second
+ * s3-k1 in shard 3 (a duplicate inside one part): 42 samples, 37 kept.
+ */
+async function writeOwnDataShards(dir: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  for (let shard = 0; shard < 4; shard++) {
+    const tar = pack();
+    const written = pipeline(tar, createWriteStream(join(dir, `0000${shard}.tar`)));
+    const keys = Array.from({ length: 10 }, (_, i) => (i === 0 ? 'k0' : `s${shard}-k${i}`));
+    for (const [i, key] of keys.entries()) {
+      const image = await sharp({ create: { width: 16, height: 16, channels: 3, background: { r: 20 * i, g: 60 * shard, b: 100 } } }).png().toBuffer();
+      tar.entry({ name: `${key}.png` }, image);
+      tar.entry({ name: `${key}.txt` }, `shard ${shard} picture ${i}`);
+    }
+    if (shard === 0) {
+      tar.entry({ name: 's0-broken.png' }, Buffer.from('<html>404</html>'));
+      tar.entry({ name: 's0-broken.txt' }, 'a page');
+    } else if (shard === 3) {
+      // A sample whose key an earlier sample of this shard already used.
+      tar.entry({ name: `s${shard}-k1.png` }, await sharp({ create: { width: 16, height: 16, channels: 3, background: '#777' } }).png().toBuffer());
+      tar.entry({ name: `s${shard}-k1.txt` }, 'again');
+    }
+    tar.finalize();
+    await written;
+  }
+}
+
+function nxPrepare(args: string[], env: Record<string, string>) {
+  return execa('npx', ['nx', 'run', 'trainer:prepare', ...args], { cwd: repoRoot, env: { ...nxEnv, ...env }, reject: false, timeout: 10 * MINUTES, all: true });
+}
+
 describe('the scale-out commands through Nx', () => {
   it('no flag that --help shows for bench or embed-reference is left out of the tests above', (context) => {
     needSlurm(context);
@@ -237,7 +305,8 @@ describe('the scale-out commands through Nx', () => {
     const program = buildProgram({ ...noHandlers, selectorHelp: '' });
     for (const name of ['bench', 'embed-reference'] as const) {
       const command = program.commands.find((c) => c.name() === name)!;
-      const documented = command.options.filter((option) => !option.hidden).map((option) => option.long!);
+      // The own-data flags bench shares with train are checked in files/files-data.test.ts.
+      const documented = command.options.filter((option) => !option.hidden && !FILES_FLAGS.includes(option.long!)).map((option) => option.long!);
       expect(documented.length).toBeGreaterThan(10);
       expect(documented.filter((flag) => !flagsGiven[name].has(flag))).toEqual([]);
     }

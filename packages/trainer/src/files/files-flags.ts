@@ -1,5 +1,5 @@
 /** The flags of task `files` (your own data), shared by train, prepare and bench, and their config section. */
-import type { Command } from 'commander';
+import { Command } from 'commander';
 import { decimal, integer } from '../flag-parsers';
 
 /** The flags of task `files` (your own image-text data) as the config's `data.files`, or undefined when none is given. */
@@ -61,3 +61,6 @@ export function addFilesOptions(command: Command): Command {
     .option('--max-bad-fraction <f>', 'stop when more of a source is bad (default 0.05)', decimal('--max-bad-fraction'))
     .option('--pool-in-memory', 'read the whole pool into memory instead of from its store row by row (task files)');
 }
+
+/** Every long flag addFilesOptions adds, e.g. for tests that check each one is exercised. */
+export const FILES_FLAGS: readonly string[] = addFilesOptions(new Command()).options.map((option) => option.long!);
