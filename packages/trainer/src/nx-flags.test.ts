@@ -5,7 +5,8 @@
  * works through `tsx` proves nothing about `nx run trainer:train`.
  */
 import { execa } from 'execa';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import sharp from 'sharp';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeTempDirs, tempDir } from '@sieve/core/testing';
@@ -106,6 +107,59 @@ describe('nx run trainer:train: every documented flag reaches the trainer', () =
     expect(result.exitCode, result.all).toBe(0);
     expect(configOf(out)).toMatchObject({ task: 'idx', data: { images, labels: labelFile, classes: ['dark', 'bright'] }, batchSize: 16, steps: 2 });
   }, 10 * MINUTES);
+
+  it('your own image-text data: every flag of task files', async () => {
+    // 40 gray 16 x 16 PNGs listed in CSV files with unusual column names, a score and a label.
+    const data = join(root, 'own-data');
+    mkdirSync(join(data, 'images'), { recursive: true });
+    const rows = ['img,cap,sc,label'];
+    for (let i = 0; i < 40; i++) {
+      const png = await sharp({ create: { width: 16, height: 16, channels: 3, background: { r: 6 * i, g: 100, b: 200 - 4 * i } } }).png().toBuffer();
+      writeFileSync(join(data, 'images', `${i}.png`), png);
+      rows.push(`images/${i}.png,a ${i % 2 === 0 ? 'red' : 'blue'} square number ${i},${i / 40},${i % 2}`);
+    }
+    for (const name of ['pool', 'reference', 'test']) writeFileSync(join(data, `${name}.csv`), `${rows.join('\n')}\n`);
+    writeFileSync(join(data, 'words.txt'), ['<pad>', '<unk>', 'a', 'red', 'blue', 'square'].join('\n'));
+    const common = ['--preset', 'smoke', '--config', configFile, '--steps', '2', '--eval-every', '2', '-b', '8', '--filter-ratio', '0.5', '--chunks', '2', '--no-energy', '--no-dashboard', '--overwrite'];
+    const files = ['--image-size', '16', '--channels', '1', '--max-tokens', '6', '--score-column', 'sc', '--image-column', 'img', '--caption-column', 'cap', '--max-bad-fraction', '0.5'];
+    const sources = join(root, 'own-sources');
+    const first = await nxTrain([
+      ...common,
+      ...files,
+      ...['--out', sources, '--train-data', join(data, 'pool.csv'), '--reference-data', join(data, 'reference.csv'), '--test-data', join(data, 'test.csv')],
+      ...['--vocabulary-size', '3', '--pool-in-memory', '--classes', 'red,blue'],
+    ]);
+    expect(first.exitCode, first.all).toBe(0);
+    expect(configOf(sources)).toMatchObject({
+      task: 'files',
+      data: {
+        classes: ['red', 'blue'],
+        files: {
+          train: join(data, 'pool.csv'),
+          reference: join(data, 'reference.csv'),
+          test: join(data, 'test.csv'),
+          imageSize: 16,
+          channels: 1,
+          vocabularySize: 3,
+          maxTokens: 6,
+          scoreColumn: 'sc',
+          imageColumn: 'img',
+          captionColumn: 'cap',
+          maxBadFraction: 0.5,
+          poolInMemory: true,
+        },
+      },
+    });
+    const splits = join(root, 'own-splits');
+    const second = await nxTrain([
+      ...common,
+      ...files,
+      ...['--out', splits, '--train-data', join(data, 'pool.csv'), '--reference-split', '0.2', '--test-split', '0.25', '--vocabulary', join(data, 'words.txt')],
+    ]);
+    expect(second.exitCode, second.all).toBe(0);
+    expect(second.all).toMatch(/data files: pool 22, reference 8, test 10/);
+    expect(configOf(splits)).toMatchObject({ data: { files: { referenceSplit: 0.2, testSplit: 0.25, vocabulary: join(data, 'words.txt') } } });
+  }, 5 * MINUTES);
 
   it("--help in a terminal shows Sieve's train help after Nx's own", async () => {
     // Nx prints the target's help only when stdout is a terminal; `script` gives the command one.
