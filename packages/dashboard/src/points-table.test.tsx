@@ -30,4 +30,15 @@ describe('PointsTable', () => {
     expect(pointColumns('contrastive', 60).map((c) => c.header)).toEqual(['step', 'score', 'zero-shot', 'attribute', 'energy', 'since last']);
     expect(frameOf(<PointsTable points={[]} taskKind="classification" rows={3} width={80} />)).toContain('no point yet');
   });
+
+  it('shows recall for captioned data without classes (task files), the score being their mean', () => {
+    const point = {
+      ...syntheticPoint({ step: 100 }),
+      score: 0.3,
+      retrieval: { imageToText: { at1: 0.25, at5: 0.5, at10: 0.625 }, textToImage: { at1: 0.35, at5: 0.6, at10: 0.7 } },
+    };
+    const lines = frameOf(<PointsTable points={[point]} taskKind="contrastive" rows={3} width={100} />).split('\n');
+    expect(lines[1].trim().split(/\s{2,}/)).toEqual(['step', 'score', 'i→t R@1', 't→i R@1', 'i→t R@10', 'loss', 'energy', 'since last']);
+    expect(lines[2]).toMatch(/^\s+100\s+30\.0%\s+25\.0%\s+35\.0%\s+62\.5%/);
+  });
 });

@@ -16,14 +16,21 @@ interface Column {
  * Columns of the points table that fit in `width`; units live in the headers so that the
  * cells stay aligned. Optional columns go first when the table would not fit.
  */
-export function pointColumns(taskKind: TaskKind, width = Number.POSITIVE_INFINITY): Column[] {
+export function pointColumns(taskKind: TaskKind, width = Number.POSITIVE_INFINITY, retrieval = false): Column[] {
   const accuracy: Column[] =
     taskKind === 'classification'
       ? [{ header: 'test acc', width: 10, cell: (p) => formatPercent(p.testAccuracy) }]
-      : [
-          { header: 'zero-shot', width: 11, cell: (p) => formatPercent(p.zeroShotAccuracy) },
-          { header: 'attribute', width: 11, cell: (p) => formatPercent(p.attributeZeroShotAccuracy) },
-        ];
+      : retrieval
+        ? [
+            // Task files: recall@1 both ways (the score is their mean), and recall@10 image to text.
+            { header: 'i→t R@1', width: 10, cell: (p) => formatPercent(p.retrieval?.imageToText.at1 ?? null) },
+            { header: 't→i R@1', width: 10, cell: (p) => formatPercent(p.retrieval?.textToImage.at1 ?? null) },
+            { header: 'i→t R@10', width: 11, cell: (p) => formatPercent(p.retrieval?.imageToText.at10 ?? null), optional: true },
+          ]
+        : [
+            { header: 'zero-shot', width: 11, cell: (p) => formatPercent(p.zeroShotAccuracy) },
+            { header: 'attribute', width: 11, cell: (p) => formatPercent(p.attributeZeroShotAccuracy) },
+          ];
   const all: Column[] = [
     { header: 'step', width: 6, cell: (p) => String(p.step) },
     { header: 'score', width: 8, cell: (p) => formatPercent(p.score) },
@@ -51,7 +58,7 @@ export function PointsTable({
   rows: number;
   width: number;
 }) {
-  const columns = pointColumns(taskKind, width);
+  const columns = pointColumns(taskKind, width, points.some((point) => point.retrieval));
   const shown = points.slice(Math.max(0, points.length - rows));
   const omitted = points.length - shown.length;
   return (

@@ -41,6 +41,15 @@ export class PoolReferenceLosses {
 }
 
 /**
+ * Per-example losses from scores the data already has (`--score-column`, higher is better, e.g.
+ * a CLIP similarity): the negated score, so that lower is better as for the reference's losses and
+ * the selectors that read pool losses (offline-filter, the cascade's prefilter) keep the best.
+ */
+export function poolLossesFromScores(scores: Float32Array): Float32Array {
+  return Float32Array.from(scores, (score) => -score);
+}
+
+/**
  * Contrastive: L_ii = softplus(-(t <x_i, y_i> + b)) for every pool pair, the diagonal of
  * `pairwiseSigmoidLoss` (same signs, t itself rather than its logarithm). Classification: the
  * cached per-example losses as they are.

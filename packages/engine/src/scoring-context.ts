@@ -43,6 +43,8 @@ export interface ScoringContextOptions {
   reference: () => Promise<ReferenceScores>;
   /** The reference's loss of every pool example; shared by all steps so it is computed once per run. */
   poolReferenceLosses: () => Promise<Float32Array>;
+  /** The pool's losses come from scores the data already has (`--score-column`): no reference model is prepared for them. */
+  poolLossesGiven?: boolean;
   ledger: PhaseLedger;
   seesNoiseTags: boolean;
   selectorName: string;
@@ -121,7 +123,7 @@ export class LazyScoringContext implements ScoringContext {
   poolReferenceLosses(): Promise<Float32Array> {
     return this.inTurn(async () => {
       // Preparing the reference is its own phase; only the losses count as this step's scoring time.
-      await this.preparedReference();
+      if (!this.options.poolLossesGiven) await this.preparedReference();
       const start = performance.now();
       const losses = await this.options.poolReferenceLosses();
       this.scoringMilliseconds += performance.now() - start;

@@ -31,7 +31,7 @@ import { readPoolRows } from './pool-rows';
 import { modelSpecOf } from './model-spec';
 import { PhaseLedger } from './phase-ledger';
 import { ReferenceOnDemand, prepareReference } from './reference-model';
-import { PoolReferenceLosses } from './pool-reference-losses';
+import { PoolReferenceLosses, poolLossesFromScores } from './pool-reference-losses';
 import { RunFiles } from './run-files';
 import { LazyScoringContext, type SuperBatch } from './scoring-context';
 import { SelectionTally } from './selection-tally';
@@ -115,6 +115,8 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
       (dataset.kind === 'contrastive' ? createContrastiveModel(spec, config.seed) : createClassifierModel(spec, config.seed));
     // The pool's reference losses, for every step's context: computed once, when a selector first asks.
     const poolReferenceLosses = new PoolReferenceLosses(reference.scores, ledger, checkpoint?.state.poolReferenceLossesCharged === true);
+    // With a score column the pool's losses are the data's own scores, and no reference is trained for them.
+    const givenPoolLosses = dataset.kind === 'contrastive' && dataset.pool.scores ? poolLossesFromScores(dataset.pool.scores) : null;
 
     const pixels = pixelsOf(spec);
     const maxTokens = dataset.kind === 'contrastive' ? dataset.maxTokens : 0;
@@ -194,7 +196,8 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
           superBatch,
           learner,
           reference: reference.scores,
-          poolReferenceLosses: () => poolReferenceLosses.get(step),
+          poolReferenceLosses: givenPoolLosses ? () => Promise.resolve(givenPoolLosses) : () => poolReferenceLosses.get(step),
+          poolLossesGiven: givenPoolLosses !== null,
           ledger,
           seesNoiseTags: selectorFactory.seesNoiseTags === true,
           selectorName: selectorFactory.name,

@@ -619,3 +619,38 @@ describe('nx run trainer:train on the shards', () => {
     expect(tokens).toEqual([2, 1, 1, 3, 4, ...Array<number>(27).fill(0)]);
   }, 5 * MINUTES);
 });
+
+describe('a score the data already has (--score-column)', () => {
+  it('offline-filter keeps the highest-scored samples with no reference model at all', async () => {
+    // 60 listed images: the 30 tagged clean carry high scores, the 30 tagged junk low ones.
+    const dir = join(root, 'scored');
+    mkdirSync(join(dir, 'images'), { recursive: true });
+    const rows = ['filepath,title,clip,tag'];
+    for (let i = 0; i < 60; i++) {
+      const clean = i % 2 === 0;
+      const png = await sharp({ create: { width: 16, height: 16, channels: 3, background: { r: 4 * i, g: clean ? 200 : 20, b: 90 } } }).png().toBuffer();
+      writeFileSync(join(dir, 'images', `${i}.png`), png);
+      rows.push(`images/${i}.png,${clean ? 'a green square' : 'buy now cheap'} ${i},${clean ? 0.3 + i / 1000 : 0.1 - i / 1000},${clean ? 'clean' : 'junk'}`);
+    }
+    writeFileSync(join(dir, 'pool.csv'), `${rows.join('\n')}\n`);
+    const out = join(root, 'scored-run');
+    const result = await nx('train', [
+      ...['--config', configFile, '--preset', 'smoke', '--train-data', join(dir, 'pool.csv'), '--image-size', '16', '--score-column', 'clip'],
+      ...['--reference-split', '0.1', '--test-split', '0.1', '--selector', 'offline-filter', '--steps', '6', '--eval-every', '3'],
+      ...['-b', '8', '--filter-ratio', '0.5', '--chunks', '2', '--no-dashboard', '--no-energy', '--out', out],
+    ]);
+    expect(result.exitCode, result.output).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, RUN_FILES.summary), 'utf8'));
+    expect(summary.reference).toBeNull();
+    expect(summary.flopsByPhase['reference-training']).toBe(0);
+    expect(summary.flopsByPhase['reference-embedding']).toBe(0);
+    const { points } = parsePoints(readFileSync(join(out, RUN_FILES.points), 'utf8'), RUN_FILES.points);
+    // Half of the 48 pool samples is kept, those with the highest scores: the clean ones, about half
+    // the pool. A super-batch with fewer than b kept fills up with the next-best (junk), so the share
+    // trained on is high but need not be 1; a uniform draw would give the pool's share.
+    const poolClean = points[0].selection.poolMakeUp.clean;
+    expect(poolClean).toBeGreaterThan(0.35);
+    expect(poolClean).toBeLessThan(0.65);
+    for (const point of points) expect(point.selection.makeUp.clean).toBeGreaterThan(0.85);
+  }, 5 * MINUTES);
+});
