@@ -129,6 +129,19 @@ function flagsToConfig(flags: TrainFlags): Partial<RunConfigInput> {
   return config as Partial<RunConfigInput>;
 }
 
+/** The flags of a command whose tasks run here or as a Slurm array job (`wait`: what --wait waits for). */
+function addTaskEngineOptions(command: Command, wait: string): Command {
+  return command
+    .addOption(new Option('--engine <name>', 'where the tasks run: processes on this machine, or a Slurm array job (default "local")').choices([...ENGINES]))
+    .option('--jobs <n>', "tasks at once (default: the core count here; Slurm's own limits there)", integer('--jobs'))
+    .option('--wait', `slurm: wait ${wait}`)
+    .option('--partition <name>', 'slurm: partition of every task (sbatch --partition)')
+    .option('--account <name>', 'slurm: account charged (sbatch --account)')
+    .option('--time <limit>', 'slurm: time limit of each task, e.g. 01:00:00 (sbatch --time)')
+    .option('--gres <spec>', 'slurm: generic resources of each task, e.g. gpu:1 (sbatch --gres)')
+    .option('--cpus-per-task <n>', 'slurm: CPUs of each task (sbatch --cpus-per-task)', integer('--cpus-per-task'));
+}
+
 export interface CliHandlers {
   /** Trains; resolves to the exit code (130 or 143 when a signal stopped the run). */
   train(config: ReturnType<typeof resolveRunConfig>, options: { overwrite: boolean; resume: boolean }): Promise<number>;
@@ -254,7 +267,7 @@ export function buildProgram(handlers: CliHandlers): Command {
       exitWith(await handlers.benchReport(flags.bench, flags.submitted));
     });
 
-  program
+  const embedCommand = program
     .command('embed-reference')
     .description("train the reference model once and score the pool with it in shards, here or as a Slurm array job; training reads the shards from the reference cache")
     .addOption(new Option('--preset <name>', 'settings that determine the reference (default: "default")').choices(PRESET_NAMES))
@@ -263,34 +276,19 @@ export function buildProgram(handlers: CliHandlers): Command {
     .option('--seed <n>', 'run seed (the reference is trained with it)', integer('--seed'))
     .option('--reference-steps <n>', 'reference model training steps', integer('--reference-steps'))
     .addOption(new Option('--backend <name>', 'tensor backend').choices([...BACKEND_NAMES]))
-    .option('--shards <k>', 'tasks the pool is split into, each embedding whole chunks of 2,048 rows (default 1)', integer('--shards'))
-    .addOption(new Option('--engine <name>', 'where the tasks run: processes on this machine, or a Slurm array job (default "local")').choices([...ENGINES]))
-    .option('--jobs <n>', 'tasks at once (default: the core count here; Slurm\'s own limits there)', integer('--jobs'))
-    .option('--wait', 'slurm: wait until every task has ended, then print the summary')
-    .option('--partition <name>', 'slurm: partition of every task (sbatch --partition)')
-    .option('--account <name>', 'slurm: account charged (sbatch --account)')
-    .option('--time <limit>', 'slurm: time limit of each task, e.g. 01:00:00 (sbatch --time)')
-    .option('--gres <spec>', 'slurm: generic resources of each task, e.g. gpu:1 (sbatch --gres)')
-    .option('--cpus-per-task <n>', 'slurm: CPUs of each task (sbatch --cpus-per-task)', integer('--cpus-per-task'))
-    .action(async (flags: EmbedFlags) => {
-      exitWith(await handlers.embedReference(flags));
-    });
+    .option('--shards <k>', 'tasks the pool is split into, each embedding whole chunks of 2,048 rows (default 1)', integer('--shards'));
+  addTaskEngineOptions(embedCommand, 'until every task has ended, then print the summary').action(async (flags: EmbedFlags) => {
+    exitWith(await handlers.embedReference(flags));
+  });
 
-  addFilesOptions(
+  const prepareCommand = addFilesOptions(
     program
       .command('prepare')
       .description('prepare your own data (task files) into stores on disk, once, and print what was skipped and why')
       .option('--config <file>', 'JSON or YAML settings, as for train (their data.files section is used)')
-      .option('--shards <k>', "tasks the pool's files are prepared in, each whole tar shards, then merged into the one store (default 1)", integer('--shards'))
-      .addOption(new Option('--engine <name>', 'where the tasks run: processes on this machine, or a Slurm array job (default "local")').choices([...ENGINES]))
-      .option('--jobs <n>', "tasks at once (default: the core count here; Slurm's own limits there)", integer('--jobs'))
-      .option('--wait', 'slurm: wait until the merge has ended, then print the tally')
-      .option('--partition <name>', 'slurm: partition of every task (sbatch --partition)')
-      .option('--account <name>', 'slurm: account charged (sbatch --account)')
-      .option('--time <limit>', 'slurm: time limit of each task, e.g. 01:00:00 (sbatch --time)')
-      .option('--gres <spec>', 'slurm: generic resources of each task (sbatch --gres)')
-      .option('--cpus-per-task <n>', 'slurm: CPUs of each task (sbatch --cpus-per-task)', integer('--cpus-per-task')),
-  ).action(async (flags: TrainFlags & PrepareFlags & { config?: string }) => {
+      .option('--shards <k>', "tasks the pool's files are prepared in, each whole tar shards, then merged into the one store (default 1)", integer('--shards')),
+  );
+  addTaskEngineOptions(prepareCommand, 'until the merge has ended, then print the tally').action(async (flags: TrainFlags & PrepareFlags & { config?: string }) => {
     const config = resolveRunConfig({ configFile: flags.config, flags: { ...flagsToConfig(flags), task: 'files' } });
     exitWith(await handlers.prepare(config, flags));
   });
