@@ -4,15 +4,14 @@
  * (`pool.rows`), while the reference and test sets, small by design, are held in memory. Without
  * a reference or test source, a seeded random fraction of the pool is held out for each.
  */
-import { readFileSync } from 'node:fs';
 import { Rng, UserInputError, type RunConfig } from '@sieve/core';
 import { CAPTION_TAG_NAMES } from '../caption-noise';
 import { SPLIT_SEED } from '../split';
 import type { ContrastiveDataset } from '../types';
 import { captionGroupsOf } from './caption-groups';
-import { prepareStore, type PreparedStore, type PrepareStoreOptions } from './prepare-store';
-import { readRecordLines } from './store-records';
-import { recordBytesOf, skippedTotal, storeFile, type SkipTally, type StoredRecord } from './store-layout';
+import { prepareStore, readManifest, type PreparedStore, type PrepareStoreOptions } from './prepare-store';
+import { forEachRecord } from './store-records';
+import { recordBytesOf, skippedTotal, storeFile, type SkipTally } from './store-layout';
 import { StoreRows } from './store-rows';
 import { builtVocabulary, encodeCaption, ensureTokenFile, idsOf, vocabularyFromFile, type StoreVocabulary } from './store-vocabulary';
 import { resolveSource } from './sources';
@@ -113,37 +112,37 @@ export async function loadFilesDataset(data: FilesDataConfig, log: (line: string
     ? vocabularyFromFile(data.vocabulary, '--vocabulary')
     : builtVocabulary(pool.store, data.vocabularySize);
   const pixels = recordBytesOf(data);
-  const poolRecords = [...readRecordLines(readFileSync(storeFile(pool.store, 'records')))];
+  const poolCount = readManifest(pool.store)!.count;
 
   // Held-out rows of the pool store, drawn with a fixed seed so every run seed sees the same split.
-  const order = permutation(poolRecords.length, new Rng(SPLIT_SEED));
+  const order = permutation(poolCount, new Rng(SPLIT_SEED));
   let taken = 0;
-  const holdOut = (fraction: number) => order.subarray(taken, (taken += Math.max(1, Math.round(fraction * poolRecords.length))));
+  const holdOut = (fraction: number) => order.subarray(taken, (taken += Math.max(1, Math.round(fraction * poolCount))));
   const referenceRows = storeOf('reference') ? null : holdOut(data.referenceSplit);
   const testRows = storeOf('test') ? null : holdOut(data.testSplit);
   if (referenceRows) warnings.push(`no --reference-data: the reference trains on ${referenceRows.length} examples held out of the pool; a noisy pool makes a weak reference, so give a small curated set where you have one.`);
   const heldOut = new Set([...(referenceRows ?? []), ...(testRows ?? [])]);
-  const poolRowMap = Int32Array.from({ length: poolRecords.length - heldOut.size }, () => 0);
-  for (let row = 0, at = 0; row < poolRecords.length; row++) if (!heldOut.has(row)) poolRowMap[at++] = row;
+  const poolRowMap = new Int32Array(poolCount - heldOut.size);
+  for (let row = 0, at = 0; row < poolCount; row++) if (!heldOut.has(row)) poolRowMap[at++] = row;
   if (poolRowMap.length < 2) throw new UserInputError('--train-data', `${pool.spec} leaves ${poolRowMap.length} examples for training after the held-out splits; give more data or --reference-data and --test-data.`);
+  // One pass over the pool's records keeps a few bytes a row, and the captions of held-out rows only.
+  const poolMeta = rowMetadata(pool.store, poolCount, heldOut);
 
   const inMemory = (source: SourcePreparation | undefined, rows: Int32Array | null) => {
     const store = source ?? pool;
-    const records = source ? [...readRecordLines(readFileSync(storeFile(source.store, 'records')))] : poolRecords;
-    const rowMap = rows ? Int32Array.from(rows).sort() : Int32Array.from(records.keys());
+    const meta = source ? rowMetadata(source.store, readManifest(source.store)!.count, null) : poolMeta;
+    const rowMap = rows ? Int32Array.from(rows).sort() : Int32Array.from({ length: meta.labels.length }, (_, i) => i);
     const reader = new StoreRows(store.store, ensureTokenFile(store.store, vocabulary, data.maxTokens), pixels, data.maxTokens, rowMap);
     const images = new Float32Array(rowMap.length * pixels);
     const tokens = new Int32Array(rowMap.length * data.maxTokens);
     reader.read(Int32Array.from(rowMap.keys()), images, tokens);
     reader.close();
-    const picked = Array.from(rowMap, (row) => records[row]);
-    return { count: rowMap.length, images, tokens, labels: Int32Array.from(picked, (r) => r.label ?? -1), captions: picked.map((r) => r.caption) };
+    return { count: rowMap.length, images, tokens, labels: Int32Array.from(rowMap, (row) => meta.labels[row]), captions: Array.from(rowMap, (row) => meta.captions.get(row)!) };
   };
   const reference = inMemory(storeOf('reference'), referenceRows);
   const test = inMemory(storeOf('test'), testRows);
 
-  const poolPicked = Array.from(poolRowMap, (row) => poolRecords[row]);
-  const { tagNames, tags } = tagsOf(poolPicked);
+  const { tagNames, tags } = poolMeta;
   const classNames = data.classes ?? [];
   const labelled = classNames.length > 0 && test.labels.every((label) => label >= 0 && label < classNames.length);
   if (classNames.length > 0 && !labelled) warnings.push(`--classes is set but not every test sample has a "label" below ${classNames.length} in its metadata: zero-shot accuracy is not reported.`);
@@ -175,10 +174,10 @@ export async function loadFilesDataset(data: FilesDataConfig, log: (line: string
       count: poolRowMap.length,
       images: poolArrays.images,
       tokens: poolArrays.tokens,
-      labels: Int32Array.from(poolPicked, (r) => r.label ?? -1),
+      labels: Int32Array.from(poolRowMap, (row) => poolMeta.labels[row]),
       tagNames,
-      tags,
-      scores: data.scoreColumn ? Float32Array.from(poolPicked, (r) => r.score ?? Number.NaN) : undefined,
+      tags: Uint8Array.from(poolRowMap, (row) => tags[row]),
+      scores: data.scoreColumn ? Float32Array.from(poolRowMap, (row) => poolMeta.scores[row]) : undefined,
       rows: data.poolInMemory ? undefined : poolRows,
     },
     reference: { count: reference.count, images: reference.images, labels: reference.labels, tokens: reference.tokens },
@@ -212,14 +211,36 @@ export function tallyText(tally: SkipTally): string {
     .join(', ');
 }
 
-/** The embedded task's noise tags when the metadata carries them (in its order), else one 'untagged'. */
-function tagsOf(records: StoredRecord[]): { tagNames: string[]; tags: Uint8Array } {
-  const present = new Set(records.map((r) => r.tag ?? 'untagged'));
+interface RowMetadata {
+  labels: Int32Array;
+  scores: Float32Array;
+  /** The embedded task's noise tags when the metadata carries them (in its order), else one 'untagged'. */
+  tagNames: string[];
+  tags: Uint8Array;
+  /** The captions of `captionRows` (every row when null). */
+  captions: Map<number, string>;
+}
+
+/** Per row of a store: label (-1 without), score (NaN without), noise tag, and the captions asked for. */
+function rowMetadata(store: string, count: number, captionRows: Set<number> | null): RowMetadata {
+  const labels = new Int32Array(count);
+  const scores = new Float32Array(count);
+  const rawTags = new Uint16Array(count);
+  const names = new Map<string, number>();
+  const captions = new Map<number, string>();
+  forEachRecord(storeFile(store, 'records'), (record, row) => {
+    labels[row] = record.label ?? -1;
+    scores[row] = record.score ?? Number.NaN;
+    const name = record.tag ?? 'untagged';
+    if (!names.has(name)) names.set(name, names.size);
+    rawTags[row] = Math.min(names.get(name)!, 0xffff);
+    if (captionRows === null || captionRows.has(row)) captions.set(row, record.caption);
+  });
+  const present = [...names.keys()];
   const known: readonly string[] = CAPTION_TAG_NAMES;
-  const tagNames = [...present].every((t) => known.includes(t)) ? [...CAPTION_TAG_NAMES] : [...present].sort();
-  if (tagNames.length > 255) return { tagNames: ['untagged'], tags: new Uint8Array(records.length) };
-  const index = new Map(tagNames.map((name, i) => [name, i]));
-  return { tagNames, tags: Uint8Array.from(records, (r) => index.get(r.tag ?? 'untagged')!) };
+  const tagNames = present.every((t) => known.includes(t)) ? [...CAPTION_TAG_NAMES] : present.length > 255 ? ['untagged'] : [...present].sort();
+  const indexOf = present.map((name) => Math.max(0, tagNames.indexOf(name)));
+  return { labels, scores, tagNames, tags: Uint8Array.from(rawTags, (raw) => indexOf[raw]), captions };
 }
 
 /** 0..n-1 shuffled (Fisher-Yates). */

@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import writeFileAtomic from 'write-file-atomic';
 import { captionWords } from './caption-words';
 import { decodeImage } from './decode-image';
-import { readRecordLines } from './store-records';
+import { forEachRecord } from './store-records';
 import { STORE_VERSION, recordBytesOf, storeFile, type FileStat, type PrepareOptions, type StoreManifest, type StoreProgress, type StoredRecord } from './store-layout';
 import { StoreWriter, resumableProgress, type Outcome } from './store-writer';
 import { readSource, sourceFileStats, type RawSample, type ResolvedSource } from './sources';
@@ -178,9 +178,9 @@ function prepareOptionsOf(options: PrepareStoreOptions): PrepareOptions {
 /** words.json: every caption word of the store with its count, most frequent first, ties by word. */
 async function writeWordCounts(dir: string): Promise<void> {
   const counts = new Map<string, number>();
-  for (const record of readRecordLines(readFileSync(storeFile(dir, 'records')))) {
+  forEachRecord(storeFile(dir, 'records'), (record) => {
     for (const word of captionWords(record.caption)) counts.set(word, (counts.get(word) ?? 0) + 1);
-  }
+  });
   const sorted = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   await writeFileAtomic(storeFile(dir, 'words'), JSON.stringify(sorted));
 }

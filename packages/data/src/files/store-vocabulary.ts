@@ -10,7 +10,7 @@ import { closeSync, existsSync, openSync, readFileSync, renameSync, writeSync } 
 import { UserInputError } from '@sieve/core';
 import { PAD_TOKEN } from '../vocabulary';
 import { captionWords } from './caption-words';
-import { readRecordLines } from './store-records';
+import { forEachRecord } from './store-records';
 import { storeFile, tokensFile } from './store-layout';
 
 export const UNKNOWN_TOKEN = '<unk>';
@@ -85,10 +85,10 @@ export function ensureTokenFile(storeDir: string, vocabulary: StoreVocabulary, m
       position += bytes.length;
       rows = 0;
     };
-    for (const record of readRecordLines(readFileSync(storeFile(storeDir, 'records')))) {
+    forEachRecord(storeFile(storeDir, 'records'), (record) => {
       encodeCaption(record.caption, ids, maxTokens, chunk, rows * maxTokens);
       if (++rows === 4096) flush();
-    }
+    });
     flush();
   } finally {
     closeSync(fd);
