@@ -41,6 +41,8 @@ export interface PoolRows {
   readonly count: number;
   /** Copies the pool rows `indices` into `images` (count x pixels, in [0, 1]) and `tokens` (count x maxTokens); null skips one. */
   read(indices: ArrayLike<number>, images: Float32Array | null, tokens: Int32Array | null): void;
+  /** Names rows the next steps will read, so that they can be read ahead; what is read is the same either way. */
+  prefetch?(indices: ArrayLike<number>): void;
 }
 
 /** Retrieval metrics' inputs: the test captions, and which of them are the same text. */

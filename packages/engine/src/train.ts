@@ -227,6 +227,10 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
 
         // 3c. One learner step on the chosen examples.
         readPoolRows(dataset, chosenPoolIndices, batchImages, dataset.kind === 'contrastive' ? batchTokens : batchLabels);
+        // A pool on disk reads the next step's candidates on its read-ahead thread while this step trains.
+        if (step < config.steps && dataset.kind === 'contrastive') {
+          dataset.pool.rows?.prefetch?.(superBatchRng(config.seed, step + 1).sampleWithoutReplacement(dataset.pool.count, superBatchSize));
+        }
         const resolutions: Resolution[] | undefined = selection.trainingResolutions;
         const coarseCount = resolutions?.filter((r) => r === 'coarse').length ?? 0;
         const learningRate = learningRateAt(step, {
