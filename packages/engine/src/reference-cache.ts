@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { UserInputError } from '@sieve/core';
@@ -136,12 +136,15 @@ export async function readShards(
     for (const [name, rowWidth] of Object.entries(files)) {
       const joined = new Float32Array(poolCount * rowWidth);
       for (const meta of metas) {
-        const bytes = await readFile(join(shardDir(dir, meta.shard, shards), name));
-        if (bytes.byteLength !== meta.count * rowWidth * 4) {
+        // Read straight into the joined array: a million-row pool's embeddings are 128 MB a file,
+        // and a copy through a file buffer would hold them twice.
+        const file = join(shardDir(dir, meta.shard, shards), name);
+        const expectedBytes = meta.count * rowWidth * 4;
+        if (statSync(file, { throwIfNoEntry: false })?.size !== expectedBytes) {
           whole = false;
           break;
         }
-        joined.set(new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)), meta.start * rowWidth);
+        readInto(file, new Uint8Array(joined.buffer, meta.start * rowWidth * 4, expectedBytes));
       }
       if (!whole) break;
       arrays[name] = joined;
@@ -150,4 +153,18 @@ export async function readShards(
     return { arrays, flops: metas.reduce((sum, m) => sum + m.flops, 0), seconds: metas.reduce((sum, m) => sum + m.seconds, 0), shards };
   }
   return null;
+}
+
+/** Reads the whole of `file` into `target` (which has its size). */
+function readInto(file: string, target: Uint8Array): void {
+  const fd = openSync(file, 'r');
+  try {
+    for (let at = 0; at < target.length; ) {
+      const read = readSync(fd, target, at, target.length - at, at);
+      if (read === 0) throw new Error(`${file} ended at byte ${at} of ${target.length}`);
+      at += read;
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
