@@ -8,7 +8,7 @@
  * steps per second and peak RSS side by side. Reference and test sets are the same small shards for
  * every size, so only the pool grows.
  *
- *   npx tsx tools/bench/store-scale.ts [--sizes 10000,100000,1000000] [--steps 300] [--selector cascade] [--work DIR] [--json FILE]
+ *   npx tsx tools/bench/store-scale.ts [--sizes 10000,100000,1000000] [--steps 300] [--selector cascade] [--work DIR] [--json FILE] [--shards-only]
  */
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
@@ -30,6 +30,8 @@ const { values: flags } = parseArgs({
     work: { type: 'string', default: '.cache/sieve/store-scale' },
     'memory-limit': { type: 'string', default: '100000' },
     json: { type: 'string' },
+    /** Write the shards of every size and stop (they are reused by the next run). */
+    'shards-only': { type: 'boolean', default: false },
   },
 });
 const sizes = flags.sizes.split(',').map(Number);
@@ -140,6 +142,11 @@ const images = await baseImages();
 const common = { reference: join(work, 'reference'), test: join(work, 'test') };
 await writeShards(common.reference, 2000, 11, images);
 await writeShards(common.test, 1000, 12, images);
+if (flags['shards-only']) {
+  for (const size of sizes) await writeShards(join(work, `pool-${size}`), size, size, images);
+  console.log(`shards written in ${work}`);
+  process.exit(0);
+}
 const results: Array<{ size: number; preparation: { seconds: number; imagesPerSecond: number; imagesPerCpuSecond: number | null }; store: RunFigures; inMemory: RunFigures | null }> = [];
 for (const size of sizes) {
   const train = join(work, `pool-${size}`);
