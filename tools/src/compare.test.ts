@@ -139,7 +139,7 @@ describe('retrieval in the comparison (task files)', () => {
     expect(scoreLine(comparison)).toMatch(/^score: the mean of image→text and text→image recall@1/);
     // Points without retrieval (the embedded tasks): no rows, no score line.
     const plain = compareRuns([runRecord('uniform', 0, [point(50, 0.3)])]);
-    expect(plain.selectors[0].retrieval).toBeNull();
+    expect(plain.selectors[0].retrieval).toBeUndefined();
     expect(retrievalRows(plain)).toEqual([]);
     expect(scoreLine(plain)).toBeNull();
   });

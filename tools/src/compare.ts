@@ -91,8 +91,8 @@ export interface SelectorComparison {
    */
   breakEvenRuns: number | null;
   breakEvenNote: 'no reference' | 'no saving' | 'unknown' | null;
-  /** Task `files`: recall at each run's best-scoring point, mean and spread over seeds; null for other tasks (absent in older results). */
-  retrieval?: RetrievalSpreads | null;
+  /** Task `files`: recall at each run's best-scoring point, mean and spread over seeds; absent for the other tasks. */
+  retrieval?: RetrievalSpreads;
   /** The best score reached within the baseline's full-budget joules (quality at equal energy). */
   bestScoreWithinBaselineJoules: { withoutReference: (Spread & { seeds: number }) | null; withReference: (Spread & { seeds: number }) | null };
 }
@@ -213,7 +213,7 @@ export function compareRuns(runs: readonly RunRecord[], options: CompareOptions 
       usesReference: usesRef,
       bestScore: spreadOf(group.map((run) => Math.max(...run.points.map((p) => p.score)))),
       noisyShare: shares.every((share): share is number => share !== null) ? spreadOf(shares) : null,
-      retrieval: retrievalAtBest(group),
+      ...retrievalAtBest(group),
       toTarget,
       referenceJoules,
       breakEvenRuns: breakEven.runs,
@@ -273,16 +273,16 @@ function bestWithin(
   return bests.length > 0 ? { ...spreadOf(bests), seeds: bests.length } : null;
 }
 
-/** Recall at each run's best-scoring point, over the runs; null unless every run has retrieval figures. */
-function retrievalAtBest(runs: readonly RunRecord[]): RetrievalSpreads | null {
+/** `{ retrieval }`: recall at each run's best-scoring point, over the runs; nothing unless every run has retrieval figures. */
+function retrievalAtBest(runs: readonly RunRecord[]): { retrieval?: RetrievalSpreads } {
   const figures = runs.map((run) => run.points.reduce((best, p) => (p.score > best.score ? p : best), run.points[0])?.retrieval ?? null);
-  if (figures.length === 0 || !figures.every((f) => f !== null && f !== undefined)) return null;
+  if (figures.length === 0 || !figures.every((f) => f !== null && f !== undefined)) return {};
   const spreads = (direction: 'imageToText' | 'textToImage') => ({
     at1: spreadOf(figures.map((f) => f![direction].at1)),
     at5: spreadOf(figures.map((f) => f![direction].at5)),
     at10: spreadOf(figures.map((f) => f![direction].at10)),
   });
-  return { imageToText: spreads('imageToText'), textToImage: spreads('textToImage') };
+  return { retrieval: { imageToText: spreads('imageToText'), textToImage: spreads('textToImage') } };
 }
 
 /** The retrieval table's header: recall of each direction at 1, 5 and 10. */
