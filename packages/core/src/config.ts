@@ -52,7 +52,7 @@ export const runConfigSchema = z
             /** Images are imageSize x imageSize after a centre crop. */
             imageSize: z.number().int().min(16).max(64).default(32),
             /** 3 (RGB) or 1 (gray). */
-            channels: z.union([z.literal(1), z.literal(3)]).default(3),
+            channels: z.union([z.literal(1), z.literal(3)], { error: 'must be 3 (RGB) or 1 (gray)' }).default(3),
             /** The pool's most frequent words kept (plus <pad> and <unk>). */
             vocabularySize: z.number().int().min(1).default(8192),
             /** A fixed word list, one word a line (line i is token id i); replaces vocabularySize. */

@@ -59,6 +59,11 @@ describe('resolveRunConfig', () => {
     expectUserError(() => resolveRunConfig({ flags: { task: 'nope' as never } }), /--task/, /fashion-captions/);
     expectUserError(() => resolveRunConfig({ flags: { backend: 'tpu' as never } }), /--backend/, /wasm/);
     expectUserError(() => resolveRunConfig({ preset: 'huge', flags: {} }), /--preset/, /smoke, default/);
+    // Your own data's settings are named by their flags too.
+    const files = (settings: Record<string, unknown>) => ({ task: 'files' as const, data: { files: { train: 'shards/', ...settings } } }) as never;
+    expectUserError(() => resolveRunConfig({ flags: files({ imageSize: 100 }) }), /^--image-size \(data\.files\.imageSize\)$/, /<=64/);
+    expectUserError(() => resolveRunConfig({ flags: files({ channels: 2 }) }), /^--channels \(data\.files\.channels\)$/, /must be 3 \(RGB\) or 1 \(gray\)/);
+    expectUserError(() => resolveRunConfig({ flags: files({ testSplit: 1 }) }), /^--test-split/);
   });
 
   it('names the file and the setting for unknown or bad settings in a config file', () => {

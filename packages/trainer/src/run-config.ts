@@ -3,12 +3,14 @@ import { extname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { runConfigSchema, UserInputError, type RunConfig, type RunConfigInput } from '@sieve/core';
+import { FILES_FLAG_OF_FIELD } from './files/files-flags';
 import { PRESETS, PRESET_NAMES, type PresetName } from './presets';
 
 type PlainObject = Record<string, unknown>;
 
 /** Where each config field comes from on the command line, for error messages. */
 const FLAG_OF_FIELD: Record<string, string> = {
+  ...FILES_FLAG_OF_FIELD,
   task: '--task',
   selector: '--selector',
   steps: '--steps',

@@ -2,25 +2,33 @@
 import { Command } from 'commander';
 import { decimal, integer } from '../flag-parsers';
 
+/** Each `data.files` setting with its flag and the flag's property in Commander's parsed flags. */
+const FILES_SETTINGS = {
+  train: ['--train-data', 'trainData'],
+  reference: ['--reference-data', 'referenceData'],
+  test: ['--test-data', 'testData'],
+  imageSize: ['--image-size', 'imageSize'],
+  channels: ['--channels', 'channels'],
+  vocabularySize: ['--vocabulary-size', 'vocabularySize'],
+  vocabulary: ['--vocabulary', 'vocabulary'],
+  maxTokens: ['--max-tokens', 'maxTokens'],
+  referenceSplit: ['--reference-split', 'referenceSplit'],
+  testSplit: ['--test-split', 'testSplit'],
+  scoreColumn: ['--score-column', 'scoreColumn'],
+  imageColumn: ['--image-column', 'imageColumn'],
+  captionColumn: ['--caption-column', 'captionColumn'],
+  maxBadFraction: ['--max-bad-fraction', 'maxBadFraction'],
+  poolInMemory: ['--pool-in-memory', 'poolInMemory'],
+} as const satisfies Record<string, readonly [string, keyof FilesFlags]>;
+
+/** `data.files.<setting>` -> its flag, for naming the flag in a settings error. */
+export const FILES_FLAG_OF_FIELD: Record<string, string> = Object.fromEntries(
+  Object.entries(FILES_SETTINGS).map(([setting, [flag]]) => [`data.files.${setting}`, flag]),
+);
+
 /** The flags of task `files` (your own image-text data) as the config's `data.files`, or undefined when none is given. */
 export function filesFlagsToConfig(flags: FilesFlags): Record<string, unknown> | undefined {
-  const files = {
-    train: flags.trainData,
-    reference: flags.referenceData,
-    test: flags.testData,
-    imageSize: flags.imageSize,
-    channels: flags.channels,
-    vocabularySize: flags.vocabularySize,
-    vocabulary: flags.vocabulary,
-    maxTokens: flags.maxTokens,
-    referenceSplit: flags.referenceSplit,
-    testSplit: flags.testSplit,
-    scoreColumn: flags.scoreColumn,
-    imageColumn: flags.imageColumn,
-    captionColumn: flags.captionColumn,
-    maxBadFraction: flags.maxBadFraction,
-    poolInMemory: flags.poolInMemory,
-  };
+  const files = Object.fromEntries(Object.entries(FILES_SETTINGS).map(([setting, [, property]]) => [setting, flags[property]]));
   return Object.values(files).some((v) => v !== undefined) ? files : undefined;
 }
 
