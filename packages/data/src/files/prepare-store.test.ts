@@ -12,7 +12,7 @@ import { removeTempDirs, tempDir } from '@sieve/core/testing';
 import type * as DecodeImageModule from './decode-image';
 import { prepareStore, type PrepareStoreOptions } from './prepare-store';
 import { resolveSource } from './sources';
-import { writeTar } from './sources/test-fixtures';
+import { writeTar } from '../testing';
 import type { StoreProgress, StoredRecord } from './store-layout';
 import { builtVocabulary } from './store-vocabulary';
 

@@ -12,7 +12,7 @@ import { removeTempDirs, tempDir } from '@sieve/core/testing';
 import { prepareStore, storeLocation, type PrepareStoreOptions } from './prepare-store';
 import { checkShardCount, mergeParts, partDone, preparePart, type ShardedPreparation } from './sharded-prepare';
 import { resolveSource } from './sources';
-import { png, writeTar } from './sources/test-fixtures';
+import { png, writeTar } from '../testing';
 import { STORE_FILES } from './store-layout';
 
 afterAll(removeTempDirs);

@@ -4,14 +4,13 @@
  * (not installed, not root) every test here is skipped with the reason; CI installs Slurm and sets
  * SIEVE_REQUIRE_SLURM=1, so there a cluster that does not start fails the file instead.
  */
-import { createWriteStream, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import sharp from 'sharp';
-import { pack } from 'tar-stream';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { execa } from 'execa';
 import { fileSnapshot, removeTempDirs, tempDir } from '@sieve/core/testing';
+import { writeTar } from '@sieve/data/testing';
 import { startLocalCluster, type LocalCluster } from '../slurm/local-cluster';
 import { buildProgram } from '../cli';
 import { FILES_FLAGS } from '../files/files-flags';
@@ -272,25 +271,15 @@ describe('nx run trainer:prepare --engine slurm', () => {
  */
 async function writeOwnDataShards(dir: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
+  const square = (background: { r: number; g: number; b: number } | string) => sharp({ create: { width: 16, height: 16, channels: 3, background } }).png().toBuffer();
   for (let shard = 0; shard < 4; shard++) {
-    const tar = pack();
-    const written = pipeline(tar, createWriteStream(join(dir, `0000${shard}.tar`)));
+    const members: Array<[string, Uint8Array | string]> = [];
     const keys = Array.from({ length: 10 }, (_, i) => (i === 0 ? 'k0' : `s${shard}-k${i}`));
-    for (const [i, key] of keys.entries()) {
-      const image = await sharp({ create: { width: 16, height: 16, channels: 3, background: { r: 20 * i, g: 60 * shard, b: 100 } } }).png().toBuffer();
-      tar.entry({ name: `${key}.png` }, image);
-      tar.entry({ name: `${key}.txt` }, `shard ${shard} picture ${i}`);
-    }
-    if (shard === 0) {
-      tar.entry({ name: 's0-broken.png' }, Buffer.from('<html>404</html>'));
-      tar.entry({ name: 's0-broken.txt' }, 'a page');
-    } else if (shard === 3) {
-      // A sample whose key an earlier sample of this shard already used.
-      tar.entry({ name: `s${shard}-k1.png` }, await sharp({ create: { width: 16, height: 16, channels: 3, background: '#777' } }).png().toBuffer());
-      tar.entry({ name: `s${shard}-k1.txt` }, 'again');
-    }
-    tar.finalize();
-    await written;
+    for (const [i, key] of keys.entries()) members.push([`${key}.png`, await square({ r: 20 * i, g: 60 * shard, b: 100 })], [`${key}.txt`, `shard ${shard} picture ${i}`]);
+    if (shard === 0) members.push(['s0-broken.png', '<html>404</html>'], ['s0-broken.txt', 'a page']);
+    // A sample whose key an earlier sample of this shard already used.
+    if (shard === 3) members.push([`s${shard}-k1.png`, await square('#777')], [`s${shard}-k1.txt`, 'again']);
+    await writeTar(join(dir, `0000${shard}.tar`), members);
   }
 }
 

@@ -9,16 +9,15 @@
  */
 import { execa } from 'execa';
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { stripVTControlCharacters } from 'node:util';
 import { parquetWriteFile } from 'hyparquet-writer';
 import sharp from 'sharp';
-import { pack } from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePoints, RUN_FILES } from '@sieve/core';
 import { removeTempDirs, tempDir, withoutColorSettings } from '@sieve/core/testing';
+import { writeTar } from '@sieve/data/testing';
 
 afterAll(removeTempDirs);
 
@@ -66,16 +65,6 @@ async function truncatedJpeg(): Promise<Buffer> {
   return jpeg.subarray(0, Math.floor(jpeg.length / 2));
 }
 const HTML = Buffer.from('<!doctype html><html><body><h1>404 Not Found</h1></body></html>\n');
-
-async function writeTar(path: string, members: Array<[string, Uint8Array | string]>): Promise<void> {
-  const tar = pack();
-  const written = pipeline(tar, createWriteStream(path));
-  for (const [name, content] of members) {
-    await new Promise<void>((done, fail) => tar.entry({ name }, Buffer.from(content), (error) => (error ? fail(error) : done())));
-  }
-  tar.finalize();
-  await written;
-}
 
 /** Byte offset of member `index`'s data in a plain ustar file (512-byte headers, data padded to 512). */
 const dataOffset = (sizes: number[], index: number) => sizes.slice(0, index).reduce((at, size) => at + 512 + Math.ceil(size / 512) * 512, 0) + 512;

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expandBraces, expandWildcards } from './expand-pattern';
-import { tempFolder } from './test-fixtures';
+import { tempFolder } from '../../testing';
 
 describe('expandBraces', () => {
   it('expands zero-padded numeric ranges, plain ranges, comma lists and several groups', () => {

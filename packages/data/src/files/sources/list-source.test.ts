@@ -4,7 +4,7 @@ import { UserInputError } from '@sieve/core';
 import { describe, expect, it } from 'vitest';
 import { readSource } from './read-source';
 import { resolveSource } from './resolve-source';
-import { drain, png, tempFolder } from './test-fixtures';
+import { drain, png, tempFolder } from '../../testing';
 import type { ColumnOptions } from './types';
 
 async function readListFile(file: string, options: ColumnOptions = {}) {

@@ -5,7 +5,7 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { ColumnSource, SchemaElement } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
 import { readSource } from './read-source';
-import { drain, jpeg, png, tempFolder } from './test-fixtures';
+import { drain, jpeg, png, tempFolder } from '../../testing';
 import type { ColumnOptions, ResolvedSource } from './types';
 
 function writeParquet(file: string, columnData: ColumnSource[], schema?: SchemaElement[], rowGroupSize?: number): ResolvedSource {

@@ -4,7 +4,7 @@ import { UserInputError } from '@sieve/core';
 import { describe, expect, it } from 'vitest';
 import { sourceFileStats } from './file-stats';
 import { resolveSource } from './resolve-source';
-import { tempFolder } from './test-fixtures';
+import { tempFolder } from '../../testing';
 
 function touch(folder: string, ...names: string[]): void {
   for (const name of names) writeFileSync(join(folder, name), 'x');

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readSource } from './read-source';
-import { drain, jpeg, png, tempFolder, writeTar } from './test-fixtures';
+import { drain, jpeg, png, tempFolder, writeTar } from '../../testing';
 import { readShard, splitMemberName } from './webdataset';
 
 /** Byte offset of member `index`'s data in a tar written by writeTar (512-byte header, data padded to 512). */

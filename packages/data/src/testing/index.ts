@@ -1,6 +1,6 @@
 /**
- * Test helpers: a fresh temporary folder, small real PNG/JPEG bytes, tar shards written with
- * tar-stream, and draining a source into samples and skips.
+ * Test helpers for your own data (`@sieve/data/testing`): a fresh temporary folder, small real
+ * PNG/JPEG bytes, tar shards written with tar-stream, and draining a source into samples and skips.
  */
 import { createWriteStream, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import sharp from 'sharp';
 import { pack } from 'tar-stream';
-import type { RawSample, SkippedSample, SourceItem } from './types';
+import type { RawSample, SkippedSample, SourceItem } from '../files/sources/types';
 
 export function tempFolder(): string {
   return mkdtempSync(join(tmpdir(), 'sieve-sources-'));
