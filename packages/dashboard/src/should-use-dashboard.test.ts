@@ -17,4 +17,10 @@ describe('shouldUseDashboard', () => {
     expect(shouldUseDashboard('auto', { CI: '0' }, { isTTY: true })).toBe(true);
     expect(shouldUseDashboard('auto', { CI: '' }, { isTTY: true })).toBe(true);
   });
+
+  it('on auto, gives a dumb terminal plain lines', () => {
+    expect(shouldUseDashboard('auto', { TERM: 'dumb' }, { isTTY: true })).toBe(false);
+    expect(shouldUseDashboard('auto', { TERM: 'xterm-256color' }, { isTTY: true })).toBe(true);
+    expect(shouldUseDashboard(true, { TERM: 'dumb' }, { isTTY: true })).toBe(true);
+  });
 });

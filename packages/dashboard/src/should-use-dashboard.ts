@@ -11,5 +11,6 @@ export function shouldUseDashboard(
   if (setting !== 'auto') return setting;
   const ci = env.CI;
   const inCi = ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
-  return stdout.isTTY === true && !inCi;
+  // A terminal that says it cannot move the cursor gets plain lines.
+  return stdout.isTTY === true && !inCi && env.TERM !== 'dumb';
 }

@@ -33,7 +33,12 @@ describe('parseJointSelectorOptions', () => {
     expect(() => parseJointSelectorOptions(settings({ prefilter: 1.5 }), 'jest')).toThrow(/selectorOptions.prefilter/);
     expect(parseJointSelectorOptions(settings({ prefilter: smallest }), 'jest').prefilter).toBe(smallest);
     expect(() => parseJointSelectorOptions(settings({ learnerSteps: 2.5 }), 'jest')).toThrow(/selectorOptions.learnerSteps/);
-    expect(() => parseJointSelectorOptions(settings({ learnerSteps: 10 }), 'easy-reference', 'easy-reference')).toThrow(/has no option "learnerSteps"/);
+    // learnerSteps with a score that never runs the learner (the cascade's default, easy-reference): named, with the score it needs.
+    expect(() => parseJointSelectorOptions(settings({ learnerSteps: 10 }), 'easy-reference', 'easy-reference')).toThrow(
+      /selectorOptions.learnerSteps: selector "easy-reference" scores with "easy-reference", which never runs the learner, .*score=learnability/,
+    );
+    expect(() => parseJointSelectorOptions(settings({ learnerSteps: 10 }), 'cascade', undefined, { score: 'easy-reference' })).toThrow(/score=learnability/);
+    expect(parseJointSelectorOptions(settings({ learnerSteps: 10, score: 'learnability' }), 'cascade', undefined, { score: 'easy-reference' }).learnerSteps).toBe(10);
   });
 
   it('fixes the score when asked, and then takes no score option', () => {

@@ -46,6 +46,16 @@ export function parseJointSelectorOptions(
   if (!fixedScore) known.push('score');
   const score = fixedScore ?? parseScoreName(options.score, defaults.score);
   if (modelsForScore(score).learner) known.push('resolution', 'learnerSteps');
+  else {
+    // Options of the learner's scoring, given with a score that never runs the learner: say which score they need.
+    const learnerOnly = ['resolution', 'learnerSteps'].find((key) => options[key] !== undefined);
+    if (learnerOnly) {
+      throw new UserInputError(
+        `selectorOptions.${learnerOnly}`,
+        `selector "${selectorName}" scores with "${score}", which never runs the learner, so "${learnerOnly}" does nothing; add --selector-option score=learnability (or another learner score) to use it.`,
+      );
+    }
+  }
   rejectUnknownOptions(options, known, selectorName);
 
   const chunks = parseChunks(options.chunks, settings.chunks);

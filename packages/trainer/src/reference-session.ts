@@ -23,7 +23,8 @@ export interface ReferenceSession {
  */
 export async function withReferenceSession<T>(config: RunConfig, write: (line: string) => void, work: (session: ReferenceSession) => Promise<T>): Promise<T> {
   const backend = await initBackend(config.backend);
-  const { dataset } = await loadDataset(config);
+  const { dataset, warnings } = await loadDataset(config, { log: write });
+  for (const warning of warnings) write(`warning: ${warning}`);
   const spec = modelSpecOf(config, dataset);
   const cacheKey = referenceCacheKey(config, spec, dataset);
   const meter = config.energy.enabled ? createEnergyMeter({ sampleIntervalMs: config.energy.sampleIntervalMs, wattsPerCore: config.energy.wattsPerCore }) : null;

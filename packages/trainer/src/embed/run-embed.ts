@@ -43,7 +43,8 @@ export async function runEmbedReference(flags: EmbedFlags, write: (line: string)
 
   // The backend the tasks will use must start here too: a bad --backend is refused before anything is submitted.
   await initBackend(config.backend);
-  const { dataset } = await loadDataset(config);
+  const { dataset, warnings } = await loadDataset(config, { log: write });
+  for (const warning of warnings) write(`warning: ${warning}`);
   const shards = flags.shards ?? 1;
   shardRange(dataset.pool.count, 0, shards); // refuses a shard count the pool's chunks cannot fill
   const cacheKey = referenceCacheKey(config, modelSpecOf(config, dataset), dataset);

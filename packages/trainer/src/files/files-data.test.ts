@@ -284,7 +284,7 @@ beforeAll(async () => {
   await writeParquetFile(root);
 });
 
-async function nx(target: 'prepare' | 'train', args: string[]): Promise<{ exitCode: number; output: string }> {
+async function nx(target: 'prepare' | 'train' | 'embed-reference', args: string[]): Promise<{ exitCode: number; output: string }> {
   const result = await execa('npx', ['nx', 'run', `trainer:${target}`, ...args], { cwd: repoRoot, env: nxEnv, extendEnv: false, reject: false, timeout: 5 * MINUTES, all: true });
   return { exitCode: result.exitCode ?? -1, output: stripVTControlCharacters(result.all ?? '') };
 }
@@ -641,5 +641,19 @@ describe('a score the data already has (--score-column)', () => {
     expect(poolClean).toBeGreaterThan(0.35);
     expect(poolClean).toBeLessThan(0.65);
     for (const point of points) expect(point.selection.makeUp.clean).toBeGreaterThan(0.85);
+  }, 5 * MINUTES);
+});
+
+describe('nx run trainer:embed-reference on your own data', () => {
+  it('says when the reference is held out of the pool, as train does', async () => {
+    const settings = join(root, 'embed.yaml');
+    writeFileSync(
+      settings,
+      `data:\n  cacheDir: ${JSON.stringify(join(root, 'embed-cache'))}\n  files:\n    train: ${JSON.stringify(join(root, 'shards/{00000..00001}.tar'))}\n    imageSize: 16\n    maxBadFraction: 1\n`,
+    );
+    const result = await nx('embed-reference', ['--preset', 'smoke', '--config', settings, '--task', 'files', '--reference-steps', '2', '--backend', 'wasm']);
+    expect(result.exitCode, result.output).toBe(0);
+    // 300 samples, 10% held out for the reference.
+    expect(result.output).toMatch(/^warning: no --reference-data: the reference trains on 30 examples held out of the pool/m);
   }, 5 * MINUTES);
 });
