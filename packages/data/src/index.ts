@@ -20,17 +20,15 @@ export { LABEL_TAG_NAMES, LABEL_TAG, LABEL_NOISE_SEED } from './label-noise';
 export { SPLIT_SEED, splitSizesFor } from './split';
 export { PAD_ID, PAD_TOKEN } from './vocabulary';
 export { loadFashionImages, FASHION_CACHE_FILE } from './fashion-images';
-export { loadFilesDataset, filesDataConfigOf, prepareFilesSources, prepareOptionsFor, preparationLine, tallyText } from './files/files-dataset';
-export type { SourcePreparation, FilesDataset } from './files/files-dataset';
-export { captionGroupsOf, normaliseCaption } from './files/caption-groups';
-export { captionWords } from './files/caption-words';
+export { filesDataConfigOf, prepareFilesSources, prepareOptionsFor, tallyText } from './files/files-dataset';
+export type { SourcePreparation } from './files/files-dataset';
+export { captionGroupsOf } from './files/caption-groups';
 export { exportTask, EXPORT_FORMATS } from './files/export-task';
 export type { ExportFormat, ExportedTask } from './files/export-task';
 export {
   checkShardCount,
   mergeParts,
   partDone,
-  partDir,
   preparePart,
   readPreparationPlan,
   writePreparationPlan,

@@ -51,7 +51,7 @@ export async function evaluateContrastive(
   const retrievalFlops = model.flops.embedImages(count) + model.flops.embedTexts(count) + 2 * 2 * count * count * dim;
   return {
     zeroShotAccuracy: zeroShot.zeroShotAccuracy,
-    attributeZeroShotAccuracy: null,
+    attributeZeroShotAccuracy: zeroShot.attributeZeroShotAccuracy,
     retrieval: { imageToText: recall.imageToText, textToImage: recall.textToImage },
     score: recall.score,
     flops: retrievalFlops + zeroShot.flops,

@@ -285,7 +285,6 @@ async function embedShard(
   const { start, count } = shardRange(dataset.pool.count, shard, shards);
   const pixels = pixelsOf(model.spec);
   const { pool } = dataset;
-  const chunkImages = new Float32Array(Math.min(count, EMBEDDING_CHUNK) * pixels);
   let arrays: ScoreArrays;
   let flops: number;
   let seconds: number;
@@ -295,10 +294,13 @@ async function embedShard(
     const maxTokens = dataset.maxTokens;
     const imageEmbeddings = new Float32Array(count * dim);
     const textEmbeddings = new Float32Array(count * dim);
+    // One chunk of the pool's rows at a time: a pool on disk is never read whole.
+    const chunkImages = new Float32Array(Math.min(count, EMBEDDING_CHUNK) * pixels);
+    const chunkTokens = new Int32Array(Math.min(count, EMBEDDING_CHUNK) * maxTokens);
     seconds = await phases.measure('reference-embedding', () =>
       forEachChunk(start, count, async (at, rows) => {
         const images = chunkImages.subarray(0, rows * pixels);
-        const tokens = new Int32Array(rows * maxTokens);
+        const tokens = chunkTokens.subarray(0, rows * maxTokens);
         readPoolRows(dataset, rowRange(at, rows), images, tokens);
         imageEmbeddings.set(await contrastive.embedImages(images, rows), (at - start) * dim);
         textEmbeddings.set(await contrastive.embedTexts(tokens, rows), (at - start) * dim);

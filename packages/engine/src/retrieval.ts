@@ -3,12 +3,10 @@
  * captions whose embeddings lie nearest its own, and it scores a hit when the right caption (or an
  * identical one) is among the first k. Text to image is the same with the roles swapped.
  */
+import type { RecallAtK, RetrievalFigures } from '@sieve/core';
 
-export interface RetrievalRecall {
-  /** image → text: for each test image, is one of the top-k captions (by dot product of unit embeddings) a hit. */
-  imageToText: { at1: number; at5: number; at10: number };
-  textToImage: { at1: number; at5: number; at10: number };
-  /** Mean of the two recall@1: the run's score for files data. */
+/** Recall both ways (by dot product of unit embeddings), and the run's score for files data: the mean of the two recall@1. */
+export interface RetrievalRecall extends RetrievalFigures {
   score: number;
 }
 
@@ -57,7 +55,7 @@ function padded(rows: Float32Array, count: number, dim: number): Float64Array {
 }
 
 /** Recall@1, @5 and @10: the share of queries whose first hit sits within the first k places. */
-function recallOf(top: TopK, groups: Int32Array, count: number): { at1: number; at5: number; at10: number } {
+function recallOf(top: TopK, groups: Int32Array, count: number): RecallAtK {
   let at1 = 0;
   let at5 = 0;
   let at10 = 0;

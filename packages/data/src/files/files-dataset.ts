@@ -4,6 +4,7 @@
  * (`pool.rows`), while the reference and test sets, small by design, are held in memory. Without
  * a reference or test source, a seeded random fraction of the pool is held out for each.
  */
+import { basename } from 'node:path';
 import { Rng, UserInputError, type RunConfig } from '@sieve/core';
 import { CAPTION_TAG_NAMES } from '../caption-noise';
 import { SPLIT_SEED } from '../split';
@@ -115,11 +116,12 @@ export async function loadFilesDataset(data: FilesDataConfig, log: (line: string
   const poolCount = readManifest(pool.store)!.count;
 
   // Held-out rows of the pool store, drawn with a fixed seed so every run seed sees the same split.
-  const order = permutation(poolCount, new Rng(SPLIT_SEED));
-  let taken = 0;
-  const holdOut = (fraction: number) => order.subarray(taken, (taken += Math.max(1, Math.round(fraction * poolCount))));
-  const referenceRows = storeOf('reference') ? null : holdOut(data.referenceSplit);
-  const testRows = storeOf('test') ? null : holdOut(data.testSplit);
+  const heldOutCount = (fraction: number | null) => (fraction === null ? 0 : Math.max(1, Math.round(fraction * poolCount)));
+  const referenceCount = heldOutCount(storeOf('reference') ? null : data.referenceSplit);
+  const testCount = heldOutCount(storeOf('test') ? null : data.testSplit);
+  const drawn = new Rng(SPLIT_SEED).sampleWithoutReplacement(poolCount, referenceCount + testCount);
+  const referenceRows = referenceCount > 0 ? drawn.subarray(0, referenceCount) : null;
+  const testRows = testCount > 0 ? drawn.subarray(referenceCount) : null;
   if (referenceRows) warnings.push(`no --reference-data: the reference trains on ${referenceRows.length} examples held out of the pool; a noisy pool makes a weak reference, so give a small curated set where you have one.`);
   const heldOut = new Set([...(referenceRows ?? []), ...(testRows ?? [])]);
   const poolRowMap = new Int32Array(poolCount - heldOut.size);
@@ -190,7 +192,7 @@ export async function loadFilesDataset(data: FilesDataConfig, log: (line: string
     },
     zeroShot: { classPrompts: labelled ? classNames.map(prompt) : [], conceptPrompts: [], conceptNames: [] },
     droppedEntries: 0,
-    contentId: [...sources.map((s) => s.store.split(/[\\/]/).pop()), vocabulary.id, data.maxTokens, data.referenceSplit, data.testSplit].join(':'),
+    contentId: [...sources.map((s) => basename(s.store)), vocabulary.id, data.maxTokens, data.referenceSplit, data.testSplit].join(':'),
   };
   return { dataset, sources, warnings };
 }
@@ -241,14 +243,4 @@ function rowMetadata(store: string, count: number, captionRows: Set<number> | nu
   const tagNames = present.every((t) => known.includes(t)) ? [...CAPTION_TAG_NAMES] : present.length > 255 ? ['untagged'] : [...present].sort();
   const indexOf = present.map((name) => Math.max(0, tagNames.indexOf(name)));
   return { labels, scores, tagNames, tags: Uint8Array.from(rawTags, (raw) => indexOf[raw]), captions };
-}
-
-/** 0..n-1 shuffled (Fisher-Yates). */
-function permutation(n: number, rng: Rng): Int32Array {
-  const order = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.nextInt(i + 1);
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  return order;
 }

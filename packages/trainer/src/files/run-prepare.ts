@@ -42,11 +42,13 @@ export async function runPrepare(config: RunConfig, flags: PrepareFlags, write: 
   const slurm = slurmOptionsOf(flags, engine);
   if (flags.shards !== undefined || engine === 'slurm') {
     const source = await resolveSource(data.train!, '--train-data');
-    const location = await storeLocation(source, prepareOptionsFor(data, 'train', write));
+    // The plan is written as JSON, which leaves out the log function: tasks prepare quietly.
+    const options = prepareOptionsFor(data, 'train', write);
+    const location = await storeLocation(source, options);
     if (!readManifest(location.dir)) {
       const shards = flags.shards ?? 1;
       checkShardCount(source, shards, '--shards');
-      const plan: ShardedPreparation = { version: 1, source, location, options: prepareOptionsFor(data, 'train', () => {}), shards };
+      const plan: ShardedPreparation = { version: 1, source, location, options, shards };
       const planFile = await writePreparationPlan(plan);
       const parallel = parallelOf(flags, engine, availableParallelism());
       write(`--train-data ${source.spec}: ${source.files.length} files in ${shards} tasks ${engine === 'slurm' ? 'on Slurm' : `here, ${parallel} at a time`}; plan ${planFile}`);
