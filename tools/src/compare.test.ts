@@ -137,10 +137,15 @@ describe('retrieval in the comparison (task files)', () => {
     expect(retrievalRows(comparison)[0].slice(0, 2)).toEqual(['uniform', `0.300 ± ${recall.imageToText.at1.spread.toFixed(3)}`]);
     expect(recall.imageToText.at1.spread).toBeGreaterThan(0);
     expect(scoreLine(comparison)).toMatch(/^score: the mean of image→text and text→image recall@1/);
+    // The terminal's table (tools:compare, the bench's output) names them too.
+    expect(comparisonTable(comparison)).toMatch(/; score: the mean of image→text and text→image recall@1/);
+    expect(comparisonTable(comparison)).toContain('| selector | image→text R@1 | R@5 | R@10 | text→image R@1 | R@5 | R@10 |\n| --- |');
+    expect(comparisonTable(comparison)).toMatch(/\| uniform \| 0\.300 ± /);
     // Points without retrieval (the embedded tasks): no rows, no score line.
     const plain = compareRuns([runRecord('uniform', 0, [point(50, 0.3)])]);
     expect(plain.selectors[0].retrieval).toBeUndefined();
     expect(retrievalRows(plain)).toEqual([]);
     expect(scoreLine(plain)).toBeNull();
+    expect(comparisonTable(plain)).not.toMatch(/R@1|score:/);
   });
 });

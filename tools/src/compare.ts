@@ -421,12 +421,14 @@ export function comparisonRows(comparison: Comparison): string[][] {
 
 export function comparisonTable(comparison: Comparison): string {
   const row = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  const retrieval = retrievalRows(comparison);
   return [
-    targetLine(comparison),
+    [targetLine(comparison), scoreLine(comparison)].filter((line) => line !== null).join('; '),
     ...comparison.warnings.map((warning) => `WARNING: ${warning}`),
     '',
     row(COMPARISON_COLUMNS),
     row(COMPARISON_COLUMNS.map(() => '---')),
     ...comparisonRows(comparison).map(row),
+    ...(retrieval.length > 0 ? ['', row(RETRIEVAL_COLUMNS), row(RETRIEVAL_COLUMNS.map(() => '---')), ...retrieval.map(row)] : []),
   ].join('\n');
 }
