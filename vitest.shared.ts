@@ -1,10 +1,34 @@
 // Shared vitest settings: every project's vitest.config.ts spreads these.
-import { defineConfig } from 'vitest/config';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/**
+ * The end-to-end tests, from the repository root: they run the real CLI, Nx, Slurm or a whole
+ * training run, and take minutes. SIEVE_UNIT_ONLY=1 leaves them out, keeping the unit tests.
+ */
+export const endToEndTests = [
+  'packages/engine/src/faults.test.ts',
+  'packages/trainer/src/cli.test.ts',
+  'packages/trainer/src/nx-flags.test.ts',
+  'packages/trainer/src/files/files-data.test.ts',
+  'packages/trainer/src/files/equivalence.test.ts',
+  'packages/trainer/src/bench/bench-command.test.ts',
+  'packages/trainer/src/bench/slurm-engine.test.ts',
+  'examples/selector-diverse-learnability/src/train.test.ts',
+  'tools/src/selector-generator.test.ts',
+  'tools/gpu-check/src/gpu-check.test.ts',
+];
+
+// Exclude patterns are relative to the project's folder, where vitest runs (nx's test target cwd).
+const ownEndToEndTests = endToEndTests
+  .map((file) => relative(process.cwd(), resolve(import.meta.dirname, file)))
+  .filter((file) => !file.startsWith('..') && !isAbsolute(file));
 
 export const sharedTestConfig = defineConfig({
   test: {
     environment: 'node',
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts'],
+    exclude: process.env.SIEVE_UNIT_ONLY === '1' ? [...configDefaults.exclude, ...ownEndToEndTests] : configDefaults.exclude,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
