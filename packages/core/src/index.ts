@@ -7,3 +7,4 @@ export * from './points';
 export * from './events';
 export * from './config';
 export * from './run-folder';
+export * from './run-lock';

@@ -13,6 +13,7 @@ export const RUN_FOLDER_FILES = {
   points: RUN_FILES.points,
   summary: RUN_FILES.summary,
   config: RUN_FILES.config,
+  lock: RUN_FILES.lock,
 } as const;
 
 const PAYLOAD_OF: Record<RunEvent['type'], string> = {
@@ -63,15 +64,19 @@ export async function checkRunFolder(dir: string): Promise<void> {
   }
 }
 
+/** A file's JSON: null when it is missing, `undefined` when it is there but not JSON. */
 async function readJsonFile(path: string): Promise<unknown> {
   const text = await readFile(path, 'utf8').catch(() => null);
   if (text === null) return null;
   try {
     return JSON.parse(text);
   } catch {
-    return null;
+    return undefined;
   }
 }
+
+const notARun = (dir: string, file: string, problem: string) =>
+  new UserInputError('--run', `${join(dir, file)} ${problem}: ${dir} is not the folder of a run; pass the --out folder of a run of nx run trainer:train.`);
 
 type Fields = Record<string, unknown>;
 const asFields = (value: unknown): Fields => (typeof value === 'object' && value !== null ? (value as Fields) : {});
@@ -120,9 +125,15 @@ export function runStartFromFiles(
  * The events of a run folder, read a little more at each `poll` while the run goes on:
  * from events.jsonl when it exists, else pieced together from points.jsonl and
  * summary.json. `finished` turns true once summary.json exists (and the run-end is out).
+ * A bad line among good ones is a warning; a file with bad lines and not one good one is not
+ * a run's (random bytes, another program's file) and `poll` throws a UserInputError naming it.
  */
 export class RunFolderSource {
   finished = false;
+  /** The step of the last point read, null before the first. */
+  lastPointStep: number | null = null;
+  private goodLines = 0;
+  private firstBadLine: { file: string; line: JsonlLine; why: string } | null = null;
   private mode: 'events' | 'points' | null = null;
   private sawRunStart = false;
   private sawRunEnd = false;
@@ -135,11 +146,21 @@ export class RunFolderSource {
     this.pointsTail = new JsonlTail(join(dir, RUN_FOLDER_FILES.points));
   }
 
-  /** Events written since the last poll. */
-  async poll(): Promise<RunEvent[]> {
+  /** Whether any line read so far was a run event (or a point, without events.jsonl). */
+  get readAnything(): boolean {
+    return this.goodLines > 0;
+  }
+
+  /**
+   * Events written since the last poll. With `final` (the writer is gone), a last line without
+   * its newline is read too.
+   */
+  async poll(options: { final?: boolean } = {}): Promise<RunEvent[]> {
     if (this.finished) return [];
     // Look for the summary first: every line written before it is then read below.
     const summaryValue = await readJsonFile(join(this.dir, RUN_FOLDER_FILES.summary));
+    // The engine writes summary.json whole (written aside, then renamed), so one that is not JSON is not a run's.
+    if (summaryValue === undefined) throw notARun(this.dir, RUN_FOLDER_FILES.summary, 'is not JSON');
     const summary = summaryValue && typeof summaryValue === 'object' ? (summaryValue as RunSummary) : null;
     this.mode ??= (await exists(this.eventsTail.path))
       ? 'events'
@@ -148,7 +169,12 @@ export class RunFolderSource {
         : null;
     if (this.mode === null) return [];
     const final = summary !== null;
-    const events = this.mode === 'events' ? await this.fromEvents(final) : await this.fromPoints(summary, final);
+    const whole = final || options.final === true;
+    const events = this.mode === 'events' ? await this.fromEvents(whole) : await this.fromPoints(summary, whole);
+    if (this.goodLines === 0 && this.firstBadLine !== null) {
+      const { file, line, why } = this.firstBadLine;
+      throw notARun(this.dir, file, `line ${line.lineNumber} ${why}, and no line of it is a ${this.mode === 'events' ? 'run event' : 'benchmark point'}`);
+    }
     if (final) {
       if (!this.sawRunEnd) events.push({ type: 'run-end', summary: summary });
       this.finished = true;
@@ -157,6 +183,7 @@ export class RunFolderSource {
   }
 
   private skipped(file: string, line: JsonlLine, why: string): RunEvent {
+    this.firstBadLine ??= { file, line, why };
     return { type: 'warning', message: `${file} line ${line.lineNumber} ${why}; skipped` };
   }
 
@@ -166,7 +193,9 @@ export class RunFolderSource {
       if (line.error !== undefined) events.push(this.skipped(RUN_FOLDER_FILES.events, line, 'is not valid JSON'));
       else if (!isRunEvent(line.value)) events.push(this.skipped(RUN_FOLDER_FILES.events, line, 'is not a run event'));
       else {
+        this.goodLines++;
         if (line.value.type === 'run-end') this.sawRunEnd = true;
+        if (line.value.type === 'point') this.lastPointStep = line.value.point.step;
         events.push(line.value);
       }
     }
@@ -179,7 +208,11 @@ export class RunFolderSource {
     for (const line of await this.pointsTail.read({ final })) {
       if (line.error !== undefined) events.push(this.skipped(RUN_FOLDER_FILES.points, line, 'is not valid JSON'));
       else if (!isBenchmarkPoint(line.value)) events.push(this.skipped(RUN_FOLDER_FILES.points, line, 'is not a benchmark point'));
-      else points.push(line.value);
+      else {
+        this.goodLines++;
+        this.lastPointStep = line.value.step;
+        points.push(line.value);
+      }
     }
     if (!this.sawRunStart) {
       const config = await readJsonFile(join(this.dir, RUN_FOLDER_FILES.config));

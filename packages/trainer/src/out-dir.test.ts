@@ -29,12 +29,12 @@ describe('checkOutDir', () => {
     expect(() => checkOutDir(join(root, 'run'), true)).not.toThrow();
   });
 
-  it('clears every file of a previous run, its checkpoint too, and nothing else', () => {
+  it('clears every file of a previous run, its checkpoint too, and nothing else: not the lock that --overwrite holds', () => {
     const root = tempDir('sieve-out-');
     const run = join(root, 'run');
     mkdirSync(join(run, 'checkpoint', 'learner'), { recursive: true });
-    for (const name of ['points.jsonl', 'summary.json', 'events.jsonl', 'config.json', 'energy.csv', 'notes.txt']) writeFileSync(join(run, name), 'x');
+    for (const name of ['points.jsonl', 'summary.json', 'events.jsonl', 'config.json', 'energy.csv', 'notes.txt', 'run.lock']) writeFileSync(join(run, name), 'x');
     clearPreviousRun(run);
-    expect(readdirSync(run)).toEqual(['notes.txt']);
+    expect(readdirSync(run).sort()).toEqual(['notes.txt', 'run.lock']);
   });
 });

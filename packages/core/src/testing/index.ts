@@ -2,3 +2,4 @@
 export * from './temp-dirs';
 export * from './child-env';
 export * from './file-snapshot';
+export * from './lock-holder-process';
