@@ -7,4 +7,5 @@ export * from './points';
 export * from './events';
 export * from './config';
 export * from './run-folder';
+export * from './fs-errors';
 export * from './run-lock';

@@ -1,15 +1,29 @@
-import { existsSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { RUN_FILES, UserInputError } from '@sieve/core';
+import { RUN_FILES, UserInputError, describeFsError } from '@sieve/core';
 
 const RUN_MARKERS: string[] = [RUN_FILES.points, RUN_FILES.summary, RUN_FILES.events];
 
 /**
- * Checks, before anything is trained or written, that `--out` can hold this run: the nearest
- * existing folder on its path is writable (probed with a temporary file that is removed at once),
- * and it does not already hold a run unless `overwrite` is set.
+ * Checks, before anything is trained or written, that `--out` can hold this run: the folder itself
+ * can be created and written (probed by creating it and a temporary file in it, both removed at
+ * once), and it does not already hold a run unless `overwrite` is set. A filesystem error (a name
+ * too long, no permission, a read-only or full disk) is the user's to fix: one line naming --out.
  */
 export function checkOutDir(out: string, overwrite: boolean): void {
+  try {
+    checkTarget(out, overwrite);
+    probeWritable(resolve(out));
+  } catch (error) {
+    const described = describeFsError(error);
+    if (!described) throw error;
+    // The problem names the path already, except for the limits of the process (EMFILE, ENFILE).
+    const folder = described.path === undefined ? ` ${out}` : '';
+    throw new UserInputError('--out', `cannot write the run folder${folder}: ${described.problem}; ${outFix(described.code)}.`);
+  }
+}
+
+function checkTarget(out: string, overwrite: boolean): void {
   const target = resolve(out);
   if (existsSync(target)) {
     if (!statSync(target).isDirectory()) {
@@ -28,15 +42,45 @@ export function checkOutDir(out: string, overwrite: boolean): void {
   if (!statSync(existing).isDirectory()) {
     throw new UserInputError('--out', `cannot create ${out}: ${existing} is a file, not a folder.`);
   }
-  const probe = join(existing, `.sieve-write-probe-${process.pid}`);
+}
+
+/**
+ * Creates `target` (and the folders above it that are missing) and a file in it, then removes all
+ * it created, also when a step fails. Only creating them shows a name too long for the filesystem
+ * or a read-only mount.
+ */
+function probeWritable(target: string): void {
+  const missing: string[] = [];
+  for (let dir = target; !existsSync(dir); dir = dirname(dir)) missing.unshift(dir);
+  const created: string[] = [];
   try {
+    for (const dir of missing) {
+      mkdirSync(dir);
+      created.push(dir);
+    }
+    const probe = join(target, `.sieve-write-probe-${process.pid}`);
     writeFileSync(probe, '');
     unlinkSync(probe);
-  } catch (error) {
-    throw new UserInputError(
-      '--out',
-      `cannot write to ${existing} (${(error as NodeJS.ErrnoException).code ?? String(error)}); choose a writable --out.`,
-    );
+  } finally {
+    for (const dir of created.reverse()) rmdirSync(dir);
+  }
+}
+
+/** What to do about a filesystem error on --out, before the run has started. */
+function outFix(code: string): string {
+  switch (code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'free space, or choose an --out on another disk';
+    case 'ENAMETOOLONG':
+      return 'choose a shorter --out';
+    case 'EMFILE':
+    case 'ENFILE':
+      return 'raise ulimit -n, then start the run again';
+    case 'EROFS':
+      return 'choose an --out on a writable filesystem';
+    default:
+      return 'choose an --out you can write to';
   }
 }
 
