@@ -1,6 +1,6 @@
 import { execa } from 'execa';
 import { readFileSync } from 'node:fs';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RUN_FILES, Rng, parsePoints, type BenchmarkPoint } from '@sieve/core';
@@ -55,6 +55,38 @@ describe('sieve train: bad input', () => {
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(/--out: cannot create .*a-file is a file/);
   });
+
+  it('a 300-character --out name: exit code 2, one line naming --out and the limit, nothing created', async () => {
+    const root = tempDir('sieve-cli-');
+    const result = await sieve(['train', '--preset', 'smoke', '--out', join(root, 'runs', 'r'.repeat(300))]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^error: --out: cannot write the run folder: the path .*r{300} is too long for the filesystem \(300 characters in one name; a name may have at most 255 bytes\) \(ENAMETOOLONG\); choose a shorter --out\.$/),
+    ]);
+    expect(readdirSync(root)).toEqual([]);
+  });
+
+  it('nx run trainer:train with a config file of three wrong types: exit code 2 listing each with the file', async () => {
+    const root = tempDir('sieve-cli-');
+    const settings = join(root, 'settings.yaml');
+    writeFileSync(settings, 'steps: ten\nfilterRatio: most\nevaluation:\n  testLimit: all\n');
+    const nxEnv = { ...childEnv, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
+    const result = await execa('npx', ['nx', 'run', 'trainer:train', '--config', settings, '--seed', '2', '--out', join(root, 'run')], {
+      cwd: repoRoot,
+      env: nxEnv,
+      extendEnv: false,
+      reject: false,
+      timeout: 300_000,
+    });
+    const output = `${result.stdout}\n${result.stderr}`;
+    expect(result.exitCode, output).not.toBe(0);
+    expect(output).toContain(`error: ${settings}: 3 settings are invalid:`);
+    expect(output).toContain(`  ${settings}: steps: must be a whole number above 0; Invalid input: expected number, received string (got "ten")`);
+    expect(output).toContain(`  ${settings}: filterRatio: must be strictly between 0 and 1`);
+    expect(output).toContain(`  ${settings}: evaluation.testLimit: Invalid input: expected number, received string (got "all")`);
+    expect(output).not.toMatch(/--steps|\n\s+at /); // no flag the user never passed, no stack trace
+    expect(existsSync(join(root, 'run'))).toBe(false);
+  }, 300_000);
 
   it('mismatched IDX files: exit code 2 naming the files, nothing written', async () => {
     const root = tempDir('sieve-cli-');

@@ -1,10 +1,10 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserInputError } from '@sieve/core';
 import { removeTempDirs, tempDir } from '@sieve/core/testing';
 import { PRESETS } from './presets';
-import { deepMerge, resolveRunConfig } from './run-config';
+import { deepMerge, resolveRunConfig, resumedRunConfig } from './run-config';
 
 afterAll(removeTempDirs);
 
@@ -18,6 +18,20 @@ function expectUserError(run: () => unknown, field: RegExp, problem?: RegExp): v
     return;
   }
   throw new Error('expected a UserInputError');
+}
+
+function userErrorOf(run: () => unknown): UserInputError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(UserInputError);
+    return error as UserInputError;
+  }
+  throw new Error('expected a UserInputError');
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 describe('resolveRunConfig', () => {
@@ -75,6 +89,66 @@ describe('resolveRunConfig', () => {
     writeFileSync(broken, '{ "steps": ');
     expectUserError(() => resolveRunConfig({ configFile: broken, flags: {} }), /--config/, /not valid JSON/);
     expectUserError(() => resolveRunConfig({ configFile: join(dir, 'missing.yaml'), flags: {} }), /--config/, /ENOENT/);
+  });
+
+  it('lists every invalid setting of a config file, each with the file and its path in it', () => {
+    const file = join(tempDir('sieve-config-'), 'settings.yaml');
+    writeFileSync(file, 'steps: ten\nbatchSize: 1.5\nfilterRatio: 2\ndata:\n  files:\n    train: shards/\n    imageSize: 100\n');
+    const error = userErrorOf(() => resolveRunConfig({ configFile: file, flags: { task: 'files' } }));
+    expect(error.field).toBe(file);
+    expect(error.problem.split('\n')).toEqual([
+      '4 settings are invalid:',
+      `  ${file}: data.files.imageSize: Too big: expected number to be <=64 (got 100)`,
+      `  ${file}: steps: must be a whole number above 0; Invalid input: expected number, received string (got "ten")`,
+      `  ${file}: batchSize: must be a whole number above 0; Invalid input: expected int, received number (got 1.5)`,
+      `  ${file}: filterRatio: must be strictly between 0 and 1 (e.g. 0.8 keeps 1 in 5 candidates); Too big: expected number to be <1 (got 2)`,
+    ]);
+    expect(error.message).toBe(`${file}: ${error.problem}`); // what the CLI prints after "error: "
+  });
+
+  it('names the flag for a bad value a flag gave over the file, and the file for the rest', () => {
+    const file = join(tempDir('sieve-config-'), 'settings.json');
+    writeFileSync(file, JSON.stringify({ steps: 'ten', seed: -1, evalEvery: 0 }));
+    // --steps 5 replaces the file's bad steps; its own bad --filter-ratio is named by the flag.
+    const error = userErrorOf(() => resolveRunConfig({ configFile: file, flags: { steps: 5, filterRatio: 1 } }));
+    expect(error.field).toBe(`flags and ${file}`);
+    expect(error.problem.split('\n')).toEqual([
+      '3 settings are invalid:',
+      expect.stringMatching(/^ {2}--filter-ratio \(filterRatio\): must be strictly between 0 and 1/),
+      `  ${file}: seed: Too small: expected number to be >=0 (got -1)`,
+      `  ${file}: evalEvery: must be a whole number above 0; Too small: expected number to be >0 (got 0)`,
+    ]);
+    // One bad setting from the file alone: the file and the path in it, never a flag not given.
+    expectUserError(() => resolveRunConfig({ configFile: file, flags: { steps: 5, seed: 1 } }), new RegExp(`^${escape(file)}: evalEvery$`), /above 0/);
+  });
+
+  it('names the setting a file gave for a batch size the chunks do not divide', () => {
+    const file = join(tempDir('sieve-config-'), 'settings.json');
+    writeFileSync(file, JSON.stringify({ batchSize: 30 }));
+    expectUserError(() => resolveRunConfig({ configFile: file, flags: {} }), new RegExp(`^${escape(file)}: batchSize$`), /divisible by the chunk count \(16\)/);
+    expectUserError(() => resolveRunConfig({ flags: { batchSize: 30 } }), /^--train-batch-size \(batchSize\)$/, /divisible/);
+  });
+
+  it('names the file and its preset field for an unknown preset in a config file', () => {
+    const file = join(tempDir('sieve-config-'), 'settings.json');
+    writeFileSync(file, JSON.stringify({ preset: 'smok' }));
+    expectUserError(() => resolveRunConfig({ configFile: file, flags: {} }), new RegExp(`^${escape(file)}: preset$`), /unknown preset "smok"\. Valid presets: smoke, default/);
+    // A --preset flag wins over the file's, and is named when it is the unknown one.
+    expect(resolveRunConfig({ preset: 'smoke', configFile: file, flags: {} }).steps).toBe(PRESETS.smoke.steps);
+    expectUserError(() => resolveRunConfig({ preset: 'huge', configFile: file, flags: {} }), /^--preset$/, /"huge"/);
+  });
+});
+
+describe('resumedRunConfig', () => {
+  it("names the run's config.json and every invalid setting in it", () => {
+    const run = join(tempDir('sieve-config-'), 'run');
+    mkdirSync(run);
+    const saved = resolveRunConfig({ preset: 'smoke', flags: { out: run } });
+    writeFileSync(join(run, 'config.json'), JSON.stringify({ ...saved, steps: 0, model: { ...saved.model, imageTower: 'vit' } }));
+    const error = userErrorOf(() => resumedRunConfig(run, {}));
+    expect(error.field).toBe(join(run, 'config.json'));
+    expect(error.problem).toMatch(new RegExp(`^2 settings are invalid:\n  ${escape(join(run, 'config.json'))}: steps: must be a whole number above 0`));
+    expect(error.problem).toMatch(new RegExp(`\n  ${escape(join(run, 'config.json'))}: model\\.imageTower: Invalid option: expected one of "mlp"\\|"flexivit" \\(got "vit"\\)$`));
   });
 });
 
