@@ -25,7 +25,8 @@ import { train } from './train';
 import { syntheticContrastiveDataset } from './testing/synthetic-dataset';
 import { tinyRunConfig } from './testing/tiny-run-config';
 import { LossGuard, checkFinite } from './numerical-guards';
-import { pluginFrames } from './selector-faults';
+import { pluginFrames, selectorFault } from './selector-faults';
+import { ReferenceOnDemand } from './reference-model';
 
 afterAll(removeTempDirs);
 
@@ -59,7 +60,7 @@ const firstB: SelectorFactory = misbehaving('first-b', Infinity, () => new Int32
 async function runEngine(
   out: string,
   factory: SelectorFactory,
-  options: { overrides?: Partial<RunConfigInput>; resume?: boolean; stopAtStep?: number; warnings?: string[] } = {},
+  options: { overrides?: Partial<RunConfigInput>; resume?: boolean; stopAtStep?: number; warnings?: string[]; phases?: string[] } = {},
 ) {
   const config = configFor(out, options.overrides);
   const events = new RunEvents();
@@ -67,6 +68,7 @@ async function runEngine(
   events.subscribe((event) => {
     if (event.type === 'step' && event.step === options.stopAtStep) control.stopRequested = true;
     if (event.type === 'warning') options.warnings?.push(event.message);
+    if (event.type === 'phase-start') options.phases?.push(event.phase);
   });
   return train({
     config,
@@ -238,6 +240,45 @@ describe('selector plugins that break the contract', () => {
       '    at runTrain (/repo/packages/trainer/src/run-train.ts:90:5)',
     ].join('\n');
     expect(pluginFrames(stack)).toEqual(['    at select (/home/me/my-plugin/src/index.ts:10:5)', '    at helper (/repo/node_modules/lib/index.js:1:1)']);
+  });
+});
+
+describe("the engine's own faults inside select() are not the plugin's", () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+  });
+
+  const askingReference: SelectorFactory = {
+    name: 'asks-reference',
+    summary: 'test selector',
+    create: () => ({
+      name: 'asks-reference',
+      async select(context) {
+        await context.losses('reference');
+        return { indices: Int32Array.from({ length: BATCH }, (_, i) => i) };
+      },
+    }),
+  };
+
+  it('a reference cache below a file: a UserInputError naming the cache and its setting, before the reference trains', async () => {
+    const root = tempDir('sieve-faults-');
+    writeFileSync(join(root, 'a-file'), 'x');
+    const phases: string[] = [];
+    const error = await runEngine(join(root, 'run'), askingReference, { overrides: { data: { cacheDir: join(root, 'a-file', 'sub') } }, phases }).catch((caught: unknown) => caught);
+    expect(isUserInputError(error)).toBe(true);
+    expect(error).toMatchObject({ field: 'data.cacheDir', problem: expect.stringMatching(/^cannot write the reference model's cache folder: a part of .*a-file.* is a file, not a folder \(ENOTDIR\); set data\.cacheDir/) });
+    expect((error as Error).message).not.toMatch(/plugin|selector/);
+    expect(phases).not.toContain('reference-training');
+  }, 120_000);
+
+  it("any other error of preparing the reference passes through selectorFault unchanged", async () => {
+    const bug = new RangeError('the pool store ended early');
+    const reference = new ReferenceOnDemand(() => Promise.reject(bug));
+    const thrown = await reference.scores().catch((caught: unknown) => caught);
+    expect(thrown).toBe(bug);
+    expect(selectorFault(thrown, { name: 'cascade', plugin: '@sieve/selector-cascade' }, 3)).toBe(bug);
+    // The plugin's own error is still the plugin's.
+    expect(isRunFailure(selectorFault(new RangeError('its own'), { name: 'cascade', plugin: '@sieve/selector-cascade' }, 3))).toBe(true);
   });
 });
 

@@ -62,7 +62,7 @@ export async function forEachChunk(from: number, total: number, work: (start: nu
 }
 
 export const modelDir = (dir: string) => join(dir, 'model');
-const trainedPath = (dir: string) => join(dir, 'trained.json');
+export const trainedPath = (dir: string) => join(dir, 'trained.json');
 const shardDir = (dir: string, shard: number, shards: number) => join(dir, 'embeddings', String(shards), String(shard));
 
 /** What training the cached model cost, or null when no complete model is cached. */

@@ -1,15 +1,34 @@
-import { join } from 'node:path';
+import { chmodSync, existsSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunEvents, isUserInputError, runConfigSchema, type RunConfig } from '@sieve/core';
 import { removeTempDirs, tempDir } from '@sieve/core/testing';
 import { initBackend } from '@sieve/tensor';
 import { modelSpecOf } from './model-spec';
 import { PhaseLedger } from './phase-ledger';
-import { embedReferenceShard, prepareReference, referenceCacheKey, trainReferenceModel } from './reference-model';
+import { embedReferenceShard, prepareReference, referenceCacheDir, referenceCacheKey, trainReferenceModel } from './reference-model';
 import { EMBEDDING_CHUNK, shardRange } from './reference-cache';
 import { syntheticContrastiveDataset } from './testing/synthetic-dataset';
 
 afterAll(removeTempDirs);
+
+const runsAsRoot = process.getuid?.() === 0;
+
+/** Events of one call: its warnings and the phases it started. */
+function recordingEvents(): { events: RunEvents; warnings: string[]; phases: string[] } {
+  const events = new RunEvents();
+  const warnings: string[] = [];
+  const phases: string[] = [];
+  events.subscribe((event) => {
+    if (event.type === 'warning') warnings.push(event.message);
+    if (event.type === 'phase-start') phases.push(event.phase);
+  });
+  return { events, warnings, phases };
+}
+
+function bytesOf(values: Float32Array): Buffer {
+  return Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+}
 
 function userErrorField(run: () => unknown): string | undefined {
   try {
@@ -140,4 +159,92 @@ describe('sharded pool scores', () => {
     expect(result.scores.imageEmbeddings).toEqual(fresh.scores.imageEmbeddings);
     expect(result.trainingFlops).toBe(fresh.trainingFlops);
   }, 120_000);
+});
+
+describe('the reference cache, damaged or unwritable', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+  });
+
+  it('a cached model with truncated weights is trained again, with a warning, to the scores of a fresh run', async () => {
+    const dataset = syntheticContrastiveDataset();
+    const config = configWith(0);
+    const spec = modelSpecOf(config, dataset);
+    const fresh = await prepareReference(config, spec, dataset, new PhaseLedger(null), new RunEvents());
+    const dir = referenceCacheDir(config, fresh.cacheKey);
+    // The pool's scores gone (so the model is needed) and its weights cut short, as a full disk or a kill leaves them.
+    const weights = join(dir, 'model', readdirSync(join(dir, 'model')).find((name) => name.startsWith('weights-'))!);
+    truncateSync(weights, statSync(weights).size / 2);
+    rmSync(join(dir, 'embeddings'), { recursive: true });
+
+    const { events, warnings, phases } = recordingEvents();
+    const rebuilt = await prepareReference(config, spec, dataset, new PhaseLedger(null), events);
+    expect(warnings).toEqual([
+      `the cached reference model in ${dir} is damaged (model/${basename(weights)}: is missing or has the wrong size); training it again`,
+    ]);
+    expect(phases).toContain('reference-training');
+    if (rebuilt.scores.kind !== 'contrastive' || fresh.scores.kind !== 'contrastive') throw new Error('expected contrastive scores');
+    expect(bytesOf(rebuilt.scores.imageEmbeddings).equals(bytesOf(fresh.scores.imageEmbeddings))).toBe(true);
+    expect(bytesOf(rebuilt.scores.textEmbeddings).equals(bytesOf(fresh.scores.textEmbeddings))).toBe(true);
+
+    // The model written again is whole: the next run that needs it loads it without a word.
+    rmSync(join(dir, 'embeddings'), { recursive: true });
+    const next = recordingEvents();
+    await prepareReference(config, spec, dataset, new PhaseLedger(null), next.events);
+    expect(next.warnings).toEqual([]);
+    expect(next.phases).not.toContain('reference-training');
+  }, 120_000);
+
+  it('a shard task refuses a damaged cached model and leaves it for embed-reference to train again', async () => {
+    const dataset = syntheticContrastiveDataset({ poolCount: 5000 });
+    const config = configWith(0);
+    const spec = modelSpecOf(config, dataset);
+    const trained = await trainReferenceModel(config, spec, dataset, new PhaseLedger(null), new RunEvents());
+    const dir = referenceCacheDir(config, trained.cacheKey);
+    const weights = join(dir, 'model', readdirSync(join(dir, 'model')).find((name) => name.startsWith('weights-'))!);
+    writeFileSync(weights, Buffer.alloc(statSync(weights).size)); // the right size, the wrong bytes
+    await expect(embedReferenceShard(config, spec, dataset, 0, 3, new PhaseLedger(null), new RunEvents())).rejects.toMatchObject({
+      field: '--shard',
+      problem: expect.stringMatching(/^the cached reference model in .* is damaged \(model\/weights-[0-9a-f]+\.bin: does not match its content hash\); run embed-reference again/),
+    });
+    expect((await trainReferenceModel(config, spec, dataset, new PhaseLedger(null), new RunEvents())).reused).toBe(false);
+  }, 120_000);
+
+  it('a cache folder below a file is named with its setting before any training (ENOTDIR, also as root)', async () => {
+    const root = tempDir('sieve-reference-');
+    writeFileSync(join(root, 'a-file'), 'x');
+    const dataset = syntheticContrastiveDataset();
+    const config = { ...configWith(0), data: { ...configWith(0).data, cacheDir: join(root, 'a-file', 'sub') } };
+    const { events, phases } = recordingEvents();
+    const failure = prepareReference(config, modelSpecOf(config, dataset), dataset, new PhaseLedger(null), events);
+    await expect(failure).rejects.toMatchObject({
+      name: 'UserInputError',
+      field: 'data.cacheDir',
+      problem: expect.stringMatching(
+        new RegExp(`^cannot write the reference model's cache folder: a part of ${join(root, 'a-file', 'sub', 'reference')}/[0-9a-f]{16} is a file, not a folder \\(ENOTDIR\\); set data\\.cacheDir in a config file to a folder you can write\\.$`),
+      ),
+    });
+    expect(phases).toEqual([]); // found before a step of training
+
+    const own = { ...config, reference: { ...config.reference, cacheDir: join(root, 'a-file', 'reference') } };
+    await expect(trainReferenceModel(own, modelSpecOf(own, dataset), dataset, new PhaseLedger(null), new RunEvents())).rejects.toMatchObject({ field: 'reference.cacheDir' });
+  });
+
+  it.skipIf(runsAsRoot)('a cache folder without write permission is named before any training (skipped as root: root ignores permissions)', async () => {
+    const root = tempDir('sieve-reference-');
+    chmodSync(root, 0o500);
+    try {
+      const dataset = syntheticContrastiveDataset();
+      const config = { ...configWith(0), data: { ...configWith(0).data, cacheDir: join(root, 'cache') } };
+      const { events, phases } = recordingEvents();
+      await expect(prepareReference(config, modelSpecOf(config, dataset), dataset, new PhaseLedger(null), events)).rejects.toMatchObject({
+        field: 'data.cacheDir',
+        problem: expect.stringMatching(/permission denied on .*\(EACCES\); set data\.cacheDir in a config file to a folder you can write\.$/),
+      });
+      expect(phases).toEqual([]);
+      expect(existsSync(join(root, 'cache'))).toBe(false);
+    } finally {
+      chmodSync(root, 0o700);
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
-import { Rng, UserInputError, type Phase, type RunConfig, type RunEvents } from '@sieve/core';
+import { rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { Rng, UserInputError, isUserInputError, type Phase, type RunConfig, type RunEvents } from '@sieve/core';
 import { learningRateAt } from '@sieve/tensor';
 import {
   createClassifierModel,
@@ -17,12 +18,15 @@ import { gatherRows, gatherValues } from './batch';
 import { referenceSpecOf } from './model-spec';
 import { readPoolRows, rowRange } from './pool-rows';
 import type { PhaseLedger } from './phase-ledger';
+import { asEngineWork } from './engine-errors';
+import { checkCacheWritable, writingCache } from './reference-cache-access';
 import {
   REFERENCE_CACHE_VERSION,
   EMBEDDING_CHUNK,
   forEachChunk,
   modelDir,
   readShards,
+  trainedPath,
   readTrained,
   shardDone,
   shardRange,
@@ -64,6 +68,7 @@ export interface ReferenceResult {
 /**
  * The frozen reference, prepared (trained, or read from the cache) the first time a step asks for
  * it and shared by every later step, so that a run whose selector never asks never pays for it.
+ * It is prepared inside a selector's select(), but what fails there is the engine's, not the plugin's.
  */
 export class ReferenceOnDemand {
   private pending: Promise<ReferenceResult> | null = null;
@@ -73,7 +78,7 @@ export class ReferenceOnDemand {
   constructor(private readonly prepare: () => Promise<ReferenceResult>) {}
 
   readonly scores = async (): Promise<ReferenceScores> => {
-    this.pending ??= this.prepare();
+    this.pending ??= asEngineWork(this.prepare);
     this.result = await this.pending;
     return this.result.scores;
   };
@@ -132,12 +137,12 @@ export async function prepareReference(
     charge(result);
     return { ...result, cacheKey, reusedFromCache: true };
   }
+  checkCacheWritable(dir, config);
   const phases = phasesOf(ledger, events);
-  const { model, meta } = trained
-    ? { model: await loadReference(dir, config, spec, dataset), meta: trained }
-    : await trainReference(config, spec, dataset, dir, phases, log, cacheKey);
-  if (trained) log(`reference model ${cacheKey} reused from ${dir}; embedding the pool`);
-  const embedded = await embedShard(model, dataset, dir, 0, 1, phases);
+  const cached = trained && (await cachedReference(dir, config, spec, dataset, events));
+  const { model, meta } = cached && trained ? { model: cached, meta: trained } : await trainReference(config, spec, dataset, dir, phases, log, cacheKey);
+  if (cached) log(`reference model ${cacheKey} reused from ${dir}; embedding the pool`);
+  const embedded = await embedShard(model, config, dataset, dir, 0, 1, phases);
   model.dispose();
   const result = { ...resultOf(dataset, meta, embedded.arrays), embeddingFlops: embedded.flops, embeddingSeconds: embedded.seconds };
   charge(result);
@@ -150,6 +155,7 @@ export async function trainReferenceModel(config: RunConfig, spec: ModelSpec, da
   const dir = referenceCacheDir(config, cacheKey);
   const trained = readTrained(dir);
   if (trained) return { ...trained, cacheKey, reused: true };
+  checkCacheWritable(dir, config);
   const { model, meta } = await trainReference(config, spec, dataset, dir, phasesOf(ledger, events), (message) => events.emit({ type: 'log', message }), cacheKey);
   model.dispose();
   return { ...meta, cacheKey, reused: false };
@@ -175,10 +181,16 @@ export async function embedReferenceShard(
   if (shardDone(dir, shard, shards)) {
     return { version: REFERENCE_CACHE_VERSION, shard, shards, ...range, flops: 0, seconds: 0, cacheKey, reused: true };
   }
-  if (!readTrained(dir)) throw new UserInputError('--shard', `the reference ${cacheKey} is not trained yet (no ${join(dir, 'trained.json')}); train it first (embed-reference does, before its shards).`);
-  const model = await loadReference(dir, config, spec, dataset);
+  if (!readTrained(dir)) throw new UserInputError('--shard', `the reference ${cacheKey} is not trained yet (no ${trainedPath(dir)}); train it first (embed-reference does, before its shards).`);
+  checkCacheWritable(dir, config);
+  const model = await loadReference(dir, config, spec, dataset).catch((error: unknown) => {
+    if (!isUserInputError(error)) throw error;
+    // Several shard tasks may run at once: none trains the model again, the next embed-reference does.
+    rmSync(trainedPath(dir), { force: true });
+    throw new UserInputError('--shard', `the cached reference model in ${dir} is damaged (${damageOf(error, dir)}); run embed-reference again: it trains the model again.`);
+  });
   try {
-    const embedded = await embedShard(model, dataset, dir, shard, shards, phasesOf(ledger, events));
+    const embedded = await embedShard(model, config, dataset, dir, shard, shards, phasesOf(ledger, events));
     return { version: REFERENCE_CACHE_VERSION, shard, shards, ...range, flops: embedded.flops, seconds: embedded.seconds, cacheKey, reused: false };
   } finally {
     model.dispose();
@@ -212,6 +224,25 @@ async function loadReference(dir: string, config: RunConfig, spec: ModelSpec, da
   return dataset.kind === 'contrastive' ? loadContrastiveModel(modelDir(dir), referenceSpec) : loadClassifierModel(modelDir(dir), referenceSpec);
 }
 
+/**
+ * The trained model of the cache folder `dir`, or null with a warning when its files are damaged
+ * (cut short, failing their hash): it is trained again, as damaged cached images are decoded again.
+ */
+async function cachedReference(dir: string, config: RunConfig, spec: ModelSpec, dataset: Dataset, events: RunEvents): Promise<ReferenceModel | null> {
+  try {
+    return await loadReference(dir, config, spec, dataset);
+  } catch (error) {
+    if (!isUserInputError(error)) throw error;
+    events.emit({ type: 'warning', message: `the cached reference model in ${dir} is damaged (${damageOf(error, dir)}); training it again` });
+    return null;
+  }
+}
+
+/** What a failed load found, without its advice to save the model again (the cache trains it again). */
+function damageOf(error: UserInputError, dir: string): string {
+  return `${relative(dir, error.field) || '.'}: ${error.problem.split(';')[0]}`;
+}
+
 async function trainReference(
   config: RunConfig,
   spec: ModelSpec,
@@ -231,7 +262,7 @@ async function trainReference(
     trainingSeconds: trained.trainingSeconds,
     ...('temperature' in model ? { temperature: await model.temperature(), bias: await model.bias(), dim: referenceSpec.embeddingDim } : {}),
   };
-  await writeTrained(dir, meta, (d) => model.save(d));
+  await writingCache(dir, config, () => writeTrained(dir, meta, (d) => model.save(d)));
   return { model, meta };
 }
 
@@ -276,6 +307,7 @@ async function trainClassifierReference(config: RunConfig, spec: ModelSpec, data
 /** Scores the pool rows of one shard with the frozen model and writes them into the cache. */
 async function embedShard(
   model: ReferenceModel,
+  config: RunConfig,
   dataset: Dataset,
   dir: string,
   shard: number,
@@ -319,7 +351,7 @@ async function embedShard(
     flops = classifier.flops.forward(count);
     arrays = { 'example-losses.bin': exampleLosses };
   }
-  await writeShard(dir, { version: REFERENCE_CACHE_VERSION, shard, shards, start, count, flops, seconds }, arrays);
+  await writingCache(dir, config, () => writeShard(dir, { version: REFERENCE_CACHE_VERSION, shard, shards, start, count, flops, seconds }, arrays));
   return { arrays, flops, seconds };
 }
 
