@@ -3,13 +3,14 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
- * The end-to-end tests, from the repository root: they run the real CLI, Nx, Slurm or a whole
- * training run, and take minutes. SIEVE_UNIT_ONLY=1 leaves them out, keeping the unit tests.
+ * The end-to-end tests, from the repository root: they run the real CLI, Nx or Slurm in child
+ * processes, and take minutes. SIEVE_UNIT_ONLY=1 leaves them out, keeping the unit tests.
  */
 export const endToEndTests = [
-  'packages/engine/src/faults.test.ts',
   'packages/trainer/src/cli.test.ts',
   'packages/trainer/src/nx-flags.test.ts',
+  'packages/trainer/src/supervisor.test.ts',
+  'packages/trainer/src/resume.test.ts',
   'packages/trainer/src/files/files-data.test.ts',
   'packages/trainer/src/files/equivalence.test.ts',
   'packages/trainer/src/bench/bench-command.test.ts',

