@@ -171,6 +171,11 @@ export const runConfigSchema = z
       .object({
         /** A training loss above this multiple of the first step's stops the run as diverged. */
         divergenceFactor: z.number().gt(1).default(100),
+        /**
+         * A phase of a step (a selector's select, scoring, training, evaluation, a checkpoint) that shows
+         * no progress for this long, and for 50 times the median step, stops the run as stalled.
+         */
+        stallSeconds: z.number().gt(0).default(120),
       })
       .strict()
       .prefault({}),

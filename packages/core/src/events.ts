@@ -8,6 +8,8 @@ export interface RunStartInfo {
   task: string;
   taskKind: 'contrastive' | 'classification';
   selector: string;
+  /** The package or module that registered the selector, named when it misbehaves. */
+  selectorPlugin?: string;
   backend: string;
   totalSteps: number;
   batchSize: number;

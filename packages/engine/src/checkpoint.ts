@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { UserInputError, isUserInputError, type PerPhase } from '@sieve/core';
+import { UserInputError, isUserInputError, type PerPhase, type RunConfig } from '@sieve/core';
 import {
   loadClassifierModel,
   loadContrastiveModel,
@@ -34,6 +34,69 @@ export interface LoopState {
   /** Wall seconds of the run and of its loop so far. */
   runSeconds: number;
   loopSeconds: number;
+  /** The resolved settings the checkpoint was made with (absent in checkpoints of older runs): a resume must use the same. */
+  settings?: ResumeSettings;
+}
+
+/** The settings a run must keep to resume: all of its config but where it lives and how it is watched. */
+export type ResumeSettings = Record<string, unknown>;
+
+export function resumeSettingsOf(config: RunConfig): ResumeSettings {
+  const { out: _out, dashboard: _dashboard, energy, guards, ...settings } = config;
+  // The meter may be switched off for the rest of a run (--no-energy), and the stall limit changed;
+  // what is trained and measured may not change.
+  const { enabled: _enabled, ...meter } = energy;
+  const { stallSeconds: _stallSeconds, ...numericalGuards } = guards;
+  return JSON.parse(JSON.stringify({ ...settings, energy: meter, guards: numericalGuards })) as ResumeSettings;
+}
+
+/**
+ * Refuses a resume whose config.json differs from the settings its newest readable checkpoint was
+ * made with, naming every field that differs and both values. Reads only; writes nothing.
+ */
+export function checkResumeSettings(outDir: string, config: RunConfig): void {
+  const dir = checkpointDir(outDir);
+  for (const source of [dir, `${dir}.old`]) {
+    let state: Partial<LoopState>;
+    try {
+      state = JSON.parse(readFileSync(join(source, 'state.json'), 'utf8')) as Partial<LoopState>;
+    } catch {
+      continue; // missing or unreadable: loadCheckpoint says which and falls back
+    }
+    if (!state.settings) return;
+    const differences = settingDifferences(state.settings, resumeSettingsOf(config));
+    if (differences.length === 0) return;
+    const lines = differences.map(({ path, saved, now }) => `  ${path}: ${now} in config.json, ${saved} in the checkpoint`);
+    throw new UserInputError(
+      '--resume',
+      `${join(outDir, 'config.json')} no longer matches the settings the run was trained with:\n${lines.join('\n')}\n` +
+        `A run resumes only with its own settings: put those fields back, or start a new run with another --out.`,
+    );
+  }
+}
+
+interface SettingDifference {
+  path: string;
+  saved: string;
+  now: string;
+}
+
+function settingDifferences(saved: unknown, now: unknown, path = ''): SettingDifference[] {
+  const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+  if (isObject(saved) && isObject(now)) {
+    const keys = [...new Set([...Object.keys(saved), ...Object.keys(now)])].sort();
+    return keys.flatMap((key) => settingDifferences(saved[key], now[key], path ? `${path}.${key}` : key));
+  }
+  const show = (value: unknown) => (value === undefined ? '(not set)' : JSON.stringify(value));
+  return show(saved) === show(now) ? [] : [{ path: path || '(root)', saved: show(saved), now: show(now) }];
+}
+
+/** Staging folders of checkpoints a killed process never renamed into place. */
+export function removeOrphanStaging(outDir: string): string[] {
+  if (!existsSync(outDir)) return [];
+  const orphans = readdirSync(outDir).filter((name) => name.startsWith(`${CHECKPOINT_DIR}.tmp-`));
+  for (const name of orphans) rmSync(join(outDir, name), { recursive: true, force: true });
+  return orphans;
 }
 
 export function checkpointDir(outDir: string): string {

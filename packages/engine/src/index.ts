@@ -1,4 +1,4 @@
-export { train, type TrainingInputs } from './train';
+export { train, type TrainingInputs, type LoopActivity } from './train';
 export { loadSelectorRegistry, BUILT_IN_SELECTOR_PLUGINS, type SelectorRegistry } from './selector-registry';
 export { RunFiles } from './run-files';
 export { PhaseLedger } from './phase-ledger';
@@ -18,4 +18,4 @@ export {
 export { shardRange, shardDone, readTrained, EMBEDDING_CHUNK } from './reference-cache';
 export { modelSpecOf } from './model-spec';
 export { superBatchRng, selectionRng } from './streams';
-export { saveCheckpoint, loadCheckpoint, checkpointDir, type LoopState } from './checkpoint';
+export { saveCheckpoint, loadCheckpoint, checkpointDir, checkResumeSettings, type LoopState } from './checkpoint';

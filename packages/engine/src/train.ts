@@ -36,7 +36,7 @@ import { RunFiles } from './run-files';
 import { LazyScoringContext, type SuperBatch } from './scoring-context';
 import { SelectionTally } from './selection-tally';
 import { selectionRng, superBatchRng } from './streams';
-import { LOOP_STATE_VERSION, loadCheckpoint, saveCheckpoint, type LoopState } from './checkpoint';
+import { LOOP_STATE_VERSION, loadCheckpoint, removeOrphanStaging, resumeSettingsOf, saveCheckpoint, type LoopState } from './checkpoint';
 import { LossGuard, NON_FINITE_HINT } from './numerical-guards';
 import { checkNoTensorLeak, checkSelection, selectorFault, type SelectorIdentity } from './selector-faults';
 
@@ -57,11 +57,20 @@ export interface TrainingInputs {
   selectorPlugin?: string;
   /** Task `files`: each source's store and tally of skipped samples, for the summary. */
   dataSources?: SourcePreparation[];
+  /** Told when the loop enters a phase of a step, so that a supervisor can tell a stalled step from a slow one. */
+  onActivity?: (activity: LoopActivity) => void;
+}
+
+/** Where the loop is: the phase it just entered and the step it is in. */
+export interface LoopActivity {
+  phase: 'selection' | 'training' | 'evaluation' | 'checkpoint';
+  step: number;
 }
 
 export async function train(inputs: TrainingInputs): Promise<RunSummary> {
   const { config, dataset, selector, selectorFactory, events, meter } = inputs;
   const control = inputs.control ?? { stopRequested: false };
+  const enter = (phase: LoopActivity['phase'], step: number) => inputs.onActivity?.({ phase, step });
   const runStart = performance.now();
   const files = new RunFiles(config.out);
   const unsubscribe = events.subscribe((event) => files.appendEvent(event));
@@ -85,6 +94,7 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
         task: config.task,
         taskKind: dataset.kind,
         selector: selectorFactory.name,
+        selectorPlugin: inputs.selectorPlugin,
         backend: inputs.backendName,
         totalSteps: config.steps,
         batchSize,
@@ -104,11 +114,14 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
 
     // 2. The learner, from the same initialisation for every selector with this seed, or as the
     // checkpoint left it when resuming.
+    if (inputs.resume) {
+      for (const orphan of removeOrphanStaging(config.out)) events.emit({ type: 'log', message: `removed ${orphan}, a checkpoint a killed process never finished` });
+    }
     const checkpoint = inputs.resume
       ? await loadCheckpoint(config.out, spec, dataset.kind, (message) => events.emit({ type: 'warning', message }))
       : null;
     if (inputs.resume && !checkpoint) {
-      throw new UserInputError('--resume', `${config.out} has no checkpoint (one is written at every benchmark point); start the run again.`);
+      events.emit({ type: 'log', message: `${config.out} has no checkpoint yet (the run ended before its first point): training from step 0` });
     }
     const learner: ContrastiveModel | ClassifierModel =
       checkpoint?.learner ??
@@ -139,7 +152,7 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
     let { step, examplesScored } = counters;
     // Seconds and joules from before a resume; the new meter and clocks start from zero.
     const { runSecondsBefore, loopSecondsBefore, joulesByDeviceBefore, lastJoulesTotal, lastJoulesByPhase, lastSecondsByPhase } = counters;
-    const points: BenchmarkPoint[] = checkpoint ? pointsUpTo(step, files, events) : [];
+    const points: BenchmarkPoint[] = inputs.resume ? pointsUpTo(step, files, events) : [];
     const selectorIdentity: SelectorIdentity = { name: selectorFactory.name, plugin: inputs.selectorPlugin ?? 'unknown' };
     const firstStepOfThisProcess = step + 1;
     const lossGuard = new LossGuard(config.guards.divergenceFactor, checkpoint?.state.firstLoss ?? null, config.optimizer.learningRate);
@@ -152,8 +165,9 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
       { config, dataset, learner, embeddingDim: spec.embeddingDim, ledger, tally, meter, files, events, joulesByDeviceBefore },
       { lastJoulesTotal, lastJoulesByPhase, lastSecondsByPhase },
     );
-    const writeCheckpoint = () =>
-      saveCheckpointOrFail(step, config.out, learner, {
+    const writeCheckpoint = () => {
+      enter('checkpoint', step);
+      return saveCheckpointOrFail(step, config.out, learner, {
         version: LOOP_STATE_VERSION,
         step,
         examplesScored,
@@ -164,9 +178,14 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
         firstLoss: lossGuard.first,
         runSeconds: runSeconds(),
         loopSeconds: loopSeconds(),
+        settings: resumeSettingsOf(config),
       });
+    };
 
-    const writePoint = async () => points.push(await pointWriter.write(step, examplesScored, runSeconds()));
+    const writePoint = async () => {
+      enter('evaluation', step);
+      points.push(await pointWriter.write(step, examplesScored, runSeconds()));
+    };
 
     // 3. The loop.
     // A fault (non-finite or diverging numbers, a selector breaking its contract) stops the loop at
@@ -203,6 +222,7 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
           selectorName: selectorFactory.name,
           gatherInputs,
         });
+        enter('selection', step);
         const selectionStart = performance.now();
         const tensorsBeforeSelect = tf.memory().numTensors;
         const selection = await selector.select(context).catch((error: unknown) => {
@@ -239,6 +259,7 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
           totalSteps: config.steps,
           finalFraction: config.optimizer.finalLearningRateFraction,
         });
+        enter('training', step);
         const loss = await ledger.measureAsync('training', () =>
           learner.kind === 'contrastive'
             ? learner.trainStep({ images: batchImages, tokens: batchTokens, count: batchSize, resolutions }, learningRate)
@@ -339,7 +360,7 @@ function pointsUpTo(step: number, files: RunFiles, events: RunEvents): Benchmark
   for (const file of droppedTornLines) {
     events.emit({ type: 'warning', message: `dropped the torn last line of ${file} (a write cut short when the run was killed); it is written again` });
   }
-  events.emit({ type: 'log', message: `resumed from the checkpoint at step ${step}` });
+  if (step > 0) events.emit({ type: 'log', message: `resumed from the checkpoint at step ${step}` });
   return kept;
 }
 

@@ -77,6 +77,7 @@ interface TrainFlags extends FilesFlags {
   dashboard?: boolean;
   overwrite?: boolean;
   resume?: string;
+  stallSeconds?: number;
 }
 
 /**
@@ -126,6 +127,7 @@ function flagsToConfig(flags: TrainFlags): Partial<RunConfigInput> {
   const energy = { enabled: flags.energy === false ? false : undefined, wattsPerCore: flags.wattsPerCore, carbonIntensity: flags.carbonIntensity };
   if (Object.values(energy).some((v) => v !== undefined)) config.energy = energy;
   if (flags.dashboard === false) config.dashboard = false;
+  if (flags.stallSeconds !== undefined) config.guards = { stallSeconds: flags.stallSeconds };
   return config as Partial<RunConfigInput>;
 }
 
@@ -207,13 +209,15 @@ export function buildProgram(handlers: CliHandlers): Command {
     .option('--watts-per-core <w>', 'per-core watts for the estimated energy source', decimal('--watts-per-core'))
     .option('--carbon-intensity <g>', 'grid carbon intensity in g CO2e/kWh, for an emissions estimate', decimal('--carbon-intensity'))
     .option('--no-dashboard', 'plain log lines instead of the live dashboard')
+    .option('--stall-seconds <s>', 'stop the run as stalled when a phase of a step shows no progress this long, and 50x the median step (default 120)', decimal('--stall-seconds'))
     .action(async (flags: TrainFlags) => {
       if (flags.resume !== undefined) {
-        const settings = Object.keys(flags).filter((name) => !['resume', 'dashboard', 'energy'].includes(name));
+        const settings = Object.keys(flags).filter((name) => !['resume', 'dashboard', 'energy', 'stallSeconds'].includes(name));
         if (settings.length > 0) {
           throw new UserInputError('--resume', `a resumed run keeps its own settings; drop ${settings.map((name) => `--${kebab(name)}`).join(', ')}.`);
         }
-        const config = resumedRunConfig(flags.resume, { dashboard: flags.dashboard, energy: flags.energy });
+        if (flags.stallSeconds !== undefined && !(flags.stallSeconds > 0)) throw new UserInputError('--stall-seconds', `must be above 0; got ${flags.stallSeconds}.`);
+        const config = resumedRunConfig(flags.resume, { dashboard: flags.dashboard, energy: flags.energy, stallSeconds: flags.stallSeconds });
         exitWith(await handlers.train(config, { overwrite: false, resume: true }));
         return;
       }

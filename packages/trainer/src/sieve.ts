@@ -15,6 +15,14 @@ import { runExport } from './files/run-export';
 
 const writeLine = (line: string) => process.stdout.write(`${line}\n`);
 
+// A reader that went away (Nx exits at Ctrl-C before the run has written its summary) must not
+// end the run: what it prints is lost, what it writes to its folder is not.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 async function main(): Promise<number> {
   const registry = await loadSelectorRegistry();
   return runCli(
@@ -29,8 +37,9 @@ async function main(): Promise<number> {
             `score ${final ? final.score.toFixed(4) : 'n/a'}; files in ${config.out}\n`,
         );
         if (summary.status === 'stopped') process.stdout.write(`carry on with: nx run trainer:train --resume ${config.out}\n`);
-        // The shell's convention for a process ended by a signal: 128 + its number.
-        return stopSignal === 'SIGINT' ? 130 : stopSignal === 'SIGTERM' ? 143 : 0;
+        // The shell's convention for a process ended by a signal: 128 + its number; never 0 without a completed run.
+        if (stopSignal) return stopSignal === 'SIGINT' ? 130 : 143;
+        return summary.status === 'completed' ? 0 : 1;
       },
       async bench(flags) {
         const screen = shouldUseDashboard(flags.dashboard === false ? false : 'auto', process.env, process.stdout);

@@ -14,10 +14,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
-import { BACKEND_NAMES } from '@sieve/core';
+import { BACKEND_NAMES, RunEvents } from '@sieve/core';
 import { createEnergyMeter } from '@sieve/energy';
 import { initBackend } from '@sieve/tensor';
-import { resolveRunConfig, runTrain } from '@sieve/trainer';
+import { createPlainLogger } from '@sieve/dashboard';
+import { resolveRunConfig, trainInProcess } from '@sieve/trainer';
 import { PairedMeter, relativeDifference, sourceJoules } from './paired-meter';
 
 /** NVML against nvidia-smi over one whole run: the agreement the check requires. */
@@ -122,7 +123,11 @@ async function checkBackend(backend: string): Promise<BackendFigures> {
     figures.onGpu = info.onGpu === true;
     meter.beginWindow(`run:${backend}`);
     try {
-      const { summary } = await runTrain(config, { overwrite: true, meter });
+      // In this thread, under this check's own meter: the check is its own supervisor.
+      const events = new RunEvents();
+      const write = (line: string) => console.log(line);
+      createPlainLogger(events, write);
+      const summary = await trainInProcess(config, { overwrite: true, resume: false, write, events, control: { stopRequested: false }, meter });
       figures.stepsPerSecond = summary.stepsPerSecond;
       figures.wallSeconds = summary.wallSeconds;
       figures.finalScore = summary.finalPoint?.score ?? null;
