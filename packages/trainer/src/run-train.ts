@@ -21,7 +21,7 @@ import {
   type RunFailureInfo,
   type RunSummary,
 } from '@sieve/core';
-import { checkResumeSettings, type LoopActivity } from '@sieve/engine';
+import { RunFiles, checkResumeSettings, type LoopActivity } from '@sieve/engine';
 import { createPlainLogger, mountDashboard, shouldUseDashboard, type MountedDashboard } from '@sieve/dashboard';
 import { checkOutDir } from './out-dir';
 import { StallWatch, STALL_STEP_FACTOR, type Stall } from './supervisor/stall-watch';
@@ -33,6 +33,8 @@ const SAME_SIGNAL_MS = 1000;
 /** After a stop request, this long without a sign of life ends the work at once. */
 const ABORT_AFTER_STOP_MS = 10_000;
 const WATCH_INTERVAL_MS = 500;
+/** The line that tells how to carry on a stopped run, followed by its folder. */
+export const RESUME_HINT = 'carry on with: nx run trainer:train --resume';
 
 export interface TrainOptions {
   overwrite: boolean;
@@ -182,6 +184,18 @@ async function supervise(config: RunConfig, input: { overwrite: boolean; resume:
   /** An error of the work: an operating-system error is the user's to fix, before the run or during it. */
   const failWith = async (error: Error) => {
     const fs = describeFsError(error);
+    if (!fs && seen.start) {
+      // Sieve's own fault in the middle of a run: its stack for the report, and a summary that says failed.
+      process.stderr.write(`${error.stack ?? error.message}\n`);
+      const step = activity?.step ?? (seen.lastStep?.step ?? 0) + 1;
+      const firstLine = error.message.split('\n')[0];
+      await endWork('failed', () => ({
+        step,
+        phase: activity?.phase ?? 'training',
+        message: `unexpected error: ${firstLine}. This is a fault of Sieve's (its stack is printed above): please report it; the run resumes once it is fixed. ${keptLine(config.out)}`,
+      }));
+      return;
+    }
     if (!fs) {
       settle({ kind: 'error', error });
       return;
@@ -224,6 +238,10 @@ async function supervise(config: RunConfig, input: { overwrite: boolean; resume:
     const result = await outcome;
     if (result.kind === 'error') throw result.error;
     if (result.kind === 'ended' && result.failure) throw new RunFailure(result.failure);
+    if (result.summary.status === 'stopped') {
+      // Also in the run's log: where Nx has gone quiet after a Ctrl-C, the folder still says how to go on.
+      new RunFiles(config.out).appendEvent({ type: 'log', message: `${RESUME_HINT} ${config.out}` });
+    }
     return { summary: result.summary, stopSignal: result.summary.status === 'stopped' ? stopSignal : null };
   } finally {
     clearInterval(timer);

@@ -4,7 +4,7 @@ import { probeAndSample, formatProbeReport } from '@sieve/energy';
 import { attachToRun, shouldUseDashboard } from '@sieve/dashboard';
 import { isUserInputError } from '@sieve/core';
 import { runCli } from './cli';
-import { runTrain } from './run-train';
+import { RESUME_HINT, runTrain } from './run-train';
 import { selectorHelpText } from './selector-help';
 import { reportBench, runBench } from './bench/run-bench';
 import { runBenchJob } from './bench/bench-job';
@@ -36,7 +36,7 @@ async function main(): Promise<number> {
           `done: ${summary.status} after ${summary.steps} steps in ${summary.wallSeconds.toFixed(1)} s; ` +
             `score ${final ? final.score.toFixed(4) : 'n/a'}; files in ${config.out}\n`,
         );
-        if (summary.status === 'stopped') process.stdout.write(`carry on with: nx run trainer:train --resume ${config.out}\n`);
+        if (summary.status === 'stopped') process.stdout.write(`${RESUME_HINT} ${config.out}\n`);
         // The shell's convention for a process ended by a signal: 128 + its number; never 0 without a completed run.
         if (stopSignal) return stopSignal === 'SIGINT' ? 130 : 143;
         return summary.status === 'completed' ? 0 : 1;

@@ -161,4 +161,21 @@ describe('the supervisor', () => {
     expect(summaryOf(out).status).toBe('stopped');
     expect(existsSync(join(out, RUN_FILES.lock))).toBe(false);
   }, 240_000);
+
+  it('through nx run trainer:train, a select() that never settles ends non-zero with the failed line, never "Successfully ran"', async () => {
+    const root = tempDir('sieve-supervisor-');
+    const plugin = writePlugin(root, 'hang', 3, NEVER_SETTLES);
+    const out = join(root, 'run');
+    const settings = join(root, 'settings.json');
+    writeFileSync(settings, JSON.stringify({ data: { cacheDir: dataCache } }));
+    const result = await execa(
+      'npx',
+      ['nx', 'run', 'trainer:train', '--preset', 'smoke', '--config', settings, '--no-energy', '--plugin', plugin, '--selector', 'hang', '--steps', '6', '--eval-every', '2', '--stall-seconds', '3', '--out', out],
+      { cwd: repoRoot, reject: false, all: true, env: { ...childEnv, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' }, extendEnv: false, timeout: 180_000 },
+    );
+    expect(result.exitCode).toBe(1);
+    expect(String(result.all)).toMatch(/failed: step 3, selection: selector "hang" .* made no progress for \d+ s/);
+    expect(String(result.all)).not.toMatch(/Successfully ran/);
+    expect(summaryOf(out)).toMatchObject({ status: 'failed', failure: { step: 3 } });
+  }, 240_000);
 });
