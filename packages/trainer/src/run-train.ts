@@ -6,6 +6,7 @@
  * error this thread catches, and the run keeps one process, one exit code and one meter.
  */
 import { existsSync, readdirSync, rmdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { getHeapStatistics } from 'node:v8';
 import {
@@ -182,8 +183,10 @@ async function supervise(config: RunConfig, input: { overwrite: boolean; resume:
   });
 
   /** An error of the work: an operating-system error is the user's to fix, before the run or during it. */
-  const failWith = async (error: Error) => {
-    const fs = describeFsError(error);
+  const failWith = async (error: NodeJS.ErrnoException) => {
+    // Some writes (through a file descriptor) do not say which file: the phase does.
+    const where = activity?.phase === 'checkpoint' ? join(config.out, 'checkpoint') : config.out;
+    const fs = describeFsError({ code: error.code, path: error.path ?? where });
     if (!fs && seen.start) {
       // Sieve's own fault in the middle of a run: its stack for the report, and a summary that says failed.
       process.stderr.write(`${error.stack ?? error.message}\n`);
