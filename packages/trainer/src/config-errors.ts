@@ -31,6 +31,7 @@ const FLAG_OF_FIELD: Record<string, string> = {
   'energy.enabled': '--no-energy',
   'energy.wattsPerCore': '--watts-per-core',
   'energy.carbonIntensity': '--carbon-intensity',
+  'guards.stallSeconds': '--stall-seconds',
 };
 
 /** The settings merged into a run's config, highest precedence first, each with the name it is known by. */

@@ -50,7 +50,7 @@ describe('nx run trainer:train: every documented flag reaches the trainer', () =
       ...['--steps', '4', '-b', '16', '--filter-ratio', '0.75', '--chunks', '4', '--seed', '7', '--eval-every', '2'],
       ...['--out', out, '--overwrite', '--backend', 'wasm', '--image-tower', 'mlp', '--test-limit', '50'],
       ...['--reference-steps', '5', '--learning-rate', '0.001'],
-      ...['--no-energy', '--watts-per-core', '3', '--carbon-intensity', '300', '--no-dashboard'],
+      ...['--no-energy', '--watts-per-core', '3', '--carbon-intensity', '300', '--no-dashboard', '--stall-seconds', '90'],
     ]);
     expect(result.exitCode, result.all).toBe(0);
     const config = configOf(out);
@@ -72,6 +72,7 @@ describe('nx run trainer:train: every documented flag reaches the trainer', () =
       reference: { steps: 5, batchSize: 32 },
       optimizer: { learningRate: 0.001 },
       energy: { enabled: false, wattsPerCore: 3, carbonIntensity: 300 },
+      guards: { stallSeconds: 90 },
       data: { cacheDir: join(root, 'cache') },
     });
     // The smoke preset's own steps and batch size (200 and 64) were overridden, not kept.

@@ -35,6 +35,11 @@ function escape(text: string): string {
 }
 
 describe('resolveRunConfig', () => {
+  it('names the default run folder after the resolved selector and seed, also when the preset leaves them to the defaults', () => {
+    expect(resolveRunConfig({ flags: {} }).out).toMatch(/^runs\/\d{8}-\d{6}-cascade-seed0$/);
+    expect(resolveRunConfig({ flags: { selector: 'jest', seed: 3 } }).out).toMatch(/^runs\/\d{8}-\d{6}-jest-seed3$/);
+  });
+
   it('takes the preset, then the file, then the flags', () => {
     const dir = tempDir('sieve-config-');
     const file = join(dir, 'run.yaml');

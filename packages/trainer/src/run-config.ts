@@ -20,11 +20,14 @@ export function resolveRunConfig(options: {
   const preset = PRESETS[presetName] as PlainObject;
   const flags = options.flags as PlainObject;
   const merged = deepMerge(deepMerge(structuredClone(preset), file), flags);
-  if (merged.out === undefined) merged.out = defaultOutDir(merged);
+  // The default folder names the resolved selector and seed, which the schema's defaults may supply.
+  const defaultOut = merged.out === undefined;
+  if (defaultOut) merged.out = 'runs/run';
   const parsed = runConfigSchema.safeParse(merged);
   if (!parsed.success) {
     throw configError(parsed.error, { flags, file: options.configFile ? { name: options.configFile, values: file } : undefined, preset: { name: presetName, values: preset } });
   }
+  if (defaultOut) parsed.data.out = defaultOutDir(parsed.data);
   return parsed.data;
 }
 
@@ -79,9 +82,9 @@ export function readConfigFile(path: string, flag = '--config'): PlainObject {
   return value as PlainObject;
 }
 
-function defaultOutDir(config: PlainObject): string {
+function defaultOutDir(config: RunConfig): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
-  return `runs/${stamp}-${String(config.selector ?? 'run')}-seed${String(config.seed ?? 0)}`;
+  return `runs/${stamp}-${config.selector}-seed${config.seed}`;
 }
 
 /** Objects merge key by key; arrays and plain values from `overrides` replace. */

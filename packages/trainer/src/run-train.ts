@@ -280,7 +280,7 @@ function stalled(config: RunConfig, seen: SeenOfRun, stall: Stall, medianStepSec
   return {
     step,
     phase,
-    message: `${whatRan(seen, stall.activity)} made no progress for ${stall.seconds.toFixed(0)} s (${limit}); ${fix}. ${keptLine(config.out)}`,
+    message: `${whatRan(seen, stall.activity)} made no progress for ${stall.seconds.toFixed(1)} s (${limit}); ${fix}. ${keptLine(config.out)}`,
   };
 }
 
