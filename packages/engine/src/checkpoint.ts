@@ -38,16 +38,18 @@ export interface LoopState {
   settings?: ResumeSettings;
 }
 
-/** The settings a run must keep to resume: all of its config but where it lives and how it is watched. */
+/** The settings a run must keep to resume: all of its config but where it and its caches live, and how it is watched. */
 export type ResumeSettings = Record<string, unknown>;
 
 export function resumeSettingsOf(config: RunConfig): ResumeSettings {
-  const { out: _out, dashboard: _dashboard, energy, guards, ...settings } = config;
-  // The meter may be switched off for the rest of a run (--no-energy), and the stall limit changed;
-  // what is trained and measured may not change.
+  const { out: _out, dashboard: _dashboard, energy, guards, data, reference, ...settings } = config;
+  // The meter may be switched off for the rest of a run (--no-energy), the stall limit changed and
+  // the caches moved (they are keyed by content); what is trained and measured may not change.
   const { enabled: _enabled, ...meter } = energy;
   const { stallSeconds: _stallSeconds, ...numericalGuards } = guards;
-  return JSON.parse(JSON.stringify({ ...settings, energy: meter, guards: numericalGuards })) as ResumeSettings;
+  const { cacheDir: _dataCache, ...dataSettings } = data;
+  const { cacheDir: _referenceCache, ...referenceSettings } = reference;
+  return JSON.parse(JSON.stringify({ ...settings, energy: meter, guards: numericalGuards, data: dataSettings, reference: referenceSettings })) as ResumeSettings;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -259,11 +259,18 @@ describe('train', () => {
     expect(readPoints(broken).map(flops)).toEqual(points.map(flops));
   });
 
-  it('refuses to resume a folder without a checkpoint', async () => {
+  it('resumes a folder without a checkpoint (killed before its first point) from step 0, to the points of a fresh run', async () => {
     const root = tempDir('sieve-train-');
-    await expect(run(syntheticContrastiveDataset(), tinyRunConfig(join(root, 'empty')), firstHalfFactory, null, { resume: true })).rejects.toThrow(
-      /--resume: .* has no checkpoint/,
-    );
+    const fresh = join(root, 'fresh');
+    await run(syntheticContrastiveDataset(), tinyRunConfig(fresh), firstHalfFactory);
+    const killed = join(root, 'killed');
+    mkdirSync(killed);
+    // A point written just before the kill, with no checkpoint after it: dropped and written again.
+    writeFileSync(join(killed, 'points.jsonl'), readFileSync(join(fresh, 'points.jsonl'), 'utf8').split('\n')[0] + '\n');
+    const { summary } = await run(syntheticContrastiveDataset(), tinyRunConfig(killed), firstHalfFactory, null, { resume: true });
+    expect(summary.status).toBe('completed');
+    const metrics = (p: BenchmarkPoint) => [p.step, p.trainLoss, p.score, p.flopsTotal];
+    expect(readPoints(killed).map(metrics)).toEqual(readPoints(fresh).map(metrics));
   });
 
   it('stops gracefully when asked: a final point and a summary marked stopped', async () => {
