@@ -33,6 +33,9 @@ if (!Number.isInteger(steps) || steps < 1 || !Number.isInteger(repeats) || repea
 // The engine's run files go to a scratch folder, removed when the benchmark ends.
 const scratch = mkdtempSync(join(tmpdir(), 'sieve-overhead-'));
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
+// A signal would end the process without 'exit' handlers (the bench ends this script at Ctrl-C).
+process.on('SIGINT', () => process.exit(130));
+process.on('SIGTERM', () => process.exit(143));
 const configFor = (repeat: number) =>
   runConfigSchema.parse({
     selector: 'uniform',

@@ -58,4 +58,14 @@ describe('checkpoints', () => {
     expect(isUserInputError(error)).toBe(true);
     expect(String(error)).toMatch(/manifest\.json: is not valid JSON/);
   });
+
+  it('tells a checkpoint made with another model shape from a damaged one, naming each differing setting and both values', async () => {
+    const dir = join(tempDir, 'other-shape');
+    await writeCheckpoint(dir, contents(4));
+    const error = await readCheckpoint(dir, 'contrastive', tinySpec({ hiddenDim: 32 })).catch((e: unknown) => e);
+    expect(isUserInputError(error)).toBe(true);
+    expect(String(error)).toContain('was made with other settings, not damaged');
+    expect(String(error)).toContain('hiddenDim saved 16, asked 32');
+    expect(String(error)).not.toContain('damaged, save');
+  });
 });

@@ -121,7 +121,7 @@ export async function readCheckpoint(
     .filter((key) => manifest.spec[key] !== spec[key])
     .map((key) => `${key} saved ${String(manifest.spec[key])}, asked ${String(spec[key])}`);
   if (differences.length > 0) {
-    throw new UserInputError(manifestPath, `was saved for another model shape (${differences.join('; ')}); use the model settings it was saved with.`);
+    throw new UserInputError(manifestPath, `was made with other settings, not damaged: its model has another shape (${differences.join('; ')}); use the model settings it was made with.`);
   }
   const weightsPath = join(dir, manifest.weightsFile);
   const bytes = existsSync(weightsPath) ? await readFile(weightsPath) : null;

@@ -160,7 +160,11 @@ describe('sieve bench, stopped with Ctrl-C', () => {
       await waitFor(() => (lastStepOf(partialDir) ?? 0) >= 110, 'the run to pass its first checkpoint');
       process.kill(-bench.pid!, 'SIGINT');
       expect(await exited, output).toBe(130);
-      expect(output).toMatch(/stopped: 1 of 2 jobs finished; the others carry on from their checkpoints with: nx run trainer:bench --out /);
+      expect(output).toContain(
+        'interrupted by SIGINT in the training phase (training the reference models and the runs); jobs running: uniform-seed0.\n' +
+          'kept: 1 of 2 jobs finished, checkpoints of uniform-seed0; still to do: 1 job, the systems figures, the report.\n' +
+          `carry on where it stopped: nx run trainer:bench --out ${out}`,
+      );
       expect(summaryStatus(partialDir)).toBe('stopped');
       expect(existsSync(runDir)).toBe(false);
       const stoppedAt = JSON.parse(readFileSync(join(partialDir, 'summary.json'), 'utf8')).steps as number;
@@ -179,6 +183,32 @@ describe('sieve bench, stopped with Ctrl-C', () => {
         .map((line) => (JSON.parse(line) as { step: number }).step);
       // One point per 100 steps and the stop's own point, in order, none twice.
       expect(steps).toEqual([...new Set([100, 200, 300, 400, stoppedAt])].sort((a, b) => a - b));
+    },
+    8 * MINUTES,
+  );
+
+  it(
+    'stopped while it measures the systems figures: says so, keeps every run, and the command it prints finishes the bench',
+    async () => {
+      const out = join(root, 'interrupted-systems');
+      const args = [mainScript, 'bench', '--preset', 'bench-smoke', '--selectors', 'uniform', '--seeds', '1', '--jobs', '1', '--config', config, '--out', out];
+      const bench = execa(process.execPath, ['--import', 'tsx', ...args], { cwd: repoRoot, env: nxEnv, detached: true, reject: false, all: true });
+      let output = '';
+      bench.all.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      await waitFor(() => output.includes('systems: engine overhead'), 'the systems phase to start');
+      process.kill(-bench.pid!, 'SIGINT');
+      const stopped = await bench;
+      expect(stopped.exitCode, stopped.all).toBe(130);
+      expect(stopped.all).toContain(
+        'interrupted by SIGINT in the systems phase (measuring the systems figures); no job running.\n' +
+          'kept: 2 of 2 jobs finished; still to do: the systems figures, the report.\n' +
+          `carry on where it stopped: nx run trainer:bench --out ${out}`,
+      );
+
+      const again = await nxBench(['--out', out]);
+      expect(again.exitCode, again.all).toBe(0);
+      expect(again.all).not.toMatch(/start {2}/); // nothing is trained again
+      expect(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')).systems.engineOverhead.steps).toBe(30);
     },
     8 * MINUTES,
   );

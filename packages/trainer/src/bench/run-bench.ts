@@ -43,6 +43,7 @@ import { runJobs, type JobProgress } from './scheduler';
 import { progressLine, stepsDoneOf, summariseProgress } from './progress';
 import { mountProgressScreen } from './progress-view';
 import { measureSystems, type SystemsPlan } from './systems';
+import { BenchInterrupt, interruptMessage } from './interrupt';
 
 const SYSTEMS_PLANS: Record<string, SystemsPlan> = {
   bench: { overheadSteps: 500, overheadRepeats: 5, profileRepeats: 30 },
@@ -59,8 +60,9 @@ export interface BenchOptions {
  * The benchmark protocol as one command: a reference model per seed, then every selector for
  * every seed, then the systems figures, the comparison and the report files. The jobs run on an
  * engine: `local` (a pool of processes on this machine, the default) or `slurm` (array jobs; see
- * `slurm-bench.ts`). Returns the exit code: 0 when the report is written, 130 when stopped, 1 when
- * a job failed (the report is still written from the runs that finished, and names the others).
+ * `slurm-bench.ts`). Returns the exit code: 0 when the report is written, 130 or 143 when SIGINT or
+ * SIGTERM stopped it (in any phase: see `interrupt.ts`), 1 when a job failed (the report is still
+ * written from the runs that finished, and names the others).
  */
 export async function runBench(flags: BenchFlags, options: BenchOptions): Promise<number> {
   const out = resolve(flags.out ?? defaultBenchDir());
@@ -74,39 +76,53 @@ export async function runBench(flags: BenchFlags, options: BenchOptions): Promis
   const parallel = parallelOf(flags, engine, availableParallelism());
   const slurm = slurmOptionsOf(flags, engine);
   const layout = benchLayout(out);
-  const registry = await loadSelectorRegistry(pluginsOf(flags.config));
-  const settings = resolveBenchSettings(flags, registry, out);
-  const jobs = benchJobs(settings, layout);
-  mkdirSync(layout.runs, { recursive: true });
-  await writePlan(settings, layout, jobs);
+  // From here on a signal stops the bench with one message; while planning, once the plan is written.
+  const interrupt = new BenchInterrupt();
+  let planned: { jobs: BenchJob[]; rerun: string } | null = null;
+  try {
+    const registry = await loadSelectorRegistry(pluginsOf(flags.config));
+    const settings = resolveBenchSettings(flags, registry, out);
+    const jobs = benchJobs(settings, layout);
+    mkdirSync(layout.runs, { recursive: true });
+    await writePlan(settings, layout, jobs);
 
-  const write = options.write;
-  const rerun = `nx run trainer:bench --out ${flags.out ?? relative(process.cwd(), out)}${engine === 'slurm' ? ' --engine slurm' : ''}`;
-  write(
-    `bench ${settings.preset} on ${settings.task}: ${settings.selectors.length} selectors x ${settings.seeds.length} seeds ` +
-      `(${settings.selectors.join(', ')}), ${settings.runConfig.steps} steps each, ` +
-      `${engine === 'slurm' ? `on Slurm${parallel === null ? '' : `, at most ${parallel} tasks at once`}` : `${parallel} in parallel`}; folder ${out}`,
-  );
-  if (engine === 'slurm') return submitBench({ layout, jobs, parallel, slurm, wait: flags.wait === true, rerun }, write);
+    const write = options.write;
+    const rerun = `nx run trainer:bench --out ${flags.out ?? relative(process.cwd(), out)}${engine === 'slurm' ? ' --engine slurm' : ''}`;
+    planned = { jobs, rerun };
+    write(
+      `bench ${settings.preset} on ${settings.task}: ${settings.selectors.length} selectors x ${settings.seeds.length} seeds ` +
+        `(${settings.selectors.join(', ')}), ${settings.runConfig.steps} steps each, ` +
+        `${engine === 'slurm' ? `on Slurm${parallel === null ? '' : `, at most ${parallel} tasks at once`}` : `${parallel} in parallel`}; folder ${out}`,
+    );
+    if (engine === 'slurm') {
+      interrupt.signal.throwIfAborted();
+      // Slurm's jobs run on whatever happens to this process, which keeps Node's own handling of signals.
+      interrupt.dispose();
+      return await submitBench({ layout, jobs, parallel, slurm, wait: flags.wait === true, rerun }, write);
+    }
 
-  const session = { start: new Date().toISOString(), startMs: Date.now() };
-  const progress = await runScheduled(out, jobs, parallel!, settings, options);
-  appendSession(out, session.start, (Date.now() - session.startMs) / 1000, parallel!);
+    interrupt.enter('training');
+    const session = { start: new Date().toISOString(), startMs: Date.now() };
+    const progress = await runScheduled(out, jobs, parallel!, settings, options, interrupt);
+    appendSession(out, session.start, (Date.now() - session.startMs) / 1000, parallel!);
+    interrupt.signal.throwIfAborted();
 
-  const failed = progress.filter((p) => p.status === 'failed' || p.status === 'blocked');
-  const unfinished = progress.filter((p) => p.status !== 'finished' && p.status !== 'skipped');
-  if (failed.length === 0 && unfinished.length > 0) {
-    const finished = progress.length - unfinished.length;
-    write(`stopped: ${finished} of ${progress.length} jobs finished; the others carry on from their checkpoints with: ${rerun}`);
-    return 130;
+    const failed = progress.filter((p) => p.status === 'failed' || p.status === 'blocked');
+    for (const p of failed) write(`failed: ${p.job.name}: ${p.problem ?? ''}${p.status === 'failed' ? ` (log: ${p.job.log})` : ''}`);
+    const code = await reportBench(out, write, undefined, interrupt);
+    if (failed.length > 0) {
+      write(`${failed.length} job(s) failed; the finished runs are kept. Fix the cause and run again to carry on: ${rerun}`);
+      return 1;
+    }
+    return code;
+  } catch (error) {
+    // Whatever a phase throws once it is stopped (the abort itself, or its ended child's exit) ends in the one message.
+    if (!interrupt.at || !planned) throw error;
+    options.write(interruptMessage(interrupt.at, planned.jobs, layout, planned.rerun));
+    return interrupt.exitCode;
+  } finally {
+    interrupt.dispose();
   }
-  for (const p of failed) write(`failed: ${p.job.name}: ${p.problem ?? ''}${p.status === 'failed' ? ` (log: ${p.job.log})` : ''}`);
-  const code = await reportBench(out, write);
-  if (failed.length > 0) {
-    write(`${failed.length} job(s) failed; the finished runs are kept. Fix the cause and run again to carry on: ${rerun}`);
-    return 1;
-  }
-  return code;
 }
 
 /**
@@ -114,8 +130,9 @@ export async function runBench(flags: BenchFlags, options: BenchOptions): Promis
  * figures and writes the report files; runs that did not finish are left out and named in the
  * report. The last step of every engine (the Slurm engine runs it as a job of its own). Returns 0
  * when every run is in the report, 1 when some are missing or nothing could be compared.
+ * `interrupt` (a local bench) is told the systems and report phases, and stops them.
  */
-export async function reportBench(dir: string, write: (line: string) => void, submittedAtMs?: number): Promise<number> {
+export async function reportBench(dir: string, write: (line: string) => void, submittedAtMs?: number, interrupt?: BenchInterrupt): Promise<number> {
   const layout = benchLayout(dir);
   // A Slurm bench's session: from its submission to this report.
   if (submittedAtMs !== undefined) appendSession(dir, new Date(submittedAtMs).toISOString(), (Date.now() - submittedAtMs) / 1000);
@@ -127,7 +144,7 @@ export async function reportBench(dir: string, write: (line: string) => void, su
     write(`no report: no uniform run finished, and every selector is measured against it; missing: ${missingLine(missing, layout)}`);
     return 1;
   }
-  const results = await analyse(settings, layout, jobs, missing, write);
+  const results = await analyse(settings, layout, jobs, missing, write, interrupt);
   write('');
   write(comparisonTable(results.comparison));
   write('');
@@ -153,7 +170,14 @@ function appendSession(dir: string, start: string, seconds: number, jobs?: numbe
 }
 
 /** Runs the jobs with a progress display and clean stopping on Ctrl-C (a second one ends them at once). */
-async function runScheduled(dir: string, jobs: BenchJob[], parallel: number, settings: BenchSettings, options: BenchOptions): Promise<readonly JobProgress[]> {
+async function runScheduled(
+  dir: string,
+  jobs: BenchJob[],
+  parallel: number,
+  settings: BenchSettings,
+  options: BenchOptions,
+  interrupt: BenchInterrupt,
+): Promise<readonly JobProgress[]> {
   const lines: string[] = [];
   const startedAt = Date.now();
   let stepsAtStart: number | null = null;
@@ -180,23 +204,19 @@ async function runScheduled(dir: string, jobs: BenchJob[], parallel: number, set
     },
   }, { args: (job) => ['bench-job', '--bench', dir, '--job', job.name], state: jobStateOnDisk });
   if (options.screen) screen = mountProgressScreen(title, summary());
-  let interrupts = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    interrupts++;
-    if (interrupts === 1) {
-      options.write('stopping: each running job finishes its current step and saves a checkpoint (interrupt again to end them at once)');
-      scheduler.stop(signal);
-    } else {
-      scheduler.abort();
-    }
+  const onStop = () => {
+    options.write('stopping: each running job finishes its current step and saves a checkpoint (interrupt again to end them at once)');
+    scheduler.stop(interrupt.signal.reason as NodeJS.Signals);
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  interrupt.running = () => latest.filter((p) => p.status === 'running').map((p) => p.job.name);
+  interrupt.signal.addEventListener('abort', onStop);
+  interrupt.onSecond = () => scheduler.abort();
   try {
     return await scheduler.done;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupt.signal.removeEventListener('abort', onStop);
+    interrupt.running = () => [];
+    interrupt.onSecond = () => {};
     await screen?.close();
     options.write(progressLine(summary()));
   }
@@ -209,6 +229,7 @@ async function analyse(
   jobs: readonly BenchJob[],
   missing: readonly BenchJob[],
   log: (line: string) => void,
+  interrupt?: BenchInterrupt,
 ): Promise<BenchResults> {
   const finished = jobs.filter((job) => !missing.includes(job));
   const references = finished
@@ -227,10 +248,12 @@ async function analyse(
   }
   const comparison = compareRuns(runs, { references: costs });
   const goals = benchGoals(comparison);
+  interrupt?.enter('systems');
   const systems = existsSync(layout.systems)
     ? (JSON.parse(readFileSync(layout.systems, 'utf8')) as SystemsFigures)
-    : await measureSystems(SYSTEMS_PLANS[settings.preset], runs, log);
+    : await measureSystems(SYSTEMS_PLANS[settings.preset], runs, log, interrupt?.signal);
   await writeFileAtomic(layout.systems, `${JSON.stringify(systems, null, 2)}\n`);
+  interrupt?.enter('report');
 
   const machine = machineOf(runs);
   const sessions = sessionsOf(layout.dir);

@@ -10,18 +10,22 @@ export interface SystemsPlan {
   profileRepeats: number;
 }
 
-/** Runs a TypeScript script of the repository in a child process and parses the last line it prints as JSON. */
-async function jsonFromScript<T>(script: string, args: string[]): Promise<T> {
+/** Runs a TypeScript script of the repository in a child process and parses the last line it prints as JSON; `signal` ends it. */
+async function jsonFromScript<T>(script: string, args: string[], signal: AbortSignal | undefined): Promise<T> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPOSITORY_ROOT, script), ...args], {
     cwd: REPOSITORY_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_ENV: 'production', FORCE_COLOR: '0' },
+    signal,
   });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on('exit', resolve);
+    child.on('error', reject);
+  });
   const last = stdout.trim().split('\n').at(-1) ?? '';
   if (code !== 0) throw new Error(`${script} exited with ${code}: ${stderr.trim().split('\n').at(-1) ?? ''}`);
   return JSON.parse(last) as T;
@@ -30,9 +34,9 @@ async function jsonFromScript<T>(script: string, args: string[]): Promise<T> {
 /**
  * The systems figures: the engine's overhead, the JEST selection cost and the per-part step profile, each measured by its own
  * benchmark in one process (run after the trainings, on a quiet machine), and the meter's CPU share
- * and the memory figures read from the runs themselves.
+ * and the memory figures read from the runs themselves. `signal` ends the benchmark at work and rejects.
  */
-export async function measureSystems(plan: SystemsPlan, runs: readonly RunRecord[], log: (line: string) => void): Promise<SystemsFigures> {
+export async function measureSystems(plan: SystemsPlan, runs: readonly RunRecord[], log: (line: string) => void, signal?: AbortSignal): Promise<SystemsFigures> {
   log(`systems: engine overhead (${plan.overheadRepeats} x ${plan.overheadSteps} steps, engine against a plain loop)`);
   const engineOverhead = await jsonFromScript<SystemsFigures['engineOverhead']>('tools/bench/engine-overhead.ts', [
     '--steps',
@@ -40,15 +44,15 @@ export async function measureSystems(plan: SystemsPlan, runs: readonly RunRecord
     '--repeats',
     String(plan.overheadRepeats),
     '--json',
-  ]);
+  ], signal);
   log('systems: JEST selection cost');
-  const jestSelection = await jsonFromScript<SystemsFigures['jestSelection']>('packages/selection/bench/jest-selection.ts', ['--json']);
+  const jestSelection = await jsonFromScript<SystemsFigures['jestSelection']>('packages/selection/bench/jest-selection.ts', ['--json'], signal);
   log(`systems: per-part step profile (median of ${plan.profileRepeats})`);
   const stepProfile = await jsonFromScript<NonNullable<SystemsFigures['stepProfile']>>('tools/bench/step-profile.ts', [
     '--repeats',
     String(plan.profileRepeats),
     '--json',
-  ]);
+  ], signal);
   return { engineOverhead, jestSelection, stepProfile, meterCpuShare: meterShareOf(runs), memory: memoryOf(runs) };
 }
 
