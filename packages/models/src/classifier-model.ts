@@ -4,13 +4,16 @@ import {
   Adam,
   ADAM_OPS_PER_PARAMETER,
   addFlops,
+  addPasses,
   denseFlops,
   matMul2d,
-  NO_FLOPS,
+  NO_PASS_FLOPS,
   readTidy,
-  scaleFlops,
   totalFlops,
+  trainingFlops,
+  withGradients,
   type FlopCount,
+  type PassFlops,
 } from '@sieve/tensor';
 import { checkpointMethods, loadModelFromCheckpoint } from './checkpoint';
 import { createImageTower } from './create-image-tower';
@@ -23,7 +26,7 @@ import { assertRows, minimiseOnce } from './training-step';
 
 export interface ClassifierFlops {
   forward(count: number, resolution?: Resolution): number;
-  /** Forward and backward (2x forward) over the whole batch, plus the Adam update. */
+  /** Forward and backward over the whole batch (no gradient into the images), plus the Adam update. */
   trainStep(count: number, coarseCount?: number): number;
 }
 
@@ -117,17 +120,20 @@ function buildClassifierModel(spec: ModelSpec, seed: number) {
     return result;
   };
 
+  // The head's input comes from weights: both of its gradients.
+  const forwardPass = (count: number, resolution: Resolution): PassFlops => {
+    if (count === 0) return NO_PASS_FLOPS;
+    return addPasses(
+      imageTower.flops(count, resolution),
+      withGradients(denseFlops(count, imageTower.featureDim, classCount), 2),
+      withGradients({ matmul: 0, elementwise: count * classCount * CROSS_ENTROPY_OPS_PER_LOGIT }, 0),
+    );
+  };
   const flopCounts: ClassifierFlopCounts = {
-    forward(count, resolution = 'fine') {
-      if (count === 0) return NO_FLOPS;
-      return addFlops(imageTower.flops(count, resolution), denseFlops(count, imageTower.featureDim, classCount), {
-        matmul: 0,
-        elementwise: count * classCount * CROSS_ENTROPY_OPS_PER_LOGIT,
-      });
-    },
+    forward: (count, resolution = 'fine') => forwardPass(count, resolution).forward,
     trainStep(count, coarseCount = 0) {
-      const forward = addFlops(flopCounts.forward(count - coarseCount, 'fine'), flopCounts.forward(coarseCount, 'coarse'));
-      return addFlops(scaleFlops(forward, 3), { matmul: 0, elementwise: ADAM_OPS_PER_PARAMETER * parameters.size() });
+      const step = addPasses(forwardPass(count - coarseCount, 'fine'), forwardPass(coarseCount, 'coarse'));
+      return addFlops(trainingFlops(step), { matmul: 0, elementwise: ADAM_OPS_PER_PARAMETER * parameters.size() });
     },
   };
 

@@ -4,18 +4,21 @@ import {
   Adam,
   ADAM_OPS_PER_PARAMETER,
   addFlops,
+  addPasses,
   batchSigmoidLoss,
   denseFlops,
   l2NormaliseFlops,
   matMul2d,
-  NO_FLOPS,
+  NO_PASS_FLOPS,
   pairwiseSigmoidLossValues,
   readScalar,
   readTidy,
   pairwiseSigmoidLossFlops,
-  scaleFlops,
   totalFlops,
+  trainingFlops,
+  withGradients,
   type FlopCount,
+  type PassFlops,
 } from '@sieve/tensor';
 import { checkpointMethods, loadModelFromCheckpoint } from './checkpoint';
 import { createImageTower } from './create-image-tower';
@@ -34,7 +37,10 @@ export interface ContrastiveFlops {
   embedTexts(count: number): number;
   /** The n x m similarity matrix and its losses. */
   pairwiseLosses(n: number, m: number, dim: number): number;
-  /** Forward and backward (2x forward) over the whole batch, plus the Adam update. */
+  /**
+   * Forward and backward over the whole batch, plus the Adam update. The backward pass counts only
+   * the gradients autodiff computes: none into the images or the bag of words (see `PassFlops`).
+   */
   trainStep(count: number, coarseCount?: number): number;
 }
 
@@ -133,30 +139,35 @@ function buildContrastiveModel(spec: ModelSpec, seed: number) {
     return parts.length === 1 ? parts[0] : tf.concat(parts, 0);
   };
 
-  const flopCounts: ContrastiveFlopCounts = {
-    embedImages(count, resolution = 'fine') {
-      if (count === 0) return NO_FLOPS;
-      return addFlops(
+  // Each part of the model, forward and backward: the features come from weights, so the
+  // projection, the normalisation and the similarities pass gradients to both sides.
+  const passes = {
+    embedImages(count: number, resolution: Resolution): PassFlops {
+      if (count === 0) return NO_PASS_FLOPS;
+      return addPasses(
         imageTower.flops(count, resolution),
-        denseFlops(count, imageTower.featureDim, embeddingDim),
-        { matmul: 0, elementwise: l2NormaliseFlops(count, embeddingDim) },
+        withGradients(denseFlops(count, imageTower.featureDim, embeddingDim), 2),
+        withGradients({ matmul: 0, elementwise: l2NormaliseFlops(count, embeddingDim) }, 0),
       );
     },
-    embedTexts(count) {
-      if (count === 0) return NO_FLOPS;
-      return addFlops(textTower.flops(count), { matmul: 0, elementwise: l2NormaliseFlops(count, embeddingDim) });
+    embedTexts(count: number): PassFlops {
+      if (count === 0) return NO_PASS_FLOPS;
+      return addPasses(textTower.flops(count), withGradients({ matmul: 0, elementwise: l2NormaliseFlops(count, embeddingDim) }, 0));
     },
-    pairwiseLosses(n, m, dim) {
-      return pairwiseSigmoidLossFlops(n, m, dim);
-    },
+    pairwiseLosses: (n: number, m: number, dim: number): PassFlops => withGradients(pairwiseSigmoidLossFlops(n, m, dim), 2),
+  };
+  const flopCounts: ContrastiveFlopCounts = {
+    embedImages: (count, resolution = 'fine') => passes.embedImages(count, resolution).forward,
+    embedTexts: (count) => passes.embedTexts(count).forward,
+    pairwiseLosses: (n, m, dim) => passes.pairwiseLosses(n, m, dim).forward,
     trainStep(count, coarseCount = 0) {
-      const forward = addFlops(
-        flopCounts.embedImages(count - coarseCount, 'fine'),
-        flopCounts.embedImages(coarseCount, 'coarse'),
-        flopCounts.embedTexts(count),
-        flopCounts.pairwiseLosses(count, count, embeddingDim),
+      const step = addPasses(
+        passes.embedImages(count - coarseCount, 'fine'),
+        passes.embedImages(coarseCount, 'coarse'),
+        passes.embedTexts(count),
+        passes.pairwiseLosses(count, count, embeddingDim),
       );
-      return addFlops(scaleFlops(forward, 3), { matmul: 0, elementwise: ADAM_OPS_PER_PARAMETER * parameters.size() });
+      return addFlops(trainingFlops(step), { matmul: 0, elementwise: ADAM_OPS_PER_PARAMETER * parameters.size() });
     },
   };
 

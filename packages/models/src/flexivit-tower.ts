@@ -1,16 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Resolution } from '@sieve/core';
 import {
-  addFlops,
+  addPasses,
   batchMatmulFlops,
   denseFlops,
   layerNormFlops,
   matMul2d,
   matmulFlops,
-  NO_FLOPS,
-  scaleFlops,
+  NO_PASS_FLOPS,
+  scalePasses,
   softmaxFlops,
-  type FlopCount,
+  withGradients,
+  type PassFlops,
 } from '@sieve/tensor';
 import { bilinearResizeMatrix2d } from './bilinear-resize';
 import { constant, glorotUniform, normal } from './initializers';
@@ -160,29 +161,35 @@ export function createFlexiVitTower(parameters: Parameters, shape: FlexiVitShape
       const patch = patchSizeOf(resolution);
       return embedPatches(images, patch, weightsAt(patch).kernel);
     },
-    flops(count: number, resolution: Resolution): FlopCount {
-      if (count === 0) return NO_FLOPS;
+    flops(count: number, resolution: Resolution): PassFlops {
+      if (count === 0) return NO_PASS_FLOPS;
       const patch = patchSizeOf(resolution);
       const tokens = (side / patch) ** 2;
       const rows = count * tokens;
+      // Weights times constant resize matrices: a gradient for the weights' side only.
       const resize =
         patch === patchSize
-          ? NO_FLOPS
-          : { matmul: matmulFlops(patch * patch, patchPixels, channels * dim) + matmulFlops(tokens, baseTokens, dim), elementwise: 0 };
-      const embedding = addFlops(denseFlops(rows, patch * patch * channels, dim), { matmul: 0, elementwise: rows * dim });
+          ? NO_PASS_FLOPS
+          : withGradients({ matmul: matmulFlops(patch * patch, patchPixels, channels * dim) + matmulFlops(tokens, baseTokens, dim), elementwise: 0 }, 1);
+      // The patches are data: the kernel's gradient only.
+      const embedding = addPasses(withGradients(denseFlops(rows, patch * patch * channels, dim), 1), withGradients({ matmul: 0, elementwise: rows * dim }, 0));
       const headDim = dim / heads;
-      const block = addFlops(
-        { matmul: 0, elementwise: 2 * layerNormFlops(rows, dim) + 2 * rows * dim },
-        scaleFlops(denseFlops(rows, dim, dim), 4),
-        {
-          matmul: 2 * batchMatmulFlops(count * heads, tokens, headDim, tokens),
-          elementwise: count * heads * tokens * tokens + softmaxFlops(count * heads * tokens, tokens),
-        },
-        denseFlops(rows, dim, MLP_RATIO * dim, GELU_OPS),
-        denseFlops(rows, MLP_RATIO * dim, dim),
+      // Inside a block every input comes from weights: both gradients of every product.
+      const block = addPasses(
+        withGradients({ matmul: 0, elementwise: 2 * layerNormFlops(rows, dim) + 2 * rows * dim }, 0),
+        scalePasses(withGradients(denseFlops(rows, dim, dim), 2), 4),
+        withGradients(
+          {
+            matmul: 2 * batchMatmulFlops(count * heads, tokens, headDim, tokens),
+            elementwise: count * heads * tokens * tokens + softmaxFlops(count * heads * tokens, tokens),
+          },
+          2,
+        ),
+        withGradients(denseFlops(rows, dim, MLP_RATIO * dim, GELU_OPS), 2),
+        withGradients(denseFlops(rows, MLP_RATIO * dim, dim), 2),
       );
-      const head = { matmul: 0, elementwise: layerNormFlops(rows, dim) + rows * dim };
-      return addFlops(resize, embedding, scaleFlops(block, depth), head);
+      const head = withGradients({ matmul: 0, elementwise: layerNormFlops(rows, dim) + rows * dim }, 0);
+      return addPasses(resize, embedding, scalePasses(block, depth), head);
     },
     dispose() {
       for (const constants of resizeConstants.values()) tf.dispose([constants.kernel, constants.kernelTransposed, constants.position]);

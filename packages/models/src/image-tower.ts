@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Resolution } from '@sieve/core';
-import type { FlopCount } from '@sieve/tensor';
+import type { PassFlops } from '@sieve/tensor';
 
 /** An image tower's weights made ready for one resolution (e.g. with its kernel resized). */
 export interface PreparedImageTower {
@@ -15,8 +15,8 @@ export interface PreparedImageTower {
 export interface ImageTower {
   readonly featureDim: number;
   prepare(resolution: Resolution): PreparedImageTower;
-  /** Forward FLOPs of one `prepare` plus `apply` on `count` images (zero for no images). */
-  flops(count: number, resolution: Resolution): FlopCount;
+  /** FLOPs of one `prepare` plus `apply` on `count` images (zero for no images), forward and backward. */
+  flops(count: number, resolution: Resolution): PassFlops;
   /** Frees the tower's constant tensors (its variables belong to the model's Parameters). */
   dispose(): void;
 }

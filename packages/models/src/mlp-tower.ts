@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { UserInputError, type Resolution } from '@sieve/core';
-import { addFlops, denseFlops, matMul2d, matmulFlops, NO_FLOPS, type FlopCount } from '@sieve/tensor';
+import { addPasses, denseFlops, matMul2d, matmulFlops, NO_PASS_FLOPS, withGradients, type PassFlops } from '@sieve/tensor';
 import { constant, heUniform } from './initializers';
 import type { ImageTower, PreparedImageTower } from './image-tower';
 import type { Parameters } from './parameters';
@@ -59,12 +59,14 @@ export function createMlpTower(parameters: Parameters, side: number, hiddenDim: 
         },
       };
     },
-    flops(count: number, resolution: Resolution): FlopCount {
-      if (count === 0) return NO_FLOPS;
-      if (resolution === 'fine') return denseFlops(count, pixels, hiddenDim, 1);
-      const resize = { matmul: matmulFlops(units * side, side, half) + matmulFlops(units * half, side, half), elementwise: 0 };
-      const pooling = { matmul: 0, elementwise: count * pixels };
-      return addFlops(resize, pooling, denseFlops(count, half * half * channels, hiddenDim, 1));
+    flops(count: number, resolution: Resolution): PassFlops {
+      if (count === 0) return NO_PASS_FLOPS;
+      // The input is the images: only the kernel's gradient is computed.
+      if (resolution === 'fine') return withGradients(denseFlops(count, pixels, hiddenDim, 1), 1);
+      // The kernel times the constant M1, twice: a gradient for the kernel's side only.
+      const resize = withGradients({ matmul: matmulFlops(units * side, side, half) + matmulFlops(units * half, side, half), elementwise: 0 }, 1);
+      const pooling = withGradients({ matmul: 0, elementwise: count * pixels }, 0, false);
+      return addPasses(resize, pooling, withGradients(denseFlops(count, half * half * channels, hiddenDim, 1), 1));
     },
     dispose() {
       coarseResize?.dispose();

@@ -79,8 +79,12 @@ describe('sparseMeanEmbedding', () => {
     const small = createTextTower(new Parameters(1), { ...shape, vocabularySize: SPARSE_TEXT_VOCABULARY });
     const large = createTextTower(new Parameters(1), { ...shape, vocabularySize: 8194 });
     const headFlops = 2 * 10 * (16 * 32 + 32 * 8);
-    expect(small.flops(10).matmul).toBe(2 * 10 * SPARSE_TEXT_VOCABULARY * 16 + headFlops);
-    expect(large.flops(10).matmul).toBe(headFlops);
-    expect(large.flops(10).elementwise - small.flops(10).elementwise).toBe(2 * 10 * 8 * 16 - 10 * 8);
+    expect(small.flops(10).forward.matmul).toBe(2 * 10 * SPARSE_TEXT_VOCABULARY * 16 + headFlops);
+    expect(large.flops(10).forward.matmul).toBe(headFlops);
+    expect(large.flops(10).forward.elementwise - small.flops(10).forward.elementwise).toBe(2 * 10 * 8 * 16 - 10 * 8);
+    // Backward: the table's gradient of the bag-of-words product (none into the data), and both
+    // gradients of the two layers, whose inputs come from the table.
+    expect(small.flops(10).backward.matmul).toBe(2 * 10 * SPARSE_TEXT_VOCABULARY * 16 + 2 * headFlops);
+    expect(large.flops(10).backward.matmul).toBe(2 * headFlops);
   });
 });

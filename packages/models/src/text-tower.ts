@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { addFlops, denseFlops, matMul2d, matmulFlops, type FlopCount } from '@sieve/tensor';
+import { addPasses, denseFlops, matMul2d, matmulFlops, NO_PASS_FLOPS, withGradients, type PassFlops } from '@sieve/tensor';
 import { constant, glorotUniform, heUniform } from './initializers';
 import type { Parameters } from './parameters';
 import { PAD_TOKEN_ID } from './model-spec';
@@ -15,7 +15,8 @@ export interface TextTowerShape {
 export interface TextTower {
   /** Token ids (count x maxTokens, row-major) to count x outputDim (not normalised). */
   forward(tokens: Int32Array, count: number): tf.Tensor2D;
-  flops(count: number): FlopCount;
+  /** Forward and backward FLOPs of `forward` on `count` captions. */
+  flops(count: number): PassFlops;
 }
 
 /**
@@ -57,15 +58,17 @@ export function createTextTower(parameters: Parameters, shape: TextTowerShape, p
       const hidden = tf.relu(tf.add(matMul2d(meanEmbedding, hiddenKernel as tf.Tensor2D), hiddenBias)) as tf.Tensor2D;
       return tf.add(matMul2d(hidden, outputKernel as tf.Tensor2D), outputBias);
     },
-    flops(count: number): FlopCount {
-      if (count === 0) return { matmul: 0, elementwise: 0 };
-      return addFlops(
-        sparse
-          ? { matmul: 0, elementwise: 2 * count * maxTokens * textEmbeddingDim }
-          : { matmul: matmulFlops(count, vocabularySize, textEmbeddingDim), elementwise: count * maxTokens },
-        denseFlops(count, textEmbeddingDim, hiddenDim, 1),
-        denseFlops(count, hiddenDim, outputDim),
-      );
+    flops(count: number): PassFlops {
+      if (count === 0) return NO_PASS_FLOPS;
+      const meanEmbedding = sparse
+        ? withGradients({ matmul: 0, elementwise: 2 * count * maxTokens * textEmbeddingDim }, 0)
+        : addPasses(
+            // The bag of words is data (built on the host): the table's gradient only.
+            withGradients({ matmul: matmulFlops(count, vocabularySize, textEmbeddingDim), elementwise: 0 }, 1),
+            withGradients({ matmul: 0, elementwise: count * maxTokens }, 0, false),
+          );
+      // Both layers' inputs come from the table: their input gradients are computed too.
+      return addPasses(meanEmbedding, withGradients(denseFlops(count, textEmbeddingDim, hiddenDim, 1), 2), withGradients(denseFlops(count, hiddenDim, outputDim), 2));
     },
   };
 }

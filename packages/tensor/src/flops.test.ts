@@ -8,6 +8,9 @@ import {
   scaleFlops,
   SIGMOID_LOSS_OPS_PER_PAIR,
   totalFlops,
+  trainingFlops,
+  withGradients,
+  addPasses,
 } from './flops';
 
 describe('FLOP counting', () => {
@@ -32,5 +35,17 @@ describe('FLOP counting', () => {
     const sum = addFlops({ matmul: 1, elementwise: 2 }, { matmul: 10, elementwise: 20 });
     expect(sum).toEqual({ matmul: 11, elementwise: 22 });
     expect(totalFlops(scaleFlops(sum, 3))).toBe(99);
+  });
+
+  it('charges a backward pass one product per operand that needs a gradient, and element-wise work where a gradient flows', () => {
+    // A first layer on data: 10 x 784 -> 256 with ReLU; only the kernel's gradient is computed.
+    const first = withGradients(denseFlops(10, 784, 256, 1), 1);
+    expect(first.backward).toEqual({ matmul: 4_014_080, elementwise: 5_120 });
+    // A layer whose input comes from weights: both gradients.
+    const second = withGradients(denseFlops(10, 256, 64), 2);
+    expect(second.backward.matmul).toBe(2 * 2 * 10 * 256 * 64);
+    // Pooling the images: no gradient at all.
+    expect(withGradients({ matmul: 0, elementwise: 7_840 }, 0, false).backward).toEqual({ matmul: 0, elementwise: 0 });
+    expect(trainingFlops(addPasses(first, second))).toEqual({ matmul: 2 * 4_014_080 + 3 * 327_680, elementwise: 2 * 5_120 + 2 * 640 });
   });
 });

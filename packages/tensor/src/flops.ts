@@ -59,6 +59,41 @@ export function pairwiseSigmoidLossFlops(n: number, m: number, dim: number): Flo
 /** Per parameter and step: two moment updates, bias-corrected step, the update itself. */
 export const ADAM_OPS_PER_PARAMETER = 12;
 
+/**
+ * Work in a training step: its forward pass, and the backward pass that computes the gradients.
+ * The backward pass runs only what autodiff needs: for a product, one product of the same size per
+ * operand that needs a gradient (a weight, or a value computed from weights; never the data, so a
+ * first layer's input gradient is never computed); for element-wise work through which a gradient
+ * flows, as much again (a derivative and a product per element).
+ */
+export interface PassFlops {
+  forward: FlopCount;
+  backward: FlopCount;
+}
+
+export const NO_PASS_FLOPS: PassFlops = Object.freeze({ forward: NO_FLOPS, backward: NO_FLOPS });
+
+/**
+ * `forward` with its backward pass: `products` (0, 1 or 2) products of each forward product's size,
+ * and its element-wise work again when `gradientFlows` (work on the data alone has no gradient).
+ */
+export function withGradients(forward: FlopCount, products: 0 | 1 | 2, gradientFlows = true): PassFlops {
+  return { forward, backward: { matmul: forward.matmul * products, elementwise: gradientFlows ? forward.elementwise : 0 } };
+}
+
+export function addPasses(...passes: PassFlops[]): PassFlops {
+  return { forward: addFlops(...passes.map((p) => p.forward)), backward: addFlops(...passes.map((p) => p.backward)) };
+}
+
+export function scalePasses(pass: PassFlops, factor: number): PassFlops {
+  return { forward: scaleFlops(pass.forward, factor), backward: scaleFlops(pass.backward, factor) };
+}
+
+/** Forward plus backward: what a training step runs of `pass`. */
+export function trainingFlops(pass: PassFlops): FlopCount {
+  return addFlops(pass.forward, pass.backward);
+}
+
 export function addFlops(...counts: FlopCount[]): FlopCount {
   let matmul = 0;
   let elementwise = 0;
