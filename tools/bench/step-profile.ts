@@ -13,15 +13,13 @@
  *   npx tsx tools/bench/step-profile.ts [--repeats 30] [--super-batch 640] [--batch 128] [--json]
  */
 import { parseArgs } from 'node:util';
-import { performance } from 'node:perf_hooks';
-import { Rng, runConfigSchema, type LossMatrix } from '@sieve/core';
-import { loadDataset, type ContrastiveDataset } from '@sieve/data';
-import { initBackend, pairwiseSigmoidLoss, readTidy } from '@sieve/tensor';
-import { createContrastiveModel } from '@sieve/models';
-import { LazyScoringContext, modelSpecOf, PhaseLedger, type ReferenceScores, type SuperBatch } from '@sieve/engine';
+import { Rng, type LossMatrix } from '@sieve/core';
+import { pairwiseSigmoidLoss, readTidy } from '@sieve/tensor';
+import { LazyScoringContext, PhaseLedger, type ReferenceScores, type SuperBatch } from '@sieve/engine';
 import { jointSample, scoreMatrixFromLosses } from '@sieve/selection';
 import * as tf from '@tensorflow/tfjs-core';
 import { CASCADE_DEFAULTS } from '@sieve/selector-cascade';
+import { createDefaultLearner, measure } from './default-learner';
 
 const { values: flags } = parseArgs({
   options: {
@@ -45,26 +43,9 @@ if (batchSize > superBatchSize || batchSize % 16 !== 0) {
   process.exit(2);
 }
 
-const config = runConfigSchema.parse({
-  steps: 1,
-  batchSize,
-  filterRatio: 0.8,
-  chunks: 16,
-  seed: 0,
-  evalEvery: 1,
-  out: 'unused',
-  energy: { enabled: false },
-  dashboard: false,
-});
-await initBackend('wasm');
-const dataset = (await loadDataset(config)).dataset as ContrastiveDataset;
-const spec = modelSpecOf(config, dataset);
-const pixels = dataset.imageSide * dataset.imageSide;
-const { maxTokens } = dataset;
+const { config, dataset, spec, learner, rng, candidates, superBatch, gather, prepared, chosenBatch } = await createDefaultLearner(batchSize, superBatchSize);
 const dim = spec.embeddingDim;
 const referenceDim = config.reference.embeddingDim;
-const learner = createContrastiveModel(spec, 0);
-const rng = new Rng(7);
 
 /** Random unit rows of `width` values: the shape of cached embeddings. */
 function unitRows(count: number, width = dim): Float32Array {
@@ -86,22 +67,6 @@ const reference: ReferenceScores = {
 };
 const poolLosses = new Float32Array(dataset.pool.count).map(() => rng.nextFloat());
 
-const candidates = () => rng.sampleWithoutReplacement(dataset.pool.count, superBatchSize);
-const superBatch = (poolIndices: Int32Array): SuperBatch => ({
-  poolIndices,
-  images: new Float32Array(superBatchSize * pixels),
-  tokens: new Int32Array(superBatchSize * maxTokens),
-  labels: new Int32Array(0),
-  tagNames: dataset.pool.tagNames,
-  tags: new Uint8Array(superBatchSize),
-});
-const gather = (batch: SuperBatch) => {
-  const { poolIndices } = batch;
-  for (let r = 0; r < poolIndices.length; r++) {
-    batch.images.set(dataset.pool.images.subarray(poolIndices[r] * pixels, (poolIndices[r] + 1) * pixels), r * pixels);
-    batch.tokens.set(dataset.pool.tokens.subarray(poolIndices[r] * maxTokens, (poolIndices[r] + 1) * maxTokens), r * maxTokens);
-  }
-};
 const contextFor = (batch: SuperBatch) =>
   new LazyScoringContext({
     task: 'contrastive',
@@ -118,34 +83,15 @@ const contextFor = (batch: SuperBatch) =>
     gatherInputs: () => gather(batch),
   });
 
-/** Median milliseconds of `part` over the repeats; `prepare` runs untimed before each. */
-async function timed<T>(prepare: () => T | Promise<T>, part: (input: T) => unknown): Promise<number> {
-  const times: number[] = [];
-  for (let r = -3; r < repeats; r++) {
-    const input = await prepare();
-    const start = performance.now();
-    await part(input);
-    if (r >= 0) times.push(performance.now() - start);
-  }
-  return [...times].sort((a, b) => a - b)[times.length >> 1];
-}
+/** Median wall milliseconds of `part` over the repeats; `prepare` runs untimed before each. */
+const timed = async <T>(prepare: () => T | Promise<T>, part: (input: T) => unknown): Promise<number> => (await measure(repeats, prepare, part)).wallMs;
 
-const prepared = () => {
-  const batch = superBatch(candidates());
-  gather(batch);
-  return batch;
-};
 const learnerLosses = async (): Promise<LossMatrix> => ({
   kind: 'pairwise',
   size: superBatchSize,
   values: await learner.pairwiseLosses(prepared().images, prepared().tokens, superBatchSize),
 });
 const scoresFor = async () => scoreMatrixFromLosses('learnability', await learnerLosses(), await learnerLosses()).values;
-const chosenBatch = () => {
-  const batch = superBatch(candidates().subarray(0, batchSize) as Int32Array);
-  gather(batch);
-  return batch;
-};
 
 const parts: Record<string, number> = {};
 parts.gatherCandidates = await timed(() => superBatch(candidates()), gather);
