@@ -13,6 +13,7 @@ export const endToEndTests = [
   'packages/trainer/src/resume.test.ts',
   'packages/trainer/src/exit-codes.test.ts',
   'packages/trainer/src/disk-full.test.ts',
+  'packages/trainer/src/energy-command.test.ts',
   'packages/trainer/src/files/files-data.test.ts',
   'packages/trainer/src/files/equivalence.test.ts',
   'packages/trainer/src/bench/bench-command.test.ts',

@@ -4,14 +4,12 @@ import { resolveMeterOptions, type MeterOptions, type ResolvedMeterOptions, type
 import { NvidiaSmiSource } from './nvidia-smi-source';
 import { NvmlSource } from './nvml-source';
 import { RaplSource } from './rapl-source';
-import { readReplayFile } from './replay-file';
-import { ReplaySource } from './replay-source';
 import type { EnergySourceDriver } from './source-driver';
 
 /**
- * The energy meter for this machine. Bad options (and a bad replay file) throw `UserInputError`
- * here; after that the meter never throws: `start()` probes every source and uses the best
- * that works in each group (GPU: nvml, nvidia-smi; CPU: rapl, estimate).
+ * The energy meter for this machine. Bad options throw `UserInputError` here; after that the
+ * meter never throws: `start()` probes every source and uses the best that works in each group
+ * (GPU: nvml, nvidia-smi; CPU: rapl, estimate).
  *
  * @example
  * const meter = createEnergyMeter();
@@ -39,8 +37,5 @@ function driverFor(name: SourceName, options: ResolvedMeterOptions): EnergySourc
       return new NvmlSource(options.nvmlLibraryPath, options.sampleIntervalMs);
     case 'nvidia-smi':
       return new NvidiaSmiSource(options.nvidiaSmiPath, options.sampleIntervalMs);
-    case 'replay':
-      // Read now, so that a bad file is a UserInputError before anything starts.
-      return new ReplaySource(options.replayFile ?? '', readReplayFile(options.replayFile ?? ''));
   }
 }

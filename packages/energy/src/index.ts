@@ -13,4 +13,4 @@ export {
   type NvidiaSmiValue,
   type NvidiaSmiColumn,
 } from './nvidia-smi-csv';
-export { readReplayFile, parseReplayText, type ReplaySample } from './replay-file';
+export { replayTrace, formatReplayReport, type ReplayReport } from './replay-trace';

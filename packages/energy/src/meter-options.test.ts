@@ -1,11 +1,6 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isUserInputError } from '@sieve/core';
 import { resolveMeterOptions, type MeterOptions } from './meter-options';
-import { removeTempDirs, tempDir } from '@sieve/core/testing';
-
-afterAll(removeTempDirs);
 
 function problemOf(options: MeterOptions): { field: string; message: string } {
   try {
@@ -23,7 +18,6 @@ describe('resolveMeterOptions', () => {
       sampleIntervalMs: 100,
       wattsPerCore: undefined,
       sources: ['nvml', 'nvidia-smi', 'rapl', 'estimate'],
-      replayFile: undefined,
       nvmlLibraryPath: 'libnvidia-ml.so.1',
       powercapRoot: '/sys/class/powercap',
       nvidiaSmiPath: 'nvidia-smi',
@@ -35,12 +29,8 @@ describe('resolveMeterOptions', () => {
     expect(resolveMeterOptions({ nvmlLibraryPath: '/x.so' }, { SIEVE_NVML_LIBRARY: '/y.so' }).nvmlLibraryPath).toBe('/x.so');
   });
 
-  it('makes replay the only source when a replay file is given alone', () => {
-    const dir = tempDir('sieve-options-');
-    const file = join(dir, 'trace.csv');
-    writeFileSync(file, 'seconds,device,watts\n0,gpu0,10\n');
-    expect(resolveMeterOptions({ replayFile: file }, {}).sources).toEqual(['replay']);
-    expect(resolveMeterOptions({ replayFile: file, sources: ['estimate', 'replay'] }, {}).sources).toEqual(['estimate', 'replay']);
+  it('keeps the sources given, in their order', () => {
+    expect(resolveMeterOptions({ sources: ['estimate', 'rapl'] }, {}).sources).toEqual(['estimate', 'rapl']);
   });
 
   it('names the option and the fix for bad values', () => {
@@ -48,10 +38,10 @@ describe('resolveMeterOptions', () => {
     expect(problemOf({ sampleIntervalMs: 12.5 }).field).toBe('energy.sampleIntervalMs');
     expect(problemOf({ wattsPerCore: -3 }).field).toBe('energy.wattsPerCore');
     expect(problemOf({ wattsPerCore: Number.NaN }).field).toBe('energy.wattsPerCore');
-    expect(problemOf({ sources: ['gpu'] }).message).toContain('unknown source "gpu"; choose from nvml, nvidia-smi, rapl, estimate, replay');
+    expect(problemOf({ sources: ['gpu'] }).message).toContain('unknown source "gpu"; choose from nvml, nvidia-smi, rapl, estimate');
     expect(problemOf({ sources: [] }).field).toBe('energy.sources');
     expect(problemOf({ sources: ['rapl', 'rapl'] }).message).toContain('twice');
-    expect(problemOf({ sources: ['replay'] }).message).toContain('no replayFile');
-    expect(problemOf({ replayFile: '/no/such/trace.csv' }).message).toContain('no file at /no/such/trace.csv');
+    // A recorded trace is read by `replayTrace`, not played by the meter of a run.
+    expect(problemOf({ sources: ['replay'] }).message).toContain('unknown source "replay"');
   });
 });

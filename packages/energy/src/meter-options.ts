@@ -1,4 +1,3 @@
-import { existsSync, statSync } from 'node:fs';
 import { UserInputError } from '@sieve/core';
 
 export interface MeterOptions {
@@ -8,8 +7,6 @@ export interface MeterOptions {
   wattsPerCore?: number;
   /** Sources to try, in order of preference; default `['nvml', 'nvidia-smi', 'rapl', 'estimate']`. */
   sources?: string[];
-  /** A recorded power trace to replay (CSV or JSONL); alone, it makes `replay` the only source. */
-  replayFile?: string;
   /** Default: env `SIEVE_NVML_LIBRARY`, else `libnvidia-ml.so.1`. */
   nvmlLibraryPath?: string;
   /** Default `/sys/class/powercap`. */
@@ -18,7 +15,7 @@ export interface MeterOptions {
   nvidiaSmiPath?: string;
 }
 
-export const SOURCE_NAMES = ['nvml', 'nvidia-smi', 'rapl', 'estimate', 'replay'] as const;
+export const SOURCE_NAMES = ['nvml', 'nvidia-smi', 'rapl', 'estimate'] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 export const DEFAULT_SOURCES: SourceName[] = ['nvml', 'nvidia-smi', 'rapl', 'estimate'];
 
@@ -26,7 +23,6 @@ export interface ResolvedMeterOptions {
   sampleIntervalMs: number;
   wattsPerCore: number | undefined;
   sources: SourceName[];
-  replayFile: string | undefined;
   nvmlLibraryPath: string;
   powercapRoot: string;
   nvidiaSmiPath: string;
@@ -48,26 +44,19 @@ export function resolveMeterOptions(options: MeterOptions = {}, env: NodeJS.Proc
       `must be a number of watts above 0 and at most 1000, got ${String(wattsPerCore)}; leave it unset to use the CPU's class`,
     );
   }
-  const replayFile = options.replayFile;
-  if (replayFile !== undefined) {
-    if (!existsSync(replayFile) || !statSync(replayFile).isFile()) {
-      throw new UserInputError('energy.replayFile', `no file at ${replayFile}; give the path of a recorded power trace (.csv or .jsonl)`);
-    }
-  }
-  const sources = resolveSources(options.sources, replayFile);
+  const sources = resolveSources(options.sources);
   return {
     sampleIntervalMs,
     wattsPerCore,
     sources,
-    replayFile,
     nvmlLibraryPath: options.nvmlLibraryPath ?? (env.SIEVE_NVML_LIBRARY || 'libnvidia-ml.so.1'),
     powercapRoot: options.powercapRoot ?? '/sys/class/powercap',
     nvidiaSmiPath: options.nvidiaSmiPath ?? 'nvidia-smi',
   };
 }
 
-function resolveSources(sources: string[] | undefined, replayFile: string | undefined): SourceName[] {
-  if (sources === undefined) return replayFile === undefined ? [...DEFAULT_SOURCES] : ['replay'];
+function resolveSources(sources: string[] | undefined): SourceName[] {
+  if (sources === undefined) return [...DEFAULT_SOURCES];
   const known = SOURCE_NAMES as readonly string[];
   if (sources.length === 0) {
     throw new UserInputError('energy.sources', `is empty; list one or more of ${SOURCE_NAMES.join(', ')}`);
@@ -79,9 +68,6 @@ function resolveSources(sources: string[] | undefined, replayFile: string | unde
   }
   if (new Set(sources).size !== sources.length) {
     throw new UserInputError('energy.sources', `lists a source twice (${sources.join(', ')}); list each once, best first`);
-  }
-  if (sources.includes('replay') && replayFile === undefined) {
-    throw new UserInputError('energy.sources', 'includes "replay" but no replayFile is given; set energy.replayFile to a recorded trace');
   }
   return sources as SourceName[];
 }

@@ -112,6 +112,7 @@ describe('parseNvidiaSmiCsv on recorded captures', () => {
     const fields = ['timestamp', 'index', 'power.draw.instant', 'power.draw', 'utilization.gpu'];
     const table = parseNvidiaSmiCsv(fixture('stream-sentinels-synthetic.csv'), fields);
     expect(table.rows).toHaveLength(6);
+    expect(table.rowLines).toEqual([1, 2, 3, 4, 5, 6]);
     expect(table.malformedLines).toEqual([7]);
     const powers = table.rows.map((row) => [numberOf(table, row, 'index'), numberOf(table, row, 'power.draw.instant'), numberOf(table, row, 'power.draw')]);
     expect(powers).toEqual([
@@ -130,6 +131,7 @@ describe('parseNvidiaSmiCsv on recorded captures', () => {
 
   it('skips a header even when the fields are given', () => {
     const table = parseNvidiaSmiCsv('index, power.draw [W]\n0, 12.5 W\n', ['index', 'power.draw']);
+    expect(table.rowLines).toEqual([2]);
     expect(table.columns).toEqual([
       { field: 'index', unit: null },
       { field: 'power.draw', unit: 'W' },

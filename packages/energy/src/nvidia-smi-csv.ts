@@ -24,6 +24,8 @@ export interface NvidiaSmiColumn {
 export interface NvidiaSmiTable {
   columns: NvidiaSmiColumn[];
   rows: NvidiaSmiValue[][];
+  /** The 1-based line number of each row. */
+  rowLines: number[];
   /** 1-based line numbers of rows without one cell per column (e.g. a line cut off mid-write). */
   malformedLines: number[];
 }
@@ -56,6 +58,7 @@ export function parseNvidiaSmiCsv(text: string, fields?: readonly string[]): Nvi
   const lines = text.split(/\r?\n/);
   let columns: NvidiaSmiColumn[] | null = fields ? fields.map((field) => ({ field, unit: null })) : null;
   const rows: NvidiaSmiValue[][] = [];
+  const rowLines: number[] = [];
   const malformedLines: number[] = [];
   lines.forEach((line, i) => {
     if (line.trim() === '') return;
@@ -72,8 +75,9 @@ export function parseNvidiaSmiCsv(text: string, fields?: readonly string[]): Nvi
     }
     const known = columns;
     rows.push(cells.map((cell, k) => parseNvidiaSmiCell(cell, known[k].unit)));
+    rowLines.push(i + 1);
   });
-  return { columns: columns ?? [], rows, malformedLines };
+  return { columns: columns ?? [], rows, rowLines, malformedLines };
 }
 
 /** The value of `field` in a row, or undefined when the table has no such column. */

@@ -71,7 +71,8 @@ export function formatProbeReport(report: ProbeReport): string {
   return lines.join('\n');
 }
 
-function formatNumber(x: number): string {
+/** A watt or joule figure with about four significant digits: 226.5, 75.500, 0.750. */
+export function formatNumber(x: number): string {
   if (x === 0) return '0';
   return Math.abs(x) >= 100 ? x.toFixed(1) : Math.abs(x) >= 1 ? x.toFixed(3) : x.toPrecision(3);
 }

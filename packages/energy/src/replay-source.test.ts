@@ -1,14 +1,7 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { isUserInputError } from '@sieve/core';
-import { createEnergyMeter } from './create-energy-meter';
+import { describe, expect, it } from 'vitest';
 import { Meter } from './meter';
 import { parseReplayText } from './replay-file';
 import { ReplaySource } from './replay-source';
-import { removeTempDirs, tempDir } from '@sieve/core/testing';
-
-afterAll(removeTempDirs);
 
 describe('ReplaySource', () => {
   it('plays the recording from the meter start, exactly, and labels it not measured', async () => {
@@ -30,25 +23,5 @@ describe('ReplaySource', () => {
     expect(meter.endWindow('past the end')).toMatchObject({ joules: 150, coverage: 0.5 / 1.5 });
     expect(meter.sources()[0].detail).toBe("replays 3 samples of gpu0 over 2.0 s from trace.csv (a recording, not this machine's sensors)");
     await meter.stop();
-  });
-
-  it('is what createEnergyMeter uses when given a replay file, and a bad file is a UserInputError', async () => {
-    const dir = tempDir('sieve-replay-');
-    const good = join(dir, 'good.jsonl');
-    writeFileSync(good, '{"seconds":0,"device":"gpu0","watts":10}\n{"seconds":100,"device":"gpu0","watts":10}\n');
-    const meter = createEnergyMeter({ replayFile: good });
-    await meter.start();
-    expect(meter.sourcesInUse()).toEqual([{ name: 'replay', measured: false }]);
-    await meter.stop();
-
-    const bad = join(dir, 'bad.csv');
-    writeFileSync(bad, 'seconds,device,watts\nzero,gpu0,1\n');
-    let caught: unknown;
-    try {
-      createEnergyMeter({ replayFile: bad });
-    } catch (error) {
-      caught = error;
-    }
-    expect(isUserInputError(caught) && caught.message).toBe(`energy.replayFile: ${bad} line 2: the time must be a number of seconds`);
   });
 });

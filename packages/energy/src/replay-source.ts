@@ -6,9 +6,9 @@ import { TraceChannel } from './trace-channel';
 
 /**
  * Plays a recorded power trace as if it were being sampled now: the recording's time 0 is
- * the meter's start. For tests and demos; labelled not measured, since it is not this
- * machine's sensors. Power is linear between recorded samples; after the last one nothing
- * is covered.
+ * the meter's start (`replayTrace` runs the meter over it on a clock of its own). Labelled not
+ * measured, since it is not this machine's sensors. Power is linear between recorded samples;
+ * after the last one nothing is covered.
  */
 export class ReplaySource implements EnergySourceDriver {
   readonly name = 'replay';

@@ -147,7 +147,8 @@ function addTaskEngineOptions(command: Command, wait: string): Command {
 export interface CliHandlers {
   /** Trains; resolves to the exit code (130 or 143 when a signal stopped the run). */
   train(config: ReturnType<typeof resolveRunConfig>, options: { overwrite: boolean; resume: boolean }): Promise<number>;
-  energy(options: { seconds: number; json: boolean; sampleIntervalMs: number }): Promise<void>;
+  /** Probes the energy sources and samples for `seconds`, or with `replay`, reports what the meter makes of that recorded trace. */
+  energy(options: { seconds: number; json: boolean; sampleIntervalMs: number; replay?: string }): Promise<void>;
   dashboard(options: { run: string; plain: boolean }): Promise<void>;
   /** Runs the benchmark protocol; resolves to the exit code. */
   bench(flags: BenchFlags & { dashboard: boolean }): Promise<number>;
@@ -331,13 +332,22 @@ export function buildProgram(handlers: CliHandlers): Command {
 
   program
     .command('energy')
-    .description('probe every energy source, then sample power for a while')
+    .description('probe every energy source, then sample power for a while; or check a recorded power trace')
     .option('--seconds <n>', 'how long to sample', decimal('--seconds'), 5)
     .option('--sample-interval-ms <ms>', 'sampling interval', integer('--sample-interval-ms'), 100)
+    .option(
+      '--replay <file>',
+      'instead of sampling, read a recorded power trace (CSV with seconds,device,watts columns, JSON lines, or an nvidia-smi capture) and print its joules, mean watts, duration and samples',
+    )
     .option('--json', 'machine-readable output')
-    .action(async (flags: { seconds: number; json?: boolean; sampleIntervalMs: number }) => {
+    .action(async (flags: { seconds: number; json?: boolean; sampleIntervalMs: number; replay?: string }, command: Command) => {
       if (!(flags.seconds > 0)) throw new UserInputError('--seconds', 'must be above 0.');
-      await handlers.energy({ seconds: flags.seconds, json: flags.json === true, sampleIntervalMs: flags.sampleIntervalMs });
+      if (flags.replay !== undefined) {
+        for (const [name, flag] of [['seconds', '--seconds'], ['sampleIntervalMs', '--sample-interval-ms']] as const) {
+          if (command.getOptionValueSource(name) === 'cli') throw new UserInputError(flag, 'does not apply with --replay, whose trace sets the times; leave it out.');
+        }
+      }
+      await handlers.energy({ seconds: flags.seconds, json: flags.json === true, sampleIntervalMs: flags.sampleIntervalMs, replay: flags.replay });
     });
 
   program

@@ -1,6 +1,6 @@
 /** The `sieve` command line: `train` (default), `bench`, `embed-reference`, `energy`, `dashboard`, and the workers' commands. */
 import { loadSelectorRegistry } from '@sieve/engine';
-import { probeAndSample, formatProbeReport } from '@sieve/energy';
+import { formatProbeReport, formatReplayReport, probeAndSample, replayTrace } from '@sieve/energy';
 import { attachToRun, shouldUseDashboard } from '@sieve/dashboard';
 import { isUserInputError } from '@sieve/core';
 import { runCli } from './cli';
@@ -53,6 +53,11 @@ async function main(): Promise<number> {
       exportTask: (flags) => runExport(flags, writeLine),
       embedReferenceTask: (workDir, task) => runEmbedTask(workDir, task, writeLine),
       async energy(options) {
+        if (options.replay !== undefined) {
+          const report = await replayTrace(options.replay);
+          process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReplayReport(report)}\n`);
+          return;
+        }
         const report = await probeAndSample(options.seconds, { sampleIntervalMs: options.sampleIntervalMs });
         process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatProbeReport(report)}\n`);
       },
