@@ -5,7 +5,7 @@ import { z } from 'zod';
  * validated here. Field names are the config file's; the CLI maps flags onto them.
  */
 export const TASK_NAMES = ['fashion-captions', 'fashion-noisy-labels', 'idx', 'files'] as const;
-export const BACKEND_NAMES = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_NAMES = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm-blas', 'wasm', 'cpu'] as const;
 export const IMAGE_TOWERS = ['mlp', 'flexivit'] as const;
 /** The selector a run uses when none is named. */
 export const DEFAULT_SELECTOR = 'cascade';

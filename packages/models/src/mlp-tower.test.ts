@@ -63,11 +63,16 @@ describe('MLP image tower', () => {
     const parameters = new Parameters(3);
     const tower = createMlpTower(parameters, 28, 32);
     // Fine: 3 images x (784 -> 32): 2 * 3 * 784 * 32 = 150,528 in the matmul; bias and ReLU on 96 outputs.
-    expect(tower.flops(3, 'fine')).toEqual({ matmul: 150_528, elementwise: 192 });
+    expect(tower.flops(3, 'fine').forward).toEqual({ matmul: 150_528, elementwise: 192 });
+    // Backward: the kernel's gradient only (the images need none), and bias and ReLU again.
+    expect(tower.flops(3, 'fine').backward).toEqual({ matmul: 150_528, elementwise: 192 });
     // Coarse: kernel resize 2*14*28*(28*32) + 2*14*28*(14*32) = 702,464 + 351,232, then 2*3*196*32 = 37,632;
     // pooling reads 3 * 784 pixels, bias and ReLU 192.
-    expect(tower.flops(3, 'coarse')).toEqual({ matmul: 702_464 + 351_232 + 37_632, elementwise: 2_352 + 192 });
-    expect(tower.flops(0, 'coarse')).toEqual({ matmul: 0, elementwise: 0 });
+    expect(tower.flops(3, 'coarse').forward).toEqual({ matmul: 702_464 + 351_232 + 37_632, elementwise: 2_352 + 192 });
+    // Backward: one product per forward product (the resize matrix and the pooled images need no
+    // gradient); no gradient through the pooling of the images.
+    expect(tower.flops(3, 'coarse').backward).toEqual({ matmul: 702_464 + 351_232 + 37_632, elementwise: 192 });
+    expect(tower.flops(0, 'coarse')).toEqual({ forward: { matmul: 0, elementwise: 0 }, backward: { matmul: 0, elementwise: 0 } });
     tower.dispose();
     parameters.dispose();
   });

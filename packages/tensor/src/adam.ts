@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { wasmMatmulsOnBlas } from './blas-matmul-kernel';
+import { wasmHeapView, wasmRefCount } from './wasm-heap';
 
 /**
  * Where Adam keeps its moments. `host`: plain Float32Arrays and one JS loop per variable, which
@@ -95,16 +97,21 @@ export class Adam {
     secondCorrectionRoot: number,
   ): Promise<void> {
     const { beta1, beta2, epsilon } = this;
-    const [g, p] = (await Promise.all([gradient.data(), variable.data()])) as [Float32Array, Float32Array];
+    // On wasm the values are read where they lie on the heap (no copy); elsewhere they are read back.
+    const g = wasmHeapView(gradient) ?? ((await gradient.data()) as Float32Array);
+    // The new weights go straight into the variable's memory where that is safe (see `updatableInPlace`),
+    // else into a new tensor that the variable takes.
+    const inPlace = updatableInPlace(variable);
+    const p = wasmHeapView(variable) ?? ((await variable.data()) as Float32Array);
+    const next = inPlace ? p : new Float32Array(p.length);
     const { first: m, second: v } = moments;
-    const next = new Float32Array(p.length);
     for (let k = 0; k < p.length; k++) {
       const gk = g[k];
       const mk = (m[k] = beta1 * m[k] + (1 - beta1) * gk);
       const vk = (v[k] = beta2 * v[k] + (1 - beta2) * gk * gk);
       next[k] = p[k] - (stepSize * mk) / (Math.sqrt(vk) / secondCorrectionRoot + epsilon);
     }
-    tf.tidy(() => variable.assign(tf.tensor(next, variable.shape, 'float32')));
+    if (!inPlace) tf.tidy(() => variable.assign(tf.tensor(next, variable.shape, 'float32')));
   }
 
   private updateOnDevice(
@@ -177,4 +184,13 @@ export class Adam {
       }
     }
   }
+}
+
+/**
+ * Whether a variable's weights may be overwritten where they lie: only on the wasm backend with its
+ * products on BLAS (XNNPACK caches a packed copy of a product's weights by their tensor, which would
+ * go stale), and only while no other tensor shares the variable's memory.
+ */
+function updatableInPlace(variable: tf.Variable): boolean {
+  return wasmMatmulsOnBlas() && wasmRefCount(variable) === 1;
 }

@@ -5,13 +5,17 @@ import type { UserInputError } from '@sieve/core';
 import { initBackend } from './backend';
 
 // One file, one process: these tests run in order and share tfjs's global backend state.
+// This file's machine has no OpenBLAS (blas-matmul-kernel.test.ts tests the machines that do).
+process.env.SIEVE_OPENBLAS = '/nonexistent/libopenblas.so.0';
+
 describe('initBackend', () => {
   it('auto picks wasm here and says why each better backend was skipped', async () => {
     const info = await initBackend('auto');
     expect(info.name).toBe('wasm');
     expect(info.requested).toBe('auto');
     expect(info.onGpu).toBe(false);
-    expect(info.skipped.map((s) => s.name)).toEqual(['tensorflow-gpu', 'webgpu', 'tensorflow']);
+    expect(info.skipped.map((s) => s.name)).toEqual(['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm-blas']);
+    expect(info.skipped[3].reason).toMatch(/no OpenBLAS library was found \(on Debian or Ubuntu: apt-get install libopenblas0-pthread;.*Tried \/nonexistent\/libopenblas\.so\.0: /);
     expect(info.skipped[0].reason).toMatch(/@tensorflow\/tfjs-node-gpu is not installed/);
     expect(info.skipped[1].reason).toMatch(/webgpu is not installed \(optional: `npm install webgpu @tensorflow\/tfjs-backend-webgpu`\)/);
     expect(info.skipped[2].reason).toMatch(/@tensorflow\/tfjs-node is not installed/);
@@ -33,7 +37,7 @@ describe('initBackend', () => {
     const userError = error as UserInputError;
     expect(userError.field).toBe('--backend');
     expect(userError.problem).toMatch(/@tensorflow\/tfjs-node is not installed/);
-    expect(userError.problem).toMatch(/auto, tensorflow-gpu, webgpu, tensorflow, wasm, cpu/);
+    expect(userError.problem).toMatch(/auto, tensorflow-gpu, webgpu, tensorflow, wasm-blas, wasm, cpu/);
     // The failed attempt left the working backend in place.
     expect(tf.getBackend()).toBe('wasm');
   });

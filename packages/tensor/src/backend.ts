@@ -5,6 +5,8 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { BACKEND_NAMES, UserInputError } from '@sieve/core';
+import { loadBlas } from './blas';
+import { routeWasmMatmulsTo } from './blas-matmul-kernel';
 import { assessGpuBackend, MIN_GPU_GFLOPS } from './gpu-check';
 import { measureMatmulGflops } from './matmul-speed';
 import { readTidy } from './read';
@@ -31,7 +33,7 @@ export interface BackendInfo {
 }
 
 /** Best first: the order `auto` tries. */
-const AUTO_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
+const AUTO_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm-blas', 'wasm', 'cpu'];
 
 const NODE_PACKAGES: Partial<Record<BackendName, string>> = {
   'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
@@ -46,6 +48,7 @@ const TFJS_NAMES: Record<BackendName, string> = {
   'tensorflow-gpu': 'tensorflow',
   tensorflow: 'tensorflow',
   webgpu: 'webgpu',
+  'wasm-blas': 'wasm',
   wasm: 'wasm',
   cpu: 'cpu',
 };
@@ -108,7 +111,10 @@ async function tryBackend(name: BackendName): Promise<Attempt> {
     const loaded = await importOptional(WEBGPU_PACKAGES.backend);
     if (!loaded.ok) return loaded;
   }
-  if (name === 'wasm') {
+  // wasm-blas: the wasm backend with its matrix products on the system's OpenBLAS (see blas-matmul-kernel.ts).
+  const blas = name === 'wasm-blas' ? loadBlas() : null;
+  if (blas && 'reason' in blas) return { ok: false, reason: blas.reason };
+  if (name === 'wasm' || name === 'wasm-blas') {
     const located = locateWasmFiles();
     if (!located.ok) return located;
   }
@@ -126,6 +132,8 @@ async function tryBackend(name: BackendName): Promise<Attempt> {
   if (!started || tf.getBackend() !== TFJS_NAMES[name]) {
     return { ok: false, reason: 'it failed to start (tfjs could not initialise it)' };
   }
+  if (name === 'wasm' || name === 'wasm-blas') routeWasmMatmulsTo(blas ? blas.blas : null);
+  if (blas && 'blas' in blas) return { ok: true, warnings: [], onGpu: false, device: `${blas.blas.description}; ${blas.blas.threads()} threads` };
   if (name === 'tensorflow-gpu') return { ok: true, ...(await verifyGpu()) };
   if (name === 'webgpu') return verifyWebGpu(device!);
   return { ok: true, warnings: [], onGpu: false };

@@ -154,3 +154,35 @@ describe('pairwiseSigmoidLossValues', () => {
     }
   });
 });
+
+describe('batchSigmoidLoss on the CPU backends (one fused operation)', () => {
+  /** The loss and its four gradients, by the fused operation and by the tensor form, on random rectangular inputs. */
+  function bothForms(n: number, m: number, logT: number, b: number) {
+    const rng = new Rng(n * 100 + m);
+    const x = tf.tensor2d(randomValues(rng, n * 6, 0.5), [n, 6]);
+    const y = tf.tensor2d(randomValues(rng, m * 6, 0.5), [m, 6]);
+    const inputs = [x, y, tf.scalar(logT), tf.scalar(b)];
+    const read = (f: (x: tf.Tensor2D, y: tf.Tensor2D, logT: tf.Scalar, b: tf.Scalar) => tf.Scalar) =>
+      tf.tidy(() => {
+        const { value, grads } = tf.valueAndGrads((...args: tf.Tensor[]) => f(...(args as [tf.Tensor2D, tf.Tensor2D, tf.Scalar, tf.Scalar])))(inputs);
+        return [Array.from(value.dataSync()), ...grads.map((g) => Array.from(g.dataSync()))];
+      });
+    const fused = read(batchSigmoidLoss);
+    const tensorForm = read((x, y, logT, b) => tf.div(tf.sum(pairwiseSigmoidLoss(x, y, logT, b)), n) as tf.Scalar);
+    tf.dispose(inputs);
+    return { fused, tensorForm };
+  }
+
+  for (const backend of ['wasm', 'cpu'] as const) {
+    it(`equals the tensor form, value and gradients, large logits included (${backend})`, async () => {
+      await initBackend(backend);
+      const before = tf.memory().numTensors;
+      for (const [n, m, logT, b] of [[5, 7, Math.log(10), -10], [7, 5, Math.log(80), 3], [4, 4, 0, 0]] as const) {
+        const { fused, tensorForm } = bothForms(n, m, logT, b);
+        fused.forEach((values, k) => values.forEach((v, e) => expect(v, `output ${k}, entry ${e}`).toBeCloseTo(tensorForm[k][e], 4)));
+      }
+      expect(tf.memory().numTensors).toBe(before);
+      await initBackend('wasm');
+    });
+  }
+});

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import './register-gradients';
-import { matMul2d } from './fast-matmul';
+import { matMul2dTransposed } from './fast-matmul';
+import { sigmoidLossFromSimilarities } from './sigmoid-loss-fused';
 import { readTidy } from './read';
 import { softplus } from './sigmoid-loss-js';
 import { addBiasSoftplusInPlace } from './softplus-table';
@@ -20,7 +21,7 @@ export function pairwiseSigmoidLoss(
   return tf.tidy(() => {
     const [n] = imageEmbeddings.shape;
     const [m] = textEmbeddings.shape;
-    const similarities = matMul2d(imageEmbeddings, tf.transpose(textEmbeddings));
+    const similarities = matMul2dTransposed(imageEmbeddings, textEmbeddings);
     const logits = tf.add(tf.mul(similarities, tf.exp(logTemperature)), bias);
     // -z_ij: -1 on the diagonal (positive pairs), +1 elsewhere.
     const negatedSigns = tf.sub(1, tf.mul(tf.eye(n, m), 2));
@@ -36,10 +37,17 @@ export function batchSigmoidLoss(
   bias: tf.Scalar,
 ): tf.Scalar {
   return tf.tidy(() => {
+    if (CPU_BACKENDS.has(tf.getBackend())) {
+      // One operation over the similarities (see sigmoid-loss-fused.ts); on BLAS the transposed product is free.
+      return sigmoidLossFromSimilarities(matMul2dTransposed(imageEmbeddings, textEmbeddings), logTemperature, bias);
+    }
     const losses = pairwiseSigmoidLoss(imageEmbeddings, textEmbeddings, logTemperature, bias);
     return tf.div(tf.sum(losses), imageEmbeddings.shape[0]) as tf.Scalar;
   });
 }
+
+/** The backends whose tensors live in this process's memory, where reading a matrix costs nothing. */
+const CPU_BACKENDS = new Set(['wasm', 'cpu']);
 
 /**
  * The values of `pairwiseSigmoidLoss`, for scoring (no gradient), in fewer passes over the n x m
@@ -54,7 +62,7 @@ export async function pairwiseSigmoidLossValues(x: tf.Tensor2D, y: tf.Tensor2D, 
   const [n, dim] = x.shape;
   const [m] = y.shape;
   // The tensor is freed once read, so its values are this function's to overwrite: no copy.
-  const values = addBiasSoftplusInPlace((await readTidy(() => matMul2d(tf.mul(x, temperature), tf.transpose(y)))) as Float32Array, bias);
+  const values = addBiasSoftplusInPlace((await readTidy(() => matMul2dTransposed(tf.mul(x, temperature), y))) as Float32Array, bias);
   const [xs, ys] = await Promise.all([x.data(), y.data()]);
   for (let i = 0; i < Math.min(n, m); i++) {
     let dot = 0;
