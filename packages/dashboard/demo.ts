@@ -5,8 +5,8 @@
  */
 import { RunEvents } from '@sieve/core';
 import type { RunEvent } from '@sieve/core';
-import { createPlainLogger, mountDashboard, shouldUseDashboard, syntheticRunEvents } from './src/index';
-import type { SyntheticRunOptions } from './src/index';
+import { createPlainLogger, mountDashboard, shouldUseDashboard } from './src/index';
+import { syntheticRunEvents, type SyntheticRunOptions } from './src/testing/index';
 
 function flagValue(name: string): string | undefined {
   const index = process.argv.indexOf(name);

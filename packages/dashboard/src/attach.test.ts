@@ -6,9 +6,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { acquireRunLock, isUserInputError, type RunEvent } from '@sieve/core';
 import { spawnLockHolder, type LockHolder } from '@sieve/core/testing';
 import { attachToRun } from './attach';
-import { FakeStdin, FakeStdout, waitUntil } from './fixtures/fake-terminal';
-import { runFolderContents, writeRunFolder } from './fixtures/run-folder-writer';
-import { syntheticRunEvents } from './fixtures/synthetic-run';
+import { FakeStdin, FakeStdout, waitUntil } from './testing/fake-terminal';
+import { runFolderContents, writeRunFolder } from './testing/run-folder-writer';
+import { syntheticRunEvents } from './testing/synthetic-run';
 import { frameWidth } from './visible-width';
 
 describe('attachToRun', () => {

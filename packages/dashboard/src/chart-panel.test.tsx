@@ -1,9 +1,9 @@
 /** @jsxRuntime automatic */
 import { describe, expect, it } from 'vitest';
 import { ChartPanel, stepAxisText } from './chart-panel';
-import { frameOf } from './fixtures/frame';
-import { stateOf } from './fixtures/hand-made-run';
-import { syntheticRunEvents } from './fixtures/synthetic-run';
+import { frameOf } from './testing/frame';
+import { stateOf } from './testing/hand-made-run';
+import { syntheticRunEvents } from './testing/synthetic-run';
 import { initialDashboardState } from './run-store';
 import { visibleWidth } from './visible-width';
 

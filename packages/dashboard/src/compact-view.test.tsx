@@ -1,8 +1,8 @@
 /** @jsxRuntime automatic */
 import { describe, expect, it } from 'vitest';
 import { CompactView } from './compact-view';
-import { frameOf } from './fixtures/frame';
-import { handMadeEvents, stateOf } from './fixtures/hand-made-run';
+import { frameOf } from './testing/frame';
+import { handMadeEvents, stateOf } from './testing/hand-made-run';
 import { frameWidth } from './visible-width';
 
 describe('CompactView', () => {

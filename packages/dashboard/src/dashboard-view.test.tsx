@@ -1,9 +1,9 @@
 /** @jsxRuntime automatic */
 import { describe, expect, it } from 'vitest';
 import { DashboardView } from './dashboard-view';
-import { frameOf } from './fixtures/frame';
-import { handMadeEvents, stateOf } from './fixtures/hand-made-run';
-import { syntheticRunEvents } from './fixtures/synthetic-run';
+import { frameOf } from './testing/frame';
+import { handMadeEvents, stateOf } from './testing/hand-made-run';
+import { syntheticRunEvents } from './testing/synthetic-run';
 import { frameWidth, visibleWidth } from './visible-width';
 import type { DashboardState } from './run-store';
 

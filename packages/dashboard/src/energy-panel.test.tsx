@@ -1,8 +1,8 @@
 /** @jsxRuntime automatic */
 import { describe, expect, it } from 'vitest';
 import { EnergyPanel, energyNoteText } from './energy-panel';
-import { frameOf } from './fixtures/frame';
-import { handMadeEvents, stateOf } from './fixtures/hand-made-run';
+import { frameOf } from './testing/frame';
+import { handMadeEvents, stateOf } from './testing/hand-made-run';
 import { initialDashboardState } from './run-store';
 
 describe('EnergyPanel', () => {

@@ -1,8 +1,8 @@
 /** @jsxRuntime automatic */
 import { describe, expect, it } from 'vitest';
-import { frameOf } from './fixtures/frame';
-import { stateOf } from './fixtures/hand-made-run';
-import { syntheticRunEvents } from './fixtures/synthetic-run';
+import { frameOf } from './testing/frame';
+import { stateOf } from './testing/hand-made-run';
+import { syntheticRunEvents } from './testing/synthetic-run';
 import { Footer, finishedText } from './footer';
 import { initialDashboardState } from './run-store';
 

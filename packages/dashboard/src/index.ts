@@ -10,6 +10,3 @@ export type { AttachOptions } from './attach';
 export { readRunFolder, checkRunFolder, RunFolderSource, RUN_FOLDER_FILES } from './run-folder';
 export { shouldUseDashboard } from './should-use-dashboard';
 export { stripAnsi, visibleWidth, frameWidth } from './visible-width';
-export { syntheticRunEvents, syntheticPoint, syntheticRunStartInfo } from './fixtures/synthetic-run';
-export type { SyntheticRunOptions } from './fixtures/synthetic-run';
-export { writeRunFolder } from './fixtures/run-folder-writer';

@@ -2,8 +2,8 @@
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '@sieve/core';
-import { waitUntil } from './fixtures/fake-terminal';
-import { handMadeEvents } from './fixtures/hand-made-run';
+import { waitUntil } from './testing/fake-terminal';
+import { handMadeEvents } from './testing/hand-made-run';
 import { LiveDashboard, keyHintFor } from './live-dashboard';
 import { createRunStore } from './run-store';
 import { createThrottledView } from './throttled-view';

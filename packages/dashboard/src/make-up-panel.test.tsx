@@ -1,7 +1,7 @@
 /** @jsxRuntime automatic */
 import { describe, expect, it } from 'vitest';
-import { frameOf } from './fixtures/frame';
-import { handMadeEvents, stateOf } from './fixtures/hand-made-run';
+import { frameOf } from './testing/frame';
+import { handMadeEvents, stateOf } from './testing/hand-made-run';
 import { MakeUpPanel, makeUpTags } from './make-up-panel';
 import { initialDashboardState } from './run-store';
 import { frameWidth } from './visible-width';

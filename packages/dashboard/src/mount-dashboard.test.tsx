@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { RunEvents } from '@sieve/core';
 import type { RunEvent } from '@sieve/core';
-import { FakeStdin, FakeStdout, waitUntil } from './fixtures/fake-terminal';
-import { handMadeEvents } from './fixtures/hand-made-run';
-import { syntheticRunEvents } from './fixtures/synthetic-run';
+import { FakeStdin, FakeStdout, waitUntil } from './testing/fake-terminal';
+import { handMadeEvents } from './testing/hand-made-run';
+import { syntheticRunEvents } from './testing/synthetic-run';
 import { mountDashboard } from './mount-dashboard';
 import { frameWidth } from './visible-width';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { RunEvents } from '@sieve/core';
 import type { RunEvent } from '@sieve/core';
-import { handMadeEvents } from './fixtures/hand-made-run';
-import { syntheticPoint, syntheticRunEvents } from './fixtures/synthetic-run';
+import { handMadeEvents } from './testing/hand-made-run';
+import { syntheticPoint, syntheticRunEvents } from './testing/synthetic-run';
 import { createPlainLogger, pointLine } from './plain-logger';
 
 function logOf(events: RunEvent[], clock?: () => number): string[] {

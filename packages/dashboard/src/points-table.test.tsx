@@ -1,8 +1,8 @@
 /** @jsxRuntime automatic */
 import { describe, expect, it } from 'vitest';
-import { frameOf } from './fixtures/frame';
-import { handMadeEvents, stateOf } from './fixtures/hand-made-run';
-import { syntheticPoint } from './fixtures/synthetic-run';
+import { frameOf } from './testing/frame';
+import { handMadeEvents, stateOf } from './testing/hand-made-run';
+import { syntheticPoint } from './testing/synthetic-run';
 import { PointsTable, pointColumns } from './points-table';
 
 describe('PointsTable', () => {

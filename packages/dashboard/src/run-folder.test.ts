@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isUserInputError } from '@sieve/core';
-import { writeRunFolder } from './fixtures/run-folder-writer';
-import { syntheticRunEvents } from './fixtures/synthetic-run';
+import { writeRunFolder } from './testing/run-folder-writer';
+import { syntheticRunEvents } from './testing/synthetic-run';
 import { RunFolderSource, isRunEvent, readRunFolder } from './run-folder';
 import { initialDashboardState, reduceRunEvent } from './run-store';
 

@@ -1,8 +1,8 @@
 /** @jsxRuntime automatic */
 import { describe, expect, it } from 'vitest';
-import { frameOf } from './fixtures/frame';
-import { handMadeEvents, stateOf } from './fixtures/hand-made-run';
-import { syntheticRunStartInfo } from './fixtures/synthetic-run';
+import { frameOf } from './testing/frame';
+import { handMadeEvents, stateOf } from './testing/hand-made-run';
+import { syntheticRunStartInfo } from './testing/synthetic-run';
 import { RunHeader, energySourcesText } from './run-header';
 import { initialDashboardState } from './run-store';
 import { frameWidth } from './visible-width';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { perPhase } from '@sieve/core';
 import type { RunEvent } from '@sieve/core';
-import { syntheticPoint, syntheticRunEvents, syntheticRunStartInfo } from './fixtures/synthetic-run';
+import { syntheticPoint, syntheticRunEvents, syntheticRunStartInfo } from './testing/synthetic-run';
 import { createRunStore, etaSecondsOf, halveHistory, initialDashboardState, reduceRunEvent } from './run-store';
 
 const step = (n: number, stepsPerSecond: number, extra: Partial<Extract<RunEvent, { type: 'step' }>> = {}): RunEvent => ({

@@ -1,7 +1,7 @@
 /** @jsxRuntime automatic */
 import { Text, render } from 'ink';
 import { describe, expect, it } from 'vitest';
-import { FakeStdin, FakeStdout, waitUntil } from './fixtures/fake-terminal';
+import { FakeStdin, FakeStdout, waitUntil } from './testing/fake-terminal';
 import { useTerminalSize } from './terminal-size';
 
 function Size() {

@@ -1,6 +1,6 @@
 /** @jsxRuntime automatic */
 import { describe, expect, it } from 'vitest';
-import { frameOf } from './fixtures/frame';
+import { frameOf } from './testing/frame';
 import { WarningsPanel } from './warnings-panel';
 import { frameWidth } from './visible-width';
 
