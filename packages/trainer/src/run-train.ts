@@ -15,6 +15,8 @@ import {
   RunFailure,
   UserInputError,
   acquireRunLock,
+  isRunFailure,
+  isUserInputError,
   describeFsError,
   type Phase,
   type RunConfig,
@@ -169,9 +171,13 @@ async function supervise(config: RunConfig, input: { overwrite: boolean; resume:
       case 'done':
         settle({ kind: 'done', summary: message.summary });
         return;
-      case 'error':
-        void failWith(deserializeError(message.error));
+      case 'error': {
+        const error = deserializeError(message.error);
+        // A failed run (its summary written by the work) and a user's mistake are already one line each.
+        if (isRunFailure(error) || isUserInputError(error)) settle({ kind: 'error', error });
+        else void failWith(error);
         return;
+      }
     }
   });
   worker.on('error', (error: NodeJS.ErrnoException) => {
