@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng, UserInputError } from '@sieve/core';
-import { initBackend, pairwiseSigmoidLossFromEmbeddings } from '@sieve/tensor';
+import { initBackend } from '@sieve/tensor';
+import { pairwiseSigmoidLossFromEmbeddings } from '@sieve/tensor/testing';
 import { createContrastiveModel, type ModelSpec } from '@sieve/models';
 import { createEnergyMeter } from '@sieve/energy';
 import { PhaseLedger } from './phase-ledger';

@@ -4,7 +4,7 @@ export * from './matmul-speed';
 export * from './flops';
 export * from './fast-matmul';
 export * from './sigmoid-loss';
-export * from './sigmoid-loss-js';
+export { pairwiseSigmoidLossFromEmbeddings } from './testing/sigmoid-loss-js';
 export * from './softplus-table';
 export * from './adam';
 export * from './learning-rate';

@@ -3,8 +3,7 @@ import './register-gradients';
 import { matMul2dTransposed } from './fast-matmul';
 import { sigmoidLossFromSimilarities } from './sigmoid-loss-fused';
 import { readTidy } from './read';
-import { softplus } from './sigmoid-loss-js';
-import { addBiasSoftplusInPlace } from './softplus-table';
+import { addBiasSoftplusInPlace, softplus } from './softplus-table';
 
 /**
  * SigLIP's pairwise sigmoid loss:

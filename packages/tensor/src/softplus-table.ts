@@ -15,6 +15,11 @@ const LAST = TABLE_END * STEPS_PER_UNIT;
 const G = new Float64Array(LAST + 2);
 for (let k = 0; k < G.length; k++) G[k] = Math.log1p(Math.exp(-k / STEPS_PER_UNIT));
 
+/** log(1 + e^u) without overflow for large u or loss of precision for very negative u. */
+export function softplus(u: number): number {
+  return u > 0 ? u + Math.log1p(Math.exp(-u)) : Math.log1p(Math.exp(u));
+}
+
 /** softplus(u) to within 3e-8 absolute; infinities and NaN as the exact function gives them. */
 export function tabulatedSoftplus(u: number): number {
   const a = u < 0 ? -u : u;

@@ -1,6 +1,8 @@
+import { softplus } from '../softplus-table';
+
 /**
- * The pairwise sigmoid loss of `pairwiseSigmoidLoss` in plain JavaScript, for embeddings
- * already on the JS side (the reference model's cached embeddings): no tensors, no copies.
+ * The pairwise sigmoid loss of `pairwiseSigmoidLoss` in plain JavaScript, exactly, one pair at a
+ * time: what the tests hold the tensor versions and the cached reference losses against.
  *
  * @param x n x dim image embeddings, row-major
  * @param y m x dim text embeddings, row-major
@@ -42,9 +44,4 @@ export function pairwiseSigmoidLossFromEmbeddings(
     }
   }
   return losses;
-}
-
-/** log(1 + e^u) without overflow for large u or loss of precision for very negative u. */
-export function softplus(u: number): number {
-  return u > 0 ? u + Math.log1p(Math.exp(-u)) : Math.log1p(Math.exp(u));
 }
