@@ -74,7 +74,7 @@ describe('the supervisor', () => {
     const result = await startRun(['--plugin', plugin, '--selector', 'hang', '--steps', '8', '--eval-every', '2', '--stall-seconds', '3', '--out', out]);
     expect(result.exitCode, String(result.stderr)).toBe(1);
     expect(String(result.stderr).trim()).toMatch(
-      new RegExp(`^failed: step 5, selection: selector "hang" \\(plugin ${escape(plugin)}\\) in select\\(\\) made no progress for \\d+ s \\(the limit is 3 s: --stall-seconds 3, .*\\); it never returned .* Kept in .*: every point up to step 4 and the checkpoint at step 4\\.$`),
+      new RegExp(`^failed: step 5, selection: selector "hang" \\(plugin ${escape(plugin)}\\) in select\\(\\) made no progress for [\\d.]+ s \\(the limit is \\d+ s: --stall-seconds 3, and at least 50x the median step of [\\d.]+ s\\); it never returned .* Kept in .*: every point up to step 4 and the checkpoint at step 4\\.$`),
     );
     expect(Date.now() - started).toBeLessThan(60_000);
     expect(summaryOf(out)).toMatchObject({ status: 'failed', steps: 4, failure: { step: 5, phase: 'selection' } });
@@ -174,7 +174,7 @@ describe('the supervisor', () => {
       { cwd: repoRoot, reject: false, all: true, env: { ...childEnv, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' }, extendEnv: false, timeout: 180_000 },
     );
     expect(result.exitCode).toBe(1);
-    expect(String(result.all)).toMatch(/failed: step 3, selection: selector "hang" .* made no progress for \d+ s/);
+    expect(String(result.all)).toMatch(/failed: step 3, selection: selector "hang" .* made no progress for [\d.]+ s \(the limit is \d+ s: --stall-seconds 3/);
     expect(String(result.all)).not.toMatch(/Successfully ran/);
     expect(summaryOf(out)).toMatchObject({ status: 'failed', failure: { step: 3 } });
   }, 240_000);
