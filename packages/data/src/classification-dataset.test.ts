@@ -4,7 +4,7 @@ import { buildClassificationDataset } from './classification-dataset';
 import { buildContrastiveDataset } from './contrastive-dataset';
 import { FASHION_CLASS_NAMES } from './fashion-classes';
 import { LABEL_TAG } from './label-noise';
-import { syntheticImages } from './synthetic-images';
+import { syntheticImages } from './testing/synthetic-images';
 
 const source = syntheticImages({ classCount: 10, imagesPerClass: 70 });
 const build = () => buildClassificationDataset(source, { name: 'fashion-noisy-labels', classNames: FASHION_CLASS_NAMES, labelNoise: 0.4 });

@@ -7,7 +7,7 @@ import { conceptIdOf } from './caption-templates';
 import { buildContrastiveDataset } from './contrastive-dataset';
 import { FASHION_CLASS_NAMES, FASHION_CLASS_NOUNS } from './fashion-classes';
 import { attributeBins, attributeThresholds, measureImages } from './image-attributes';
-import { syntheticImages } from './synthetic-images';
+import { syntheticImages } from './testing/synthetic-images';
 import type { ContrastiveDataset } from './types';
 import { PAD_ID } from './vocabulary';
 

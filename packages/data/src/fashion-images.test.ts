@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FASHION_CACHE_FILE, loadFashionImages } from './fashion-images';
-import { writeFashionJsonFolder } from './fixtures';
-import { syntheticImages } from './synthetic-images';
+import { writeFashionJsonFolder } from './testing/fashion-json-folder';
+import { syntheticImages } from './testing/synthetic-images';
 
 const images = syntheticImages({ classCount: 10, imagesPerClass: 3 });
 let root: string;

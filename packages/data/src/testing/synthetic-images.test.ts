@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { measureImages } from './image-attributes';
+import { measureImages } from '../image-attributes';
 import { syntheticImages } from './synthetic-images';
 
 describe('syntheticImages', () => {

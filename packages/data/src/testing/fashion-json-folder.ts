@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { LabelledImages } from './types';
+import type { LabelledImages } from '../types';
 
 /**
  * For tests: writes images in the npm package's layout, `<folder>/<c>.json` =

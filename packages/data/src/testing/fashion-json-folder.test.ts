@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeFashionJsonFolder } from './fixtures';
+import { writeFashionJsonFolder } from './fashion-json-folder';
 
 const folders: string[] = [];
 afterAll(async () => {

@@ -1,5 +1,5 @@
 import { Rng } from '@sieve/core';
-import type { LabelledImages } from './types';
+import type { LabelledImages } from '../types';
 
 export interface SyntheticImagesOptions {
   classCount: number;
