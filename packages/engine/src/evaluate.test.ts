@@ -3,10 +3,16 @@
  * chosen angles in the plane, so that every nearest prompt or caption, and so every accuracy and
  * recall, is worked out by hand below.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '@sieve/tensor';
 import type { ClassificationDataset, ContrastiveDataset } from '@sieve/data';
 import type { ClassifierModel, ContrastiveModel } from '@sieve/models';
 import { evaluateClassifier, evaluateContrastive } from './evaluate';
+
+// The nearest prompt of each image is found with one matrix product on the tensor backend.
+beforeAll(async () => {
+  await initBackend('wasm');
+});
 
 const DIM = 2;
 const MAX_TOKENS = 2;

@@ -1,4 +1,6 @@
+import * as tf from '@tensorflow/tfjs-core';
 import type { RetrievalFigures } from '@sieve/core';
+import { matMul2dTransposed, readTidy } from '@sieve/tensor';
 import type { ClassificationDataset, ContrastiveDataset } from '@sieve/data';
 import type { ClassifierModel, ContrastiveModel } from '@sieve/models';
 import { pixelsOfDataset } from './pool-rows';
@@ -79,10 +81,11 @@ async function evaluateZeroShot(
   for (let start = 0; start < count; start += IMAGE_CHUNK) {
     const chunk = Math.min(IMAGE_CHUNK, count - start);
     const images = await model.embedImages(dataset.test.images.subarray(start * pixels, (start + chunk) * pixels), chunk);
+    const nearestClass = await nearestRows(images, chunk, classEmbeddings, dim);
+    const nearestConcept = await nearestRows(images, chunk, conceptEmbeddings, dim);
     for (let i = 0; i < chunk; i++) {
-      const row = images.subarray(i * dim, (i + 1) * dim);
-      if (argmaxDot(row, classEmbeddings, dim) === dataset.test.labels[start + i]) classCorrect++;
-      if (argmaxDot(row, conceptEmbeddings, dim) === dataset.test.concepts[start + i]) conceptCorrect++;
+      if (nearestClass[i] === dataset.test.labels[start + i]) classCorrect++;
+      if (nearestConcept[i] === dataset.test.concepts[start + i]) conceptCorrect++;
     }
   }
   const promptCount = [...dataset.zeroShot.classPrompts, ...dataset.zeroShot.conceptPrompts].reduce(
@@ -138,18 +141,19 @@ export async function averagedPromptEmbeddings(
   return out;
 }
 
-/** Index of the row of `table` most similar to `vector` (ties to the lower index). */
-export function argmaxDot(vector: Float32Array, table: Float32Array, dim: number): number {
-  let best = -1;
-  let bestValue = -Infinity;
+/**
+ * For each of the `count` vectors, the index of the row of `table` with the largest dot product
+ * (ties to the lower index): one matrix product on the tensor backend, then an argmax per row.
+ */
+export async function nearestRows(vectors: Float32Array, count: number, table: Float32Array, dim: number): Promise<Int32Array> {
   const rows = table.length / dim;
-  for (let r = 0; r < rows; r++) {
-    let dot = 0;
-    for (let d = 0; d < dim; d++) dot += vector[d] * table[r * dim + d];
-    if (dot > bestValue) {
-      bestValue = dot;
-      best = r;
-    }
+  const nearest = new Int32Array(count);
+  if (rows === 0) return nearest.fill(-1);
+  const products = await readTidy(() => matMul2dTransposed(tf.tensor2d(vectors.subarray(0, count * dim), [count, dim]), tf.tensor2d(table, [rows, dim])));
+  for (let i = 0; i < count; i++) {
+    let best = 0;
+    for (let r = 1; r < rows; r++) if (products[i * rows + r] > products[i * rows + best]) best = r;
+    nearest[i] = best;
   }
-  return best;
+  return nearest;
 }

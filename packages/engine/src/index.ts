@@ -5,7 +5,7 @@ export { PhaseLedger } from './phase-ledger';
 export { SelectionTally } from './selection-tally';
 export { LazyScoringContext, diagonalLearnability, type SuperBatch } from './scoring-context';
 export { PoolReferenceLosses, poolReferenceLossesOf, poolReferenceLossFlops } from './pool-reference-losses';
-export { evaluateContrastive, evaluateClassifier, argmaxDot, averagedPromptEmbeddings } from './evaluate';
+export { evaluateContrastive, evaluateClassifier, nearestRows, averagedPromptEmbeddings } from './evaluate';
 export {
   prepareReference,
   trainReferenceModel,

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Rng } from '@sieve/core';
 import { initBackend } from './backend';
+import { loadBlas } from './blas';
 import { Adam, defaultMomentPlacement, type MomentPlacement } from './adam';
 
 beforeAll(async () => {
@@ -137,5 +139,41 @@ describe('the two moment placements', () => {
       expect(handedOver[i]).toBeCloseTo(value, 5);
     });
     tf.dispose([a, b]);
+  });
+});
+
+const blasMissing = 'reason' in loadBlas();
+
+describe.skipIf(blasMissing)('Adam on wasm-blas: one SIMD kernel on the wasm heap', () => {
+  it('takes the host path to float32 rounding over 50 steps, for sizes with and without a remainder of 4, updating in place', async () => {
+    const rng = new Rng(4);
+    const targets = [15, 1027, 1, 64].map((size) => Float32Array.from({ length: size }, () => rng.normal()));
+    /** 50 steps of f = sum_i |w_i - target_i|^2 / 2 on `backend`, returning the weights and whether they stayed in place. */
+    const train = async (backend: 'wasm' | 'wasm-blas') => {
+      await initBackend(backend);
+      const before = tf.memory().numTensors;
+      const weights = targets.map((target) => tf.tidy(() => tf.variable(tf.zeros([target.length]))));
+      const goals = targets.map((target) => tf.tensor1d(target));
+      const adam = new Adam(weights);
+      const dataIds = weights.map((w) => w.dataId);
+      for (let t = 1; t <= 50; t++) {
+        await step(adam, () => tf.variableGrads(() => tf.addN(weights.map((w, i) => tf.mul(tf.sum(tf.square(tf.sub(w, goals[i]))), 0.5))) as tf.Scalar, weights).grads, 0.05);
+      }
+      const values = await Promise.all(weights.map(async (w) => (await w.data()).slice() as Float32Array));
+      const inPlace = weights.every((w, i) => w.dataId === dataIds[i]);
+      const placement = adam.placement;
+      adam.dispose();
+      tf.dispose([...weights, ...goals]);
+      expect(tf.memory().numTensors).toBe(before);
+      return { values, inPlace, placement };
+    };
+    const host = await train('wasm');
+    const simd = await train('wasm-blas');
+    await initBackend('wasm');
+    expect([host.placement, host.inPlace]).toEqual(['host', false]);
+    expect([simd.placement, simd.inPlace]).toEqual(['device', true]);
+    host.values.forEach((values, i) => values.forEach((value, k) => expect(simd.values[i][k], `variable ${i}, entry ${k}`).toBeCloseTo(value, 4)));
+    // The weights moved well away from zero, towards their targets.
+    expect(Math.abs(host.values[1][0])).toBeGreaterThan(0.5 * Math.min(1, Math.abs(targets[1][0])));
   });
 });

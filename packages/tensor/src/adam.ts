@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { wasmMatmulsOnBlas } from './blas-matmul-kernel';
 import { wasmHeapView, wasmRefCount } from './wasm-heap';
+import { adamUpdateOnWasmHeap } from './wasm/adam-update';
 
 /**
  * Where Adam keeps its moments. `host`: plain Float32Arrays and one JS loop per variable, which
@@ -10,8 +11,12 @@ import { wasmHeapView, wasmRefCount } from './wasm-heap';
  */
 export type MomentPlacement = 'host' | 'device';
 
-/** `host` on the CPU backends (wasm, cpu), `device` on every other (GPU and TensorFlow) backend. */
+/**
+ * `host` on the CPU backends (wasm, cpu), `device` on every other (GPU and TensorFlow) backend, and
+ * on wasm-blas, where the moments lie on the wasm heap beside the weights for one SIMD kernel.
+ */
 export function defaultMomentPlacement(backendName: string = tf.getBackend()): MomentPlacement {
+  if (backendName === 'wasm' && wasmMatmulsOnBlas()) return 'device';
   return backendName === 'wasm' || backendName === 'cpu' ? 'host' : 'device';
 }
 
@@ -104,13 +109,7 @@ export class Adam {
     const inPlace = updatableInPlace(variable);
     const p = wasmHeapView(variable) ?? ((await variable.data()) as Float32Array);
     const next = inPlace ? p : new Float32Array(p.length);
-    const { first: m, second: v } = moments;
-    for (let k = 0; k < p.length; k++) {
-      const gk = g[k];
-      const mk = (m[k] = beta1 * m[k] + (1 - beta1) * gk);
-      const vk = (v[k] = beta2 * v[k] + (1 - beta2) * gk * gk);
-      next[k] = p[k] - (stepSize * mk) / (Math.sqrt(vk) / secondCorrectionRoot + epsilon);
-    }
+    adamUpdate(p, g, moments.first, moments.second, next, beta1, beta2, epsilon, stepSize, secondCorrectionRoot);
     if (!inPlace) tf.tidy(() => variable.assign(tf.tensor(next, variable.shape, 'float32')));
   }
 
@@ -122,6 +121,10 @@ export class Adam {
     secondCorrectionRoot: number,
   ): void {
     const { beta1, beta2, epsilon } = this;
+    if ([variable, moments.first, moments.second].every(updatableInPlace) && wasmRefCount(gradient) > 0) {
+      adamUpdateOnWasmHeap(variable, gradient, moments.first, moments.second, beta1, beta2, epsilon, stepSize, secondCorrectionRoot);
+      return;
+    }
     tf.tidy(() => {
       const m = tf.add(tf.mul(moments.first, beta1), tf.mul(gradient, 1 - beta1));
       const v = tf.add(tf.mul(moments.second, beta2), tf.mul(tf.square(gradient), 1 - beta2));
@@ -191,6 +194,27 @@ export class Adam {
  * products on BLAS (XNNPACK caches a packed copy of a product's weights by their tensor, which would
  * go stale), and only while no other tensor shares the variable's memory.
  */
-function updatableInPlace(variable: tf.Variable): boolean {
+function updatableInPlace(variable: tf.Tensor): boolean {
   return wasmMatmulsOnBlas() && wasmRefCount(variable) === 1;
+}
+
+/** One Adam update of `p` into `next` (which may be `p`), its moments `m` and `v` in place: a plain loop V8 compiles tightly. */
+function adamUpdate(
+  p: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  next: Float32Array,
+  beta1: number,
+  beta2: number,
+  epsilon: number,
+  stepSize: number,
+  secondCorrectionRoot: number,
+): void {
+  for (let k = 0; k < p.length; k++) {
+    const gk = g[k];
+    const mk = (m[k] = beta1 * m[k] + (1 - beta1) * gk);
+    const vk = (v[k] = beta2 * v[k] + (1 - beta2) * gk * gk);
+    next[k] = p[k] - (stepSize * mk) / (Math.sqrt(vk) / secondCorrectionRoot + epsilon);
+  }
 }

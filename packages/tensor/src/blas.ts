@@ -31,20 +31,26 @@ export interface Blas {
 let loaded: { blas: Blas } | { reason: string } | undefined;
 
 /**
- * The system's OpenBLAS, or the reason it cannot be used. Loaded once per process. Its idle threads
- * wait for work by spinning (burning CPU time, which the energy estimate counts) unless told
- * otherwise: OPENBLAS_THREAD_TIMEOUT is set to its minimum before the library starts, unless the
- * user set it.
+ * The system's OpenBLAS, or the reason it cannot be used. Loaded once per process. Where the user
+ * has not set them: one thread (OPENBLAS_NUM_THREADS), and, with more, idle threads that stop
+ * spinning for work at once (OPENBLAS_THREAD_TIMEOUT at its minimum), since spinning burns CPU
+ * time that the energy estimate counts.
  */
 export function loadBlas(): { blas: Blas } | { reason: string } {
   if (loaded) return loaded;
+  // Read by the library as it starts. (In a worker thread process.env is the thread's own copy, which
+  // the library never sees: there the thread count is set through its API below.)
   process.env.OPENBLAS_THREAD_TIMEOUT ??= '4';
   const tried: string[] = [];
   // SIEVE_OPENBLAS names the library to use (a path or a name the loader finds), instead of the usual places.
   const candidates = process.env.SIEVE_OPENBLAS ? [process.env.SIEVE_OPENBLAS] : OPENBLAS_LIBRARIES;
   for (const name of candidates) {
     try {
-      loaded = { blas: bind(name, koffi.load(name)) };
+      const blas = bind(name, koffi.load(name));
+      // One thread unless the user says otherwise: at the default model's sizes a second thread cost
+      // 60% more CPU time (joules) per step and saved no wall time (docs/performance.md).
+      if (process.env.OPENBLAS_NUM_THREADS === undefined) blas.setThreads(1);
+      loaded = { blas };
       return loaded;
     } catch (error) {
       tried.push(`${name}: ${(error as Error).message.split('\n')[0]}`);

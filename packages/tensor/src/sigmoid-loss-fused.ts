@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import './register-gradients';
-import { tabulatedSoftplus } from './softplus-table';
+import { tabulatedSigmoid, tabulatedSoftplus } from './softplus-table';
 import { wasmHeapView } from './wasm-heap';
 
 /**
@@ -29,24 +29,7 @@ const fused = tf.customGrad((...inputs: GradientInput[]) => {
   const t = Math.exp(valuesOf(logTemperature)[0]);
   const b = valuesOf(bias)[0];
   const logitGradients = new Float32Array(n * m);
-  let loss = 0;
-  let temperatureGradient = 0;
-  let biasGradient = 0;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < m; j++) {
-      const e = i * m + j;
-      const logit = t * s[e] + b;
-      // u = -z logit: the argument of the softplus.
-      const u = i === j ? -logit : logit;
-      loss += tabulatedSoftplus(u);
-      // d softplus(u) / d logit = -z sigmoid(u).
-      const sigmoid = 1 / (1 + Math.exp(-u));
-      const g = (i === j ? -sigmoid : sigmoid) / n;
-      logitGradients[e] = g;
-      temperatureGradient += g * s[e];
-      biasGradient += g;
-    }
-  }
+  const { loss, temperatureGradient, biasGradient } = lossAndGradients(s, n, m, t, b, logitGradients);
   return {
     value: tf.scalar(loss / n),
     gradFunc: (dy: tf.Tensor) => [
@@ -60,4 +43,39 @@ const fused = tf.customGrad((...inputs: GradientInput[]) => {
 /** A tensor's values without a copy on wasm, read back elsewhere (the CPU backends answer at once). */
 function valuesOf(tensor: tf.Tensor): Float32Array {
   return wasmHeapView(tensor) ?? (tensor.dataSync() as Float32Array);
+}
+
+/** Where softplus and sigmoid saturate, to within float32's resolution at 1. */
+const SATURATED = 20;
+
+/** The loss summed over S, and in `logitGradients` each g_ij, with the two scalar gradients: one pass over S. */
+function lossAndGradients(s: Float32Array, n: number, m: number, t: number, b: number, logitGradients: Float32Array) {
+  let loss = 0;
+  let temperatureGradient = 0;
+  let biasGradient = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < m; j++) {
+      const e = i * m + j;
+      const logit = t * s[e] + b;
+      // u = -z logit: the argument of the softplus.
+      const u = i === j ? -logit : logit;
+      // d softplus(u) / d logit = -z sigmoid(u). Beyond |u| = 20, softplus(u) is max(u, 0) and
+      // sigmoid(u) is 0 or 1, each to within e^-20 = 2e-9, without an exp.
+      let sigmoid: number;
+      if (u > SATURATED) {
+        loss += u;
+        sigmoid = 1;
+      } else if (u < -SATURATED) {
+        sigmoid = 0;
+      } else {
+        loss += tabulatedSoftplus(u);
+        sigmoid = tabulatedSigmoid(u);
+      }
+      const g = (i === j ? -sigmoid : sigmoid) / n;
+      logitGradients[e] = g;
+      temperatureGradient += g * s[e];
+      biasGradient += g;
+    }
+  }
+  return { loss, temperatureGradient, biasGradient };
 }
