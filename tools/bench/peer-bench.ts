@@ -2,8 +2,9 @@
  * The PyTorch peer bench: Sieve's training step (b = 128) and scoring pass (N = 640) on the
  * default learner, side by side with the same model and step in PyTorch
  * (`tools/peers/pytorch/peer_step.py`) on 1 and on 2 threads, in alternating rounds so that a
- * slow spell of the machine hits all three; then the machine's sgemm peak through numpy
- * (`sgemm_peak.py`) on the dominant shapes and 1024^3, the physical limit of the products.
+ * slow spell of the machine hits all three; each round also measures the machine's sgemm peak
+ * through numpy (`sgemm_peak.py`) on the dominant shapes and 1024^3, the physical limit of the
+ * products (the best block over all rounds is the peak).
  *
  * Prints ms wall and ms CPU (the whole process, every thread) per step and per pass, the matrix
  * products' GFLOP/s (the model's matmul FLOP count over the wall time) and their share of the
@@ -21,6 +22,7 @@ import { execa } from 'execa';
 import {
   blasKindOf,
   blasWarning,
+  combineSgemm,
   FlagError,
   formatPeerBench,
   missingTorchMessage,
@@ -149,24 +151,9 @@ async function peerRound(threads: number): Promise<RoundFigures> {
   return { trainingStep: result.trainingStep, scoringPass: result.scoringPass };
 }
 
-const sieveRounds: RoundFigures[] = [];
-const peerRounds = new Map<number, RoundFigures[]>(PEER_THREADS.map((t) => [t, []]));
-for (let round = 0; round < rounds; round++) {
-  // Odd rounds run the peers first, so that neither side always follows the other.
-  const order: Array<'sieve' | number> = round % 2 === 0 ? ['sieve', ...PEER_THREADS] : [...PEER_THREADS, 'sieve'];
-  for (const engine of order) {
-    console.error(`round ${round + 1}/${rounds}: ${engine === 'sieve' ? 'Sieve' : `PyTorch on ${engine} thread${engine === 1 ? '' : 's'}`}`);
-    if (engine === 'sieve') sieveRounds.push(await sieveRound());
-    else peerRounds.get(engine)?.push(await peerRound(engine));
-  }
-}
-learner.dispose();
-
-const sgemm: SgemmResult[] = [];
-for (const threads of PEER_THREADS) {
-  console.error(`sgemm peak on ${threads} thread${threads === 1 ? '' : 's'}`);
+async function sgemmRound(threads: number): Promise<SgemmResult> {
   try {
-    sgemm.push(parseSgemmOutput(await runPython('sgemm_peak.py', ['--threads', String(threads)], threads)));
+    return parseSgemmOutput(await runPython('sgemm_peak.py', ['--threads', String(threads)], threads));
   } catch (error) {
     if (!(error instanceof PeerOutputError)) throw error;
     console.error(`error: ${error.message}`);
@@ -174,10 +161,31 @@ for (const threads of PEER_THREADS) {
   }
 }
 
+const sieveRounds: RoundFigures[] = [];
+const peerRounds = new Map<number, RoundFigures[]>(PEER_THREADS.map((t) => [t, []]));
+const sgemmRounds: SgemmResult[] = [];
+const threadsText = (threads: number) => `${threads} thread${threads === 1 ? '' : 's'}`;
+for (let round = 0; round < rounds; round++) {
+  // Odd rounds run the peers first, so that neither side always follows the other.
+  const order: Array<'sieve' | number> = round % 2 === 0 ? ['sieve', ...PEER_THREADS] : [...PEER_THREADS, 'sieve'];
+  for (const engine of order) {
+    console.error(`round ${round + 1}/${rounds}: ${engine === 'sieve' ? 'Sieve' : `PyTorch on ${threadsText(engine)}`}`);
+    if (engine === 'sieve') sieveRounds.push(await sieveRound());
+    else peerRounds.get(engine)?.push(await peerRound(engine));
+  }
+  // The peak is measured every round too: on a shared or virtual machine one measurement can miss it.
+  for (const threads of PEER_THREADS) {
+    console.error(`round ${round + 1}/${rounds}: sgemm on ${threadsText(threads)}`);
+    sgemmRounds.push(await sgemmRound(threads));
+  }
+}
+learner.dispose();
+const sgemm = combineSgemm(sgemmRounds);
+
 const peer = firstPeer as PeerStepResult | null;
 const sieve = summariseEngine(`Sieve (${getBackend()}, 1 thread)`, 1, sieveRounds, matmulFlops, sgemm);
 const peers = PEER_THREADS.map((threads) =>
-  summariseEngine(`PyTorch (${threads} thread${threads === 1 ? '' : 's'})`, threads, peerRounds.get(threads) ?? [], matmulFlops, sgemm),
+  summariseEngine(`PyTorch (${threadsText(threads)})`, threads, peerRounds.get(threads) ?? [], matmulFlops, sgemm),
 );
 const summary: PeerBenchSummary = {
   machine: { cpu: cpus()[0]?.model.trim() ?? 'unknown CPU', cores: availableParallelism() },

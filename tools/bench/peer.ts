@@ -187,9 +187,9 @@ export const PEER_BENCH_USAGE = [
   'usage: nx run tools:peer-bench [--rounds 5] [--repeats 20] [--python python3] [--json]',
   '',
   "Alternates rounds of Sieve's training step (b = 128) and scoring pass (N = 640) on the default learner with the",
-  'same step in PyTorch on 1 and 2 threads, then measures the sgemm peak through numpy.',
+  'same step in PyTorch on 1 and 2 threads, and measures the sgemm peak through numpy each round.',
   '',
-  '  --rounds N     rounds of Sieve, PyTorch 1 thread, PyTorch 2 threads (default 5)',
+  '  --rounds N     rounds of Sieve, PyTorch 1 thread, PyTorch 2 threads and sgemm (default 5)',
   '  --repeats N    timed calls per part and round, after 3 untimed (default 20)',
   '  --python PATH  the interpreter with torch and numpy (default python3)',
   '  --json         also print the figures as one JSON line',
@@ -280,6 +280,25 @@ const medianTiming = (timings: readonly PartTiming[]): PartTiming => ({
   cpuMs: middle(timings.map((t) => t.cpuMs)),
 });
 
+/**
+ * One result per thread count from several measurements (one per round): per shape the best block
+ * of all (the peak) and the median of the measurements' medians.
+ */
+export function combineSgemm(results: readonly SgemmResult[]): SgemmResult[] {
+  const byThreads = new Map<number, SgemmResult[]>();
+  for (const result of results) byThreads.set(result.threads, [...(byThreads.get(result.threads) ?? []), result]);
+  return [...byThreads.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([threads, runs]) => ({
+      ...runs[0],
+      threads,
+      shapes: runs[0].shapes.map((shape, i) => {
+        const same = runs.map((run) => run.shapes[i]).filter((s) => s && s.m === shape.m && s.k === shape.k && s.n === shape.n);
+        return { ...shape, gflops: Math.max(...same.map((s) => s.gflops)), medianGflops: middle(same.map((s) => s.medianGflops)) };
+      }),
+    }));
+}
+
 /** The 1024^3 (else the largest measured) sgemm GFLOP/s at `threads`; null where none was measured. */
 export function sgemmPeak(sgemm: readonly SgemmResult[], threads: number): number | null {
   const result = sgemm.find((s) => s.threads === threads);
@@ -354,7 +373,7 @@ export function formatPeerBench(summary: PeerBenchSummary): string {
     const label = (s: SgemmShape) => (s.m === s.k && s.k === s.n ? `${s.m}³` : `${s.m}x${s.k}x${s.n}`);
     lines.push(
       '',
-      `sgemm peak through numpy ${summary.numpy} (best of the timed blocks), GFLOP/s; % peak above is of 1024³ at the same thread count`,
+      `sgemm peak through numpy ${summary.numpy}, GFLOP/s (the best timed block of all rounds); % peak above is of 1024³ at the same thread count`,
       `${''.padEnd(28)}${shapes.map((s) => label(s).padStart(13)).join('')}`,
     );
     for (const result of summary.sgemm) {

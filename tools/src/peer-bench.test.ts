@@ -6,6 +6,7 @@ import { removeTempDirs, tempDir, withoutColorSettings } from '@sieve/core/testi
 import {
   blasKindOf,
   blasWarning,
+  combineSgemm,
   FlagError,
   formatPeerBench,
   missingTorchMessage,
@@ -75,6 +76,16 @@ describe("the peer's output", () => {
     expect(result.threads).toBe(2);
     expect(result.shapes.map((s) => s.gflops)).toEqual([90, 100]);
     expect(() => parseSgemmOutput(JSON.stringify({ ...sgemmAt(1, 1), shapes: [] }))).toThrow(/no shapes measured/);
+  });
+});
+
+describe('the sgemm peak over rounds', () => {
+  it('keeps per thread count and shape the best block of all rounds and the median of the medians', () => {
+    const combined = combineSgemm([sgemmAt(2, 100), sgemmAt(1, 120), sgemmAt(2, 250), sgemmAt(1, 110), sgemmAt(1, 130)]);
+    expect(combined.map((r) => r.threads)).toEqual([1, 2]);
+    expect(combined[0].shapes[1].gflops).toBe(130);
+    expect(combined[0].shapes[1].medianGflops).toBeCloseTo(120 * 0.95, 6);
+    expect(combined[1].shapes.map((s) => s.gflops)).toEqual([225, 250]);
   });
 });
 
