@@ -8,11 +8,13 @@
 import { performance } from 'node:perf_hooks';
 import { Rng, runConfigSchema, type RunConfig } from '@sieve/core';
 import { loadDataset, type ContrastiveDataset } from '@sieve/data';
-import { initBackend } from '@sieve/tensor';
+import { initBackend, type BackendRequest } from '@sieve/tensor';
 import { createContrastiveModel, type ContrastiveModel, type ModelSpec } from '@sieve/models';
 import { modelSpecOf, type SuperBatch } from '@sieve/engine';
 
 export interface DefaultLearner {
+  /** The backend it runs on (what `auto` picked, where asked for `auto`). */
+  backend: string;
   config: RunConfig;
   dataset: ContrastiveDataset;
   spec: ModelSpec;
@@ -37,7 +39,7 @@ export interface DefaultLearner {
 }
 
 /** The default run's learner at b = `batchSize` and N = `superBatchSize`, on `backend`. */
-export async function createDefaultLearner(batchSize: number, superBatchSize: number, backend: 'wasm' | 'cpu' = 'wasm'): Promise<DefaultLearner> {
+export async function createDefaultLearner(batchSize: number, superBatchSize: number, backend: BackendRequest = 'wasm'): Promise<DefaultLearner> {
   const config = runConfigSchema.parse({
     steps: 1,
     batchSize,
@@ -49,7 +51,7 @@ export async function createDefaultLearner(batchSize: number, superBatchSize: nu
     energy: { enabled: false },
     dashboard: false,
   });
-  await initBackend(backend);
+  const { name: backendName } = await initBackend(backend);
   const dataset = (await loadDataset(config)).dataset as ContrastiveDataset;
   const spec = modelSpecOf(config, dataset);
   const pixels = dataset.imageSide * dataset.imageSide * (dataset.imageChannels ?? 1);
@@ -78,6 +80,7 @@ export async function createDefaultLearner(batchSize: number, superBatchSize: nu
     return batch;
   };
   return {
+    backend: backendName,
     config,
     dataset,
     spec,

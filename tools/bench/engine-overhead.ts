@@ -51,7 +51,8 @@ const configFor = (repeat: number) =>
     dashboard: false,
   });
 const config = configFor(0);
-await initBackend('wasm');
+// The backend a run takes (auto): wasm-blas where OpenBLAS loads, else wasm.
+const { name: backendName } = await initBackend('auto');
 const dataset = (await loadDataset(config)).dataset as ContrastiveDataset;
 const spec = modelSpecOf(config, dataset);
 const superBatchSize = superBatchSizeOf(config.batchSize, config.filterRatio);
@@ -97,7 +98,7 @@ async function engineLoop(repeat: number): Promise<{ seconds: number; lastLoss: 
     dataset,
     selectorFactory: uniformSelectorFactory,
     selector: uniformSelectorFactory.create({ task: 'contrastive', batchSize: 128, superBatchSize, chunks: 16, seed: 0, options: {} }),
-    backendName: 'wasm',
+    backendName,
     meter: null,
     events,
     runId: `overhead-${repeat}`,
@@ -130,7 +131,7 @@ const result = {
 if (flags.json) {
   console.log(JSON.stringify(result));
 } else {
-  console.log(`steps ${steps} x ${repeats} repeats, b = 128, N = ${superBatchSize}, MLP tower, wasm backend`);
+  console.log(`steps ${steps} x ${repeats} repeats, b = 128, N = ${superBatchSize}, MLP tower, ${backendName} backend`);
   console.log(`plain loop   ${result.plainStepsPerSecond.toFixed(2)} steps/s   last loss ${plainLastLoss.toFixed(6)}`);
   console.log(`engine       ${result.engineStepsPerSecond.toFixed(2)} steps/s   last loss ${engineLastLoss.toFixed(6)} (evaluation excluded)`);
   console.log(`overhead     ${(result.overheadFraction * 100).toFixed(1)}% of the plain loop's time (median of the pairs)`);

@@ -11,7 +11,7 @@
  * sgemm peak, and Sieve ÷ PyTorch on one thread. Each peer runs with OPENBLAS_NUM_THREADS and
  * OMP_NUM_THREADS set to its thread count and OMP_WAIT_POLICY=PASSIVE.
  *
- *   nx run tools:peer-bench [--rounds 5] [--repeats 20] [--python python3] [--json]
+ *   nx run tools:peer-bench [--backend auto] [--rounds 5] [--repeats 20] [--python python3] [--json]
  *
  * Needs python3 with torch and numpy; where `import torch` fails it says what to install and
  * exits 2. A benchmark, not a test: CI does not install PyTorch.
@@ -58,7 +58,7 @@ if (flags.help) {
 }
 process.on('SIGINT', () => process.exit(130));
 process.on('SIGTERM', () => process.exit(143));
-const { python, rounds, repeats } = flags;
+const { python, rounds, repeats, backend } = flags;
 
 /** Why `python -c 'import torch'` fails, or null where it imports. */
 async function torchProblem(interpreter: string): Promise<string | null> {
@@ -94,8 +94,7 @@ async function runPython(script: string, args: string[], threads: number): Promi
 }
 
 const { createDefaultLearner, measure } = await import('./default-learner');
-const { getBackend } = await import('@tensorflow/tfjs-core');
-const bench = await createDefaultLearner(128, 640);
+const bench = await createDefaultLearner(128, 640, backend);
 const { config, spec, learner, batchSize, superBatchSize } = bench;
 const { learningRate } = config.optimizer;
 const { flopCounts } = learner;
@@ -183,13 +182,13 @@ learner.dispose();
 const sgemm = combineSgemm(sgemmRounds);
 
 const peer = firstPeer as PeerStepResult | null;
-const sieve = summariseEngine(`Sieve (${getBackend()}, 1 thread)`, 1, sieveRounds, matmulFlops, sgemm);
+const sieve = summariseEngine(`Sieve (${bench.backend}, 1 thread)`, 1, sieveRounds, matmulFlops, sgemm);
 const peers = PEER_THREADS.map((threads) =>
   summariseEngine(`PyTorch (${threadsText(threads)})`, threads, peerRounds.get(threads) ?? [], matmulFlops, sgemm),
 );
 const summary: PeerBenchSummary = {
   machine: { cpu: cpus()[0]?.model.trim() ?? 'unknown CPU', cores: availableParallelism() },
-  backend: getBackend(),
+  backend: bench.backend,
   torch: peer?.torch ?? 'unknown',
   numpy: sgemm[0]?.numpy ?? 'unknown',
   blas: blasKindOf(peer?.blasLibraries ?? []),

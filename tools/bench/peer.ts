@@ -4,6 +4,8 @@
  * and the summary and table of the rounds.
  */
 import { parseArgs } from 'node:util';
+import { BACKEND_NAMES } from '@sieve/core';
+import type { BackendRequest } from '@sieve/tensor';
 
 /** Medians of a timed part, in milliseconds (CPU: the whole process, every thread). */
 export interface PartTiming {
@@ -173,6 +175,7 @@ export function missingTorchMessage(python: string, detail: string, alternative?
 }
 
 export interface PeerBenchFlags {
+  backend: BackendRequest;
   rounds: number;
   repeats: number;
   json: boolean;
@@ -184,11 +187,12 @@ export interface PeerBenchFlags {
 export class FlagError extends Error {}
 
 export const PEER_BENCH_USAGE = [
-  'usage: nx run tools:peer-bench [--rounds 5] [--repeats 20] [--python python3] [--json]',
+  'usage: nx run tools:peer-bench [--backend auto] [--rounds 5] [--repeats 20] [--python python3] [--json]',
   '',
   "Alternates rounds of Sieve's training step (b = 128) and scoring pass (N = 640) on the default learner with the",
   'same step in PyTorch on 1 and 2 threads, and measures the sgemm peak through numpy each round.',
   '',
+  '  --backend NAME Sieve\'s tensor backend, as for train (default auto: wasm-blas where OpenBLAS loads)',
   '  --rounds N     rounds of Sieve, PyTorch 1 thread, PyTorch 2 threads and sgemm (default 5)',
   '  --repeats N    timed calls per part and round, after 3 untimed (default 20)',
   '  --python PATH  the interpreter with torch and numpy (default python3)',
@@ -204,11 +208,12 @@ const positiveWhole = (flag: string, text: string, example: number): number => {
 };
 
 export function parsePeerBenchFlags(args: readonly string[]): PeerBenchFlags {
-  let values: { rounds?: string; repeats?: string; json?: boolean; python?: string; help?: boolean };
+  let values: { backend?: string; rounds?: string; repeats?: string; json?: boolean; python?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: [...args],
       options: {
+        backend: { type: 'string', default: 'auto' },
         rounds: { type: 'string', default: '5' },
         repeats: { type: 'string', default: '20' },
         python: { type: 'string', default: 'python3' },
@@ -224,7 +229,12 @@ export function parsePeerBenchFlags(args: readonly string[]): PeerBenchFlags {
   }
   const python = values.python ?? 'python3';
   if (python.trim() === '') throw new FlagError('error: --python needs an interpreter, e.g. --python python3');
+  const backend = values.backend ?? 'auto';
+  if (!(BACKEND_NAMES as readonly string[]).includes(backend)) {
+    throw new FlagError(`error: --backend: "${backend}" is not a backend; use one of ${BACKEND_NAMES.join(', ')}`);
+  }
   return {
+    backend: backend as BackendRequest,
     rounds: positiveWhole('--rounds', values.rounds ?? '5', 5),
     repeats: positiveWhole('--repeats', values.repeats ?? '20', 20),
     json: values.json ?? false,

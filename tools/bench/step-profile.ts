@@ -43,7 +43,8 @@ if (batchSize > superBatchSize || batchSize % 16 !== 0) {
   process.exit(2);
 }
 
-const { config, dataset, spec, learner, rng, candidates, superBatch, gather, prepared, chosenBatch } = await createDefaultLearner(batchSize, superBatchSize);
+// The backend a run takes (auto): wasm-blas where OpenBLAS loads, else wasm.
+const { backend, config, dataset, spec, learner, rng, candidates, superBatch, gather, prepared, chosenBatch } = await createDefaultLearner(batchSize, superBatchSize, 'auto');
 const dim = spec.embeddingDim;
 const referenceDim = config.reference.embeddingDim;
 
@@ -125,7 +126,7 @@ parts.gatherBatch = await timed(() => superBatch(candidates().subarray(0, batchS
 parts.trainingStep = await timed(chosenBatch, (b) => learner.trainStep({ images: b.images, tokens: b.tokens, count: batchSize }, 1e-4));
 learner.dispose();
 
-const result = { superBatchSize, batchSize, chunks: 16, repeats, referenceDim, backend: tf.getBackend(), milliseconds: parts };
+const result = { superBatchSize, batchSize, chunks: 16, repeats, referenceDim, backend, milliseconds: parts };
 if (flags.json) {
   console.log(JSON.stringify(result));
 } else {
