@@ -108,13 +108,20 @@ describe('the BLAS the peer loaded', () => {
 
 describe('the flags', () => {
   it('has defaults and reads --name=value as Nx passes it', () => {
-    expect(parsePeerBenchFlags([])).toEqual({ rounds: 5, repeats: 20, json: false, python: 'python3', help: false });
-    expect(parsePeerBenchFlags(['--rounds=2', '--repeats', '3', '--json', '--python', '/usr/bin/python3'])).toMatchObject({ rounds: 2, repeats: 3, json: true, python: '/usr/bin/python3' });
+    expect(parsePeerBenchFlags([])).toEqual({ backend: 'auto', rounds: 5, repeats: 20, json: false, python: 'python3', help: false });
+    expect(parsePeerBenchFlags(['--rounds=2', '--repeats', '3', '--json', '--python', '/usr/bin/python3', '--backend=wasm'])).toMatchObject({
+      backend: 'wasm',
+      rounds: 2,
+      repeats: 3,
+      json: true,
+      python: '/usr/bin/python3',
+    });
   });
 
   it('names the bad flag and the fix', () => {
     expect(() => parsePeerBenchFlags(['--rounds', 'two'])).toThrow(/--rounds takes a whole number above 0, got "two"; e\.g\. --rounds 5/);
     expect(() => parsePeerBenchFlags(['--repeats', '0'])).toThrow(FlagError);
+    expect(() => parsePeerBenchFlags(['--backend', 'blas'])).toThrow(/--backend: "blas" is not a backend; use one of auto, tensorflow-gpu, webgpu, tensorflow, wasm-blas, wasm, cpu/);
     expect(() => parsePeerBenchFlags(['--threads', '4'])).toThrow(/Unknown option '--threads'[\s\S]*usage: nx run tools:peer-bench/);
   });
 });
