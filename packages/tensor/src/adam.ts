@@ -109,7 +109,7 @@ export class Adam {
     const inPlace = updatableInPlace(variable);
     const p = wasmHeapView(variable) ?? ((await variable.data()) as Float32Array);
     const next = inPlace ? p : new Float32Array(p.length);
-    adamUpdate(p, g, moments.first, moments.second, next, beta1, beta2, epsilon, stepSize, secondCorrectionRoot);
+    adamUpdate(p, g, moments.first, moments.second, next, { beta1, beta2, epsilon, stepSize, secondCorrectionRoot });
     if (!inPlace) tf.tidy(() => variable.assign(tf.tensor(next, variable.shape, 'float32')));
   }
 
@@ -122,7 +122,7 @@ export class Adam {
   ): void {
     const { beta1, beta2, epsilon } = this;
     if ([variable, moments.first, moments.second].every(updatableInPlace) && wasmRefCount(gradient) > 0) {
-      adamUpdateOnWasmHeap(variable, gradient, moments.first, moments.second, beta1, beta2, epsilon, stepSize, secondCorrectionRoot);
+      adamUpdateOnWasmHeap(variable, gradient, moments.first, moments.second, { beta1, beta2, epsilon, stepSize, secondCorrectionRoot });
       return;
     }
     tf.tidy(() => {
@@ -198,19 +198,18 @@ function updatableInPlace(variable: tf.Tensor): boolean {
   return wasmMatmulsOnBlas() && wasmRefCount(variable) === 1;
 }
 
+/** The constants of one Adam step: the hyper-parameters, lr / (1 - beta1^t) and sqrt(1 - beta2^t). */
+export interface AdamStepConstants {
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  stepSize: number;
+  secondCorrectionRoot: number;
+}
+
 /** One Adam update of `p` into `next` (which may be `p`), its moments `m` and `v` in place: a plain loop V8 compiles tightly. */
-function adamUpdate(
-  p: Float32Array,
-  g: Float32Array,
-  m: Float32Array,
-  v: Float32Array,
-  next: Float32Array,
-  beta1: number,
-  beta2: number,
-  epsilon: number,
-  stepSize: number,
-  secondCorrectionRoot: number,
-): void {
+function adamUpdate(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, next: Float32Array, step: AdamStepConstants): void {
+  const { beta1, beta2, epsilon, stepSize, secondCorrectionRoot } = step;
   for (let k = 0; k < p.length; k++) {
     const gk = g[k];
     const mk = (m[k] = beta1 * m[k] + (1 - beta1) * gk);

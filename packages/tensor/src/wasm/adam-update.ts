@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { AdamStepConstants } from '../adam';
 
 /**
  * Adam's update of one variable as a WebAssembly SIMD loop over the wasm backend's own heap: the
@@ -50,11 +51,7 @@ export function adamUpdateOnWasmHeap(
   gradient: tf.Tensor,
   first: tf.Tensor,
   second: tf.Tensor,
-  beta1: number,
-  beta2: number,
-  epsilon: number,
-  stepSize: number,
-  secondCorrectionRoot: number,
+  { beta1, beta2, epsilon, stepSize, secondCorrectionRoot }: AdamStepConstants,
 ): void {
   const backend = tf.backend() as unknown as WasmBackendMemory;
   const offset = (t: tf.Tensor) => backend.dataIdMap.get(t.dataId).memoryOffset;
