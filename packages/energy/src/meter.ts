@@ -240,7 +240,7 @@ export class Meter implements SieveEnergyMeter {
     const devices = Object.keys(joulesByDevice);
     let coverage = devices.length === 0 ? 0 : 1;
     if (seconds > 0) {
-      for (const device of devices) coverage = Math.min(coverage, clamp01(coveredByDevice[device] / seconds));
+      for (const device of devices) coverage = Math.min(coverage, coverageShare(coveredByDevice[device], seconds));
     }
     return {
       name,
@@ -376,6 +376,16 @@ export class Meter implements SieveEnergyMeter {
 
 function emptyMeasurement(name: string): WindowMeasurement {
   return { name, seconds: 0, joules: 0, joulesByDevice: {}, joulesBySource: {}, measured: false, coverage: 0 };
+}
+
+/**
+ * The share of a window's seconds that a device's readings cover. Both are differences of clock
+ * readings summed in float64, so a fully covered window can come out a few ulps short of 1: within
+ * 1e-9 of whole counts as whole.
+ */
+function coverageShare(coveredSeconds: number, seconds: number): number {
+  const share = clamp01(coveredSeconds / seconds);
+  return share > 1 - 1e-9 ? 1 : share;
 }
 
 function clamp01(x: number): number {
