@@ -20,6 +20,7 @@ import { initBackend, learningRateAt } from '@sieve/tensor';
 import { createContrastiveModel } from '@sieve/models';
 import { modelSpecOf, selectionRng, superBatchRng, train } from '@sieve/engine';
 import { uniformSelectorFactory } from '@sieve/selector-uniform';
+import { median } from './timing';
 
 const { values: flags } = parseArgs({
   options: { steps: { type: 'string', default: '500' }, repeats: { type: 'string', default: '3' }, json: { type: 'boolean', default: false } },
@@ -106,7 +107,6 @@ async function engineLoop(repeat: number): Promise<{ seconds: number; lastLoss: 
   return { seconds: steps / summary.stepsPerSecond - summary.secondsByPhase.evaluation, lastLoss };
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1];
 const plainSeconds: number[] = [];
 const engineSeconds: number[] = [];
 let plainLastLoss = 0;

@@ -93,7 +93,8 @@ async function runPython(script: string, args: string[], threads: number): Promi
   return run.stdout;
 }
 
-const { createDefaultLearner, measure } = await import('./default-learner');
+const { createDefaultLearner } = await import('./default-learner');
+const { measure } = await import('./timing');
 const bench = await createDefaultLearner(128, 640, backend);
 const { config, spec, learner, batchSize, superBatchSize } = bench;
 const { learningRate } = config.optimizer;

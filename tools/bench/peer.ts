@@ -6,12 +6,9 @@
 import { parseArgs } from 'node:util';
 import { BACKEND_NAMES } from '@sieve/core';
 import type { BackendRequest } from '@sieve/tensor';
+import { median, type Timing } from './timing';
 
 /** Medians of a timed part, in milliseconds (CPU: the whole process, every thread). */
-export interface PartTiming {
-  wallMs: number;
-  cpuMs: number;
-}
 
 /** What `tools/peers/pytorch/peer_step.py` prints. */
 export interface PeerStepResult {
@@ -26,8 +23,8 @@ export interface PeerStepResult {
   superBatch: number;
   parameters: number;
   repeats: number;
-  trainingStep: PartTiming;
-  scoringPass: PartTiming;
+  trainingStep: Timing;
+  scoringPass: Timing;
 }
 
 export interface SgemmShape {
@@ -67,8 +64,8 @@ function lastJsonLine(stdout: string, what: string): Record<string, unknown> {
 
 const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
-function timingOf(value: unknown, field: string, what: string): PartTiming {
-  const timing = value as Partial<PartTiming> | undefined;
+function timingOf(value: unknown, field: string, what: string): Timing {
+  const timing = value as Partial<Timing> | undefined;
   if (!timing || !isFiniteNumber(timing.wallMs) || !isFiniteNumber(timing.cpuMs) || timing.wallMs <= 0 || timing.cpuMs < 0) {
     throw new PeerOutputError(`${what}: ${field} needs wallMs above 0 and cpuMs of 0 or more, got ${JSON.stringify(value)}`);
   }
@@ -245,16 +242,16 @@ export function parsePeerBenchFlags(args: readonly string[]): PeerBenchFlags {
 
 /** One engine's figures in one round. */
 export interface RoundFigures {
-  trainingStep: PartTiming;
-  scoringPass: PartTiming;
+  trainingStep: Timing;
+  scoringPass: Timing;
 }
 
 /** An engine over all rounds: the median of the rounds' medians, with each round kept. */
 export interface EngineSummary {
   name: string;
   threads: number;
-  trainingStep: PartTiming;
-  scoringPass: PartTiming;
+  trainingStep: Timing;
+  scoringPass: Timing;
   /** Matrix-product GFLOP/s at the median wall time. */
   trainingGflops: number;
   scoringGflops: number;
@@ -280,14 +277,12 @@ export interface PeerBenchSummary {
   peers: EngineSummary[];
   sgemm: SgemmResult[];
   /** Sieve ÷ PyTorch on one thread (above 1: Sieve takes longer). */
-  sieveOverPeer: { trainingStep: PartTiming; scoringPass: PartTiming } | null;
+  sieveOverPeer: { trainingStep: Timing; scoringPass: Timing } | null;
 }
 
-const middle = (values: readonly number[]): number => (values.length === 0 ? Number.NaN : [...values].sort((a, b) => a - b)[values.length >> 1]);
-
-const medianTiming = (timings: readonly PartTiming[]): PartTiming => ({
-  wallMs: middle(timings.map((t) => t.wallMs)),
-  cpuMs: middle(timings.map((t) => t.cpuMs)),
+const medianTiming = (timings: readonly Timing[]): Timing => ({
+  wallMs: median(timings.map((t) => t.wallMs)),
+  cpuMs: median(timings.map((t) => t.cpuMs)),
 });
 
 /**
@@ -304,7 +299,7 @@ export function combineSgemm(results: readonly SgemmResult[]): SgemmResult[] {
       threads,
       shapes: runs[0].shapes.map((shape, i) => {
         const same = runs.map((run) => run.shapes[i]).filter((s) => s && s.m === shape.m && s.k === shape.k && s.n === shape.n);
-        return { ...shape, gflops: Math.max(...same.map((s) => s.gflops)), medianGflops: middle(same.map((s) => s.medianGflops)) };
+        return { ...shape, gflops: Math.max(...same.map((s) => s.gflops)), medianGflops: median(same.map((s) => s.medianGflops)) };
       }),
     }));
 }
@@ -347,7 +342,7 @@ export function summariseEngine(
 export function ratiosOf(sieve: EngineSummary, peers: readonly EngineSummary[]): PeerBenchSummary['sieveOverPeer'] {
   const one = peers.find((p) => p.threads === 1);
   if (!one) return null;
-  const ratio = (a: PartTiming, b: PartTiming): PartTiming => ({ wallMs: a.wallMs / b.wallMs, cpuMs: a.cpuMs / b.cpuMs });
+  const ratio = (a: Timing, b: Timing): Timing => ({ wallMs: a.wallMs / b.wallMs, cpuMs: a.cpuMs / b.cpuMs });
   return { trainingStep: ratio(sieve.trainingStep, one.trainingStep), scoringPass: ratio(sieve.scoringPass, one.scoringPass) };
 }
 

@@ -19,7 +19,8 @@ import { LazyScoringContext, PhaseLedger, type ReferenceScores, type SuperBatch 
 import { jointSample, scoreMatrixFromLosses } from '@sieve/selection';
 import * as tf from '@tensorflow/tfjs-core';
 import { CASCADE_DEFAULTS } from '@sieve/selector-cascade';
-import { createDefaultLearner, measure } from './default-learner';
+import { createDefaultLearner } from './default-learner';
+import { measure } from './timing';
 
 const { values: flags } = parseArgs({
   options: {

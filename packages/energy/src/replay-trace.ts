@@ -1,4 +1,4 @@
-import { UserInputError } from '@sieve/core';
+import { UserInputError, type EnergySourceStatus } from '@sieve/core';
 import { Meter } from './meter';
 import { formatNumber } from './probe';
 import { readReplayFile } from './replay-file';
@@ -8,7 +8,7 @@ import { ReplaySource } from './replay-source';
 export interface ReplayReport {
   file: string;
   /** The source the joules came from, as the meter lists it. */
-  source: { name: string; measured: boolean; detail: string };
+  source: Pick<EnergySourceStatus, 'name' | 'measured' | 'detail'>;
   samples: number;
   devices: string[];
   /** From the trace's first sample to its last. */

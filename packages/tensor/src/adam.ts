@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { wasmMatmulsOnBlas } from './blas-matmul-kernel';
+import { computesInProcess } from './read';
 import { wasmHeapView, wasmRefCount } from './wasm-heap';
 import { adamUpdateOnWasmHeap } from './wasm/adam-update';
 
@@ -17,7 +18,7 @@ export type MomentPlacement = 'host' | 'device';
  */
 export function defaultMomentPlacement(backendName: string = tf.getBackend()): MomentPlacement {
   if (backendName === 'wasm' && wasmMatmulsOnBlas()) return 'device';
-  return backendName === 'wasm' || backendName === 'cpu' ? 'host' : 'device';
+  return computesInProcess(backendName) ? 'host' : 'device';
 }
 
 export interface AdamOptions {
@@ -104,13 +105,10 @@ export class Adam {
     const { beta1, beta2, epsilon } = this;
     // On wasm the values are read where they lie on the heap (no copy); elsewhere they are read back.
     const g = wasmHeapView(gradient) ?? ((await gradient.data()) as Float32Array);
-    // The new weights go straight into the variable's memory where that is safe (see `updatableInPlace`),
-    // else into a new tensor that the variable takes.
-    const inPlace = updatableInPlace(variable);
     const p = wasmHeapView(variable) ?? ((await variable.data()) as Float32Array);
-    const next = inPlace ? p : new Float32Array(p.length);
+    const next = new Float32Array(p.length);
     adamUpdate(p, g, moments.first, moments.second, next, { beta1, beta2, epsilon, stepSize, secondCorrectionRoot });
-    if (!inPlace) tf.tidy(() => variable.assign(tf.tensor(next, variable.shape, 'float32')));
+    tf.tidy(() => variable.assign(tf.tensor(next, variable.shape, 'float32')));
   }
 
   private updateOnDevice(
@@ -121,7 +119,7 @@ export class Adam {
     secondCorrectionRoot: number,
   ): void {
     const { beta1, beta2, epsilon } = this;
-    if ([variable, moments.first, moments.second].every(updatableInPlace) && wasmRefCount(gradient) > 0) {
+    if ([variable, moments.first, moments.second].every(updatableInPlace)) {
       adamUpdateOnWasmHeap(variable, gradient, moments.first, moments.second, { beta1, beta2, epsilon, stepSize, secondCorrectionRoot });
       return;
     }
@@ -207,7 +205,7 @@ export interface AdamStepConstants {
   secondCorrectionRoot: number;
 }
 
-/** One Adam update of `p` into `next` (which may be `p`), its moments `m` and `v` in place: a plain loop V8 compiles tightly. */
+/** One Adam update of `p` into `next`, its moments `m` and `v` in place: a plain loop V8 compiles tightly. */
 function adamUpdate(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, next: Float32Array, step: AdamStepConstants): void {
   const { beta1, beta2, epsilon, stepSize, secondCorrectionRoot } = step;
   for (let k = 0; k < p.length; k++) {

@@ -1,11 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Blas } from './blas';
-
-/** What the kernel needs of tfjs-backend-wasm's backend: its tensors' memory on the wasm heap. */
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
+import type { WasmBackend } from './wasm-heap';
 
 let original: tf.KernelConfig | null = null;
 let active: Blas | null = null;
@@ -52,7 +47,7 @@ function batchMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; at
   }
   const batch = Math.max(batchA, batchB);
   const outerShape = (batchA >= batchB ? a : b).shape.slice(0, -2);
-  const backend = args.backend as WasmHeapBackend;
+  const backend = args.backend as WasmBackend;
   const out = backend.makeOutput([...outerShape, m, n], 'float32');
   // Views taken after the output's allocation, which may grow (and so move) the heap.
   const aValues = backend.typedArrayFromHeap(a);

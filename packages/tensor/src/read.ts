@@ -14,6 +14,11 @@ export async function readTidy(compute: () => tf.Tensor): Promise<Float32Array |
   }
 }
 
+/** Whether `backendName`'s tensors live in this process's memory (wasm, wasm-blas, cpu), where reading them back costs nothing. */
+export function computesInProcess(backendName: string = tf.getBackend()): boolean {
+  return backendName === 'wasm' || backendName === 'cpu';
+}
+
 /** The one number of a scalar tensor (or the first of any tensor), read asynchronously. */
 export async function readScalar(tensor: tf.Tensor): Promise<number> {
   return (await tensor.data())[0] as number;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import './register-gradients';
-import { tabulatedSigmoid, tabulatedSoftplus } from './softplus-table';
+import { TABLE_END, tabulatedSigmoid, tabulatedSoftplus } from './softplus-table';
 import { wasmHeapView } from './wasm-heap';
 
 /**
@@ -45,9 +45,6 @@ function valuesOf(tensor: tf.Tensor): Float32Array {
   return wasmHeapView(tensor) ?? (tensor.dataSync() as Float32Array);
 }
 
-/** Where softplus and sigmoid saturate, to within float32's resolution at 1. */
-const SATURATED = 20;
-
 /** The loss summed over S, and in `logitGradients` each g_ij, with the two scalar gradients: one pass over S. */
 function lossAndGradients(s: Float32Array, n: number, m: number, t: number, b: number, logitGradients: Float32Array) {
   let loss = 0;
@@ -59,13 +56,13 @@ function lossAndGradients(s: Float32Array, n: number, m: number, t: number, b: n
       const logit = t * s[e] + b;
       // u = -z logit: the argument of the softplus.
       const u = i === j ? -logit : logit;
-      // d softplus(u) / d logit = -z sigmoid(u). Beyond |u| = 20, softplus(u) is max(u, 0) and
-      // sigmoid(u) is 0 or 1, each to within e^-20 = 2e-9, without an exp.
+      // d softplus(u) / d logit = -z sigmoid(u). Beyond the tables' end both are taken as saturated
+      // (to within 2e-9), without the exp the tabulated functions compute there.
       let sigmoid: number;
-      if (u > SATURATED) {
+      if (u > TABLE_END) {
         loss += u;
         sigmoid = 1;
-      } else if (u < -SATURATED) {
+      } else if (u < -TABLE_END) {
         sigmoid = 0;
       } else {
         loss += tabulatedSoftplus(u);

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import './register-gradients';
 import { matMul2dTransposed } from './fast-matmul';
 import { sigmoidLossFromSimilarities } from './sigmoid-loss-fused';
-import { readTidy } from './read';
+import { computesInProcess, readTidy } from './read';
 import { addBiasSoftplusInPlace, softplus } from './softplus-table';
 
 /**
@@ -36,7 +36,7 @@ export function batchSigmoidLoss(
   bias: tf.Scalar,
 ): tf.Scalar {
   return tf.tidy(() => {
-    if (CPU_BACKENDS.has(tf.getBackend())) {
+    if (computesInProcess()) {
       // One operation over the similarities (see sigmoid-loss-fused.ts); on BLAS the transposed product is free.
       return sigmoidLossFromSimilarities(matMul2dTransposed(imageEmbeddings, textEmbeddings), logTemperature, bias);
     }
@@ -44,9 +44,6 @@ export function batchSigmoidLoss(
     return tf.div(tf.sum(losses), imageEmbeddings.shape[0]) as tf.Scalar;
   });
 }
-
-/** The backends whose tensors live in this process's memory, where reading a matrix costs nothing. */
-const CPU_BACKENDS = new Set(['wasm', 'cpu']);
 
 /**
  * The values of `pairwiseSigmoidLoss`, for scoring (no gradient), in fewer passes over the n x m

@@ -10,7 +10,8 @@
  * against 2.2 ms with the backend's kernel.
  */
 const STEPS_PER_UNIT = 1024;
-const TABLE_END = 20;
+/** Where the tables end: beyond it softplus(u) is max(u, 0) and sigmoid(u) is 0 or 1 to within e^-20, about 2e-9. */
+export const TABLE_END = 20;
 const LAST = TABLE_END * STEPS_PER_UNIT;
 const G = new Float64Array(LAST + 2);
 for (let k = 0; k < G.length; k++) G[k] = Math.log1p(Math.exp(-k / STEPS_PER_UNIT));

@@ -1,12 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-/** What is read of tfjs-backend-wasm's backend: a tensor's memory on its heap, and how many tensors share it. */
-interface WasmBackend {
+/**
+ * What is used of tfjs-backend-wasm's backend: its heap (the WebAssembly memory and a float view of
+ * it), where each tensor's values lie on it, how many tensors share them, and its output allocator.
+ */
+export interface WasmBackend {
+  wasm: { asm: { memory: object }; HEAPF32: Float32Array };
+  dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } };
+  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
   refCount(dataId: tf.DataId): number;
 }
 
-function wasmBackend(): WasmBackend | null {
+/** The active backend when it is wasm (wasm-blas included), else null. */
+export function wasmBackend(): WasmBackend | null {
   return tf.getBackend() === 'wasm' ? (tf.backend() as unknown as WasmBackend) : null;
 }
 

@@ -171,13 +171,9 @@ async function supervise(config: RunConfig, input: { overwrite: boolean; resume:
       case 'done':
         settle({ kind: 'done', summary: message.summary });
         return;
-      case 'error': {
-        const error = deserializeError(message.error);
-        // A failed run (its summary written by the work) and a user's mistake are already one line each.
-        if (isRunFailure(error) || isUserInputError(error)) settle({ kind: 'error', error });
-        else void failWith(error);
+      case 'error':
+        void failWith(deserializeError(message.error));
         return;
-      }
     }
   });
   worker.on('error', (error: NodeJS.ErrnoException) => {
@@ -190,6 +186,11 @@ async function supervise(config: RunConfig, input: { overwrite: boolean; resume:
 
   /** An error of the work: an operating-system error is the user's to fix, before the run or during it. */
   const failWith = async (error: NodeJS.ErrnoException) => {
+    // A failed run (its summary written by the work) and a user's mistake are already one line each.
+    if (isRunFailure(error) || isUserInputError(error)) {
+      settle({ kind: 'error', error });
+      return;
+    }
     // Some writes (through a file descriptor) do not say which file: the phase does.
     const where = activity?.phase === 'checkpoint' ? join(config.out, 'checkpoint') : config.out;
     const fs = describeFsError({ code: error.code, path: error.path ?? where });

@@ -1,5 +1,6 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { AdamStepConstants } from '../adam';
+import { wasmBackend } from '../wasm-heap';
 
 /**
  * Adam's update of one variable as a WebAssembly SIMD loop over the wasm backend's own heap: the
@@ -36,11 +37,6 @@ function kernelFor(memory: Memory): AdamKernel {
   return instance.adam;
 }
 
-interface WasmBackendMemory {
-  wasm: { asm: { memory: Memory }; HEAPF32: Float32Array };
-  dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } };
-}
-
 /**
  * p <- p - stepSize m / (sqrt(v) / secondCorrectionRoot + epsilon) after both moments' update, in
  * place on the wasm backend, for float32 tensors of one size that share their memory with no other
@@ -53,7 +49,7 @@ export function adamUpdateOnWasmHeap(
   second: tf.Tensor,
   { beta1, beta2, epsilon, stepSize, secondCorrectionRoot }: AdamStepConstants,
 ): void {
-  const backend = tf.backend() as unknown as WasmBackendMemory;
+  const backend = wasmBackend()!;
   const offset = (t: tf.Tensor) => backend.dataIdMap.get(t.dataId).memoryOffset;
   const [p, g, m, v] = [variable, gradient, first, second].map(offset);
   const size = variable.size;
