@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { JobState } from './bench-plan';
 import { lastStepOf } from './run-progress';
@@ -61,7 +60,6 @@ export interface Scheduler<J extends SchedulableJob = SchedulableJob> {
  * is resumed from it; a failed job blocks the jobs that depend on it and no others.
  */
 export function runJobs<J extends SchedulableJob>(jobs: readonly J[], parallel: number, events: SchedulerEvents, worker: JobWorker<J>): Scheduler<J> {
-  const blasThreads = Math.max(1, Math.floor(availableParallelism() / parallel));
   const progress: JobProgress<J>[] = jobs.map((job) => {
     const finished = worker.state(job) === 'finished';
     return { job, status: finished ? 'skipped' : 'pending', step: finished ? job.steps : 0 };
@@ -84,8 +82,7 @@ export function runJobs<J extends SchedulableJob>(jobs: readonly J[], parallel: 
     const child = spawn(process.execPath, ['--import', 'tsx', MAIN_SCRIPT, ...args], {
       cwd: REPOSITORY_ROOT,
       stdio: ['ignore', log, log],
-      // The jobs share the machine's cores: each one's OpenBLAS (backend wasm-blas) gets its share, unless set by the user.
-      env: { ...process.env, NODE_ENV: 'production', FORCE_COLOR: '0', OPENBLAS_NUM_THREADS: process.env.OPENBLAS_NUM_THREADS ?? String(blasThreads) },
+      env: { ...process.env, NODE_ENV: 'production', FORCE_COLOR: '0' },
     });
     closeSync(log);
     children.set(p.job.name, child);
