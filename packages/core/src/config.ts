@@ -131,7 +131,7 @@ export const runConfigSchema = z
         /**
          * The reference's own model size. It only scores, so it is smaller than the learner
          * (hidden 256, embedding 64): at 128 and 32 it trains in a fifth of the time, and its
-         * k x k score matrix costs half as much (docs/performance.md). `textEmbeddingDim`
+         * k x k score matrix costs half as much (docs/performance.md#a-smaller-shorter-reference). `textEmbeddingDim`
          * defaults to the learner's.
          */
         hiddenDim: z.number().int().positive().default(128),

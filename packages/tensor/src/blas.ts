@@ -47,8 +47,8 @@ export function loadBlas(): { blas: Blas } | { reason: string } {
   for (const name of candidates) {
     try {
       const blas = bind(name, koffi.load(name));
-      // One thread unless the user says otherwise: at the default model's sizes a second thread cost
-      // 60% more CPU time (joules) per step and saved no wall time (docs/performance.md).
+      // One thread unless the user says otherwise: at the default model's sizes a second thread made
+      // the training step slower and cost more CPU time (joules) (docs/performance.md#openblas-on-one-thread).
       if (process.env.OPENBLAS_NUM_THREADS === undefined) blas.setThreads(1);
       loaded = { blas };
       return loaded;

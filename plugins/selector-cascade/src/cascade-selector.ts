@@ -1,7 +1,7 @@
 import type { Selector, SelectorFactory, SelectorSettings } from '@sieve/core';
 import { JointScoreSelector, parseJointSelectorOptions, type ScoreName } from '@sieve/selection';
 
-/** The cascade's defaults, chosen by the benchmark (see docs/performance.md). */
+/** The cascade's defaults, chosen by the benchmark (see docs/performance.md#the-cascade). */
 export const CASCADE_DEFAULTS = { score: 'easy-reference', prefilter: 0.7 } as const satisfies { score: ScoreName; prefilter: number };
 
 /**
@@ -12,7 +12,7 @@ export const CASCADE_DEFAULTS = { score: 'easy-reference', prefilter: 0.7 } as c
  *    candidates only (their k x k matrix, k = prefilter x N).
  *
  * With the default score, `easy-reference`, no step runs the learner: on fashion-captions the
- * learner's scoring did not earn its cost (docs/performance.md). `score: learnability` turns it
+ * learner's scoring did not earn its cost (docs/performance.md#the-cascade). `score: learnability` turns it
  * into JEST on the prefiltered candidates; `learnerSteps` then limits the learner's scoring to
  * the first steps.
  *
