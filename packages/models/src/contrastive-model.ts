@@ -20,6 +20,7 @@ import {
   type FlopCount,
   type PassFlops,
 } from '@sieve/tensor';
+import { createBlasTrainingStep } from './blas-training-step';
 import { checkpointMethods, loadModelFromCheckpoint } from './checkpoint';
 import { createImageTower } from './create-image-tower';
 import type { PreparedImageTower } from './image-tower';
@@ -78,6 +79,8 @@ export interface ContrastiveModel {
   trainStep(batch: ContrastiveBatch, learningRate: number): Promise<number>;
   readonly flops: ContrastiveFlops;
   readonly flopCounts: ContrastiveFlopCounts;
+  /** Whether `trainStep` takes the hand-written step of blas-training-step.ts for batches of fine images. */
+  readonly trainsByHand: boolean;
   /** Number of trainable values. */
   parameterCount(): number;
   save(dir: string): Promise<void>;
@@ -122,6 +125,8 @@ function buildContrastiveModel(spec: ModelSpec, seed: number) {
   const logTemperature = parameters.add('logTemperature', [], () => Float32Array.of(INITIAL_LOG_TEMPERATURE));
   const bias = parameters.add('bias', [], () => Float32Array.of(INITIAL_BIAS));
   const adam = new Adam(parameters.variables());
+  // The same step written out by hand, where it applies (the default model on wasm-blas).
+  const blasStep = createBlasTrainingStep(spec, parameters, adam);
 
   const imageEmbeddings = (prepared: PreparedImageTower, images: tf.Tensor2D): tf.Tensor2D =>
     l2Normalise(tf.add(matMul2d(prepared.apply(images), projectionKernel as tf.Tensor2D), projectionBias));
@@ -219,6 +224,7 @@ function buildContrastiveModel(spec: ModelSpec, seed: number) {
       if (count < 1) throw new RangeError('a training batch needs at least one example');
       assertRows('images', batch.images, count, pixels);
       assertRows('tokens', batch.tokens, count, maxTokens);
+      if (blasStep?.accepts(batch.resolutions)) return blasStep.train(batch.images, batch.tokens, count, learningRate);
       const { order, fineCount } = fineFirstOrder(batch.resolutions, count);
       const images = reorderRows(batch.images, pixels, order);
       const tokens = reorderRows(batch.tokens, maxTokens, order);
@@ -242,9 +248,11 @@ function buildContrastiveModel(spec: ModelSpec, seed: number) {
       trainStep: (count: number, coarseCount?: number) => totalFlops(flopCounts.trainStep(count, coarseCount)),
     },
     flopCounts,
+    trainsByHand: blasStep !== null,
     parameterCount: () => parameters.size(),
     ...checkpointMethods('contrastive', spec, parameters, adam),
     dispose(): void {
+      blasStep?.dispose();
       adam.dispose();
       imageTower.dispose();
       parameters.dispose();

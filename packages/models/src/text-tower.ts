@@ -75,13 +75,19 @@ export function createTextTower(parameters: Parameters, shape: TextTowerShape, p
 
 /**
  * Row i holds, for each word, its count among caption i's non-padding tokens divided by the
- * number of those tokens (all zeros for an all-padding caption).
+ * number of those tokens (all zeros for an all-padding caption). Written into `bag` when given.
  */
-export function bagOfWords(tokens: Int32Array, count: number, maxTokens: number, vocabularySize: number): Float32Array {
+export function bagOfWords(
+  tokens: Int32Array,
+  count: number,
+  maxTokens: number,
+  vocabularySize: number,
+  bag: Float32Array = new Float32Array(count * vocabularySize),
+): Float32Array {
   if (tokens.length < count * maxTokens) {
     throw new RangeError(`expected ${count} x ${maxTokens} tokens, got ${tokens.length}`);
   }
-  const bag = new Float32Array(count * vocabularySize);
+  bag.fill(0, 0, count * vocabularySize);
   for (let i = 0; i < count; i++) {
     let words = 0;
     for (let t = 0; t < maxTokens; t++) {

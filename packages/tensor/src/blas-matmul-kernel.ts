@@ -26,6 +26,11 @@ export function wasmMatmulsOnBlas(): boolean {
   return active !== null && tf.getBackend() === 'wasm';
 }
 
+/** The BLAS library the wasm backend's products run on, or null where they do not. */
+export function wasmMatmulBlas(): Blas | null {
+  return wasmMatmulsOnBlas() ? active : null;
+}
+
 function batchMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
   const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
   const { transposeA, transposeB } = (args.attrs ?? {}) as { transposeA: boolean; transposeB: boolean };

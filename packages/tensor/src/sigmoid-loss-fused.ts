@@ -29,7 +29,7 @@ const fused = tf.customGrad((...inputs: GradientInput[]) => {
   const t = Math.exp(valuesOf(logTemperature)[0]);
   const b = valuesOf(bias)[0];
   const logitGradients = new Float32Array(n * m);
-  const { loss, temperatureGradient, biasGradient } = lossAndGradients(s, n, m, t, b, logitGradients);
+  const { loss, temperatureGradient, biasGradient } = sigmoidLossAndGradients(s, n, m, t, b, logitGradients);
   return {
     value: tf.scalar(loss / n),
     gradFunc: (dy: tf.Tensor) => [
@@ -45,8 +45,11 @@ function valuesOf(tensor: tf.Tensor): Float32Array {
   return wasmHeapView(tensor) ?? (tensor.dataSync() as Float32Array);
 }
 
-/** The loss summed over S, and in `logitGradients` each g_ij, with the two scalar gradients: one pass over S. */
-function lossAndGradients(s: Float32Array, n: number, m: number, t: number, b: number, logitGradients: Float32Array) {
+/**
+ * The loss summed over S (n x m, row-major), and in `logitGradients` each g_ij, with the sums
+ * sum_ij g_ij S_ij and sum_ij g_ij: one pass over S.
+ */
+export function sigmoidLossAndGradients(s: Float32Array, n: number, m: number, t: number, b: number, logitGradients: Float32Array) {
   let loss = 0;
   let temperatureGradient = 0;
   let biasGradient = 0;
