@@ -14,7 +14,7 @@ import { bagOfWords, SPARSE_TEXT_VOCABULARY } from './text-tower';
  * Why by hand: the same step as tfjs operations with autodiff is about 60 kernels forward and 100
  * backward, each with a fixed cost per call, plus the tape's bookkeeping and a new tensor for
  * every intermediate; at the default model's sizes that was half the step's time beside products
- * that run near the machine's sgemm peak (docs/performance.md, "A training step by hand").
+ * that run near the machine's sgemm peak (docs/performance.md#the-training-step-by-hand).
  *
  * The model, for a batch of n (image x_i, caption c_i), with BOW_i c_i's normalised bag of words:
  *   u_i = relu(x_i W1 + b1) W2 + b2,          image_i = u_i / |u_i|
