@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { TASK_NAMES } from './tasks';
+import { UserInputError } from './errors';
 
 /**
  * The run configuration: presets < config file < flags are merged into one object and
  * validated here. Field names are the config file's; the CLI maps flags onto them.
  */
-export const TASK_NAMES = ['fashion-captions', 'fashion-noisy-labels', 'idx', 'files'] as const;
 export const BACKEND_NAMES = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm-blas', 'wasm', 'cpu'] as const;
 export const IMAGE_TOWERS = ['mlp', 'flexivit'] as const;
 /** The selector a run uses when none is named. */
@@ -199,4 +200,14 @@ export type RunConfigInput = z.input<typeof runConfigSchema>;
 /** N = b / (1 - f), rounded to the nearest whole candidate. */
 export function superBatchSizeOf(batchSize: number, filterRatio: number): number {
   return Math.round(batchSize / (1 - filterRatio));
+}
+
+/** Throws naming `--filter-ratio` when the super-batch N = b / (1 - f) is larger than the training pool. */
+export function checkSuperBatchFitsPool(superBatchSize: number, poolCount: number): void {
+  if (superBatchSize > poolCount) {
+    throw new UserInputError(
+      '--filter-ratio',
+      `the super-batch (${superBatchSize} = b / (1 - f)) is larger than the training pool (${poolCount}); lower --train-batch-size or --filter-ratio.`,
+    );
+  }
 }

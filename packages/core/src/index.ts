@@ -6,6 +6,7 @@ export * from './energy';
 export * from './points';
 export * from './events';
 export * from './config';
+export * from './tasks';
 export * from './run-folder';
 export * from './fs-errors';
 export * from './run-lock';

@@ -1,24 +1,30 @@
-import type { PerPhase } from './types';
+import { z } from 'zod';
+import { PHASES, type PerPhase } from './types';
 import type { RunFailureInfo } from './errors';
 
-export interface EnergySourceUse {
-  name: string;
-  measured: boolean;
-}
+/** Figures by phase; a phase a later version adds passes through. */
+const perPhaseFigures = z.looseRecord(z.enum(PHASES), z.number());
+
+const energySourceUseSchema = z.object({
+  name: z.string(),
+  measured: z.boolean(),
+});
+export type EnergySourceUse = z.infer<typeof energySourceUseSchema>;
 
 /** Energy at a benchmark point; all joules are null when no meter ran. */
-export interface PointEnergy {
-  joulesTotal: number | null;
-  joulesSinceLastPoint: number | null;
-  joulesByPhase: PerPhase<number> | null;
-  joulesByPhaseSinceLastPoint: PerPhase<number> | null;
-  joulesByDevice: Record<string, number> | null;
+const pointEnergySchema = z.object({
+  joulesTotal: z.number().nullable(),
+  joulesSinceLastPoint: z.number().nullable(),
+  joulesByPhase: perPhaseFigures.nullable(),
+  joulesByPhaseSinceLastPoint: perPhaseFigures.nullable(),
+  joulesByDevice: z.record(z.string(), z.number()).nullable(),
   /** `measured` when every source was a sensor, `estimated` otherwise. */
-  kind: 'measured' | 'estimated' | null;
-  sources: EnergySourceUse[];
+  kind: z.enum(['measured', 'estimated']).nullable(),
+  sources: z.array(energySourceUseSchema),
   /** Emissions from `energy.carbonIntensity` (g CO2e / kWh), if set. */
-  gramsCo2e: number | null;
-}
+  gramsCo2e: z.number().nullable(),
+});
+export type PointEnergy = z.infer<typeof pointEnergySchema>;
 
 /** The energy of a point when no meter ran: every figure null. */
 export function noPointEnergy(): PointEnergy {
@@ -35,62 +41,82 @@ export function noPointEnergy(): PointEnergy {
 }
 
 /** The make-up of what was chosen since the last point, against the pool. */
-export interface SelectionReport {
+const selectionReportSchema = z.object({
   /** Fraction of each noise tag among the examples trained on since the last point. */
-  makeUp: Record<string, number>;
+  makeUp: z.record(z.string(), z.number()),
   /** Fraction of each noise tag in the training pool. */
-  poolMakeUp: Record<string, number>;
-  /** Mean learnability (learner minus reference) of chosen examples, when it was computed. */
-  meanLearnabilityChosen: number | null;
-  /** Mean learnability over the whole super-batches, when it was computed. */
-  meanLearnabilitySuperBatch: number | null;
+  poolMakeUp: z.record(z.string(), z.number()),
   /** Mean milliseconds per selection (scoring excluded) since the last point. */
-  selectionMilliseconds: number;
+  selectionMilliseconds: z.number(),
   /** Mean milliseconds per step spent computing scores since the last point. */
-  scoringMilliseconds: number;
-  /** Selector-specific diagnostics averaged since the last point. */
-  diagnostics: Record<string, number>;
-}
+  scoringMilliseconds: z.number(),
+  /**
+   * The selector's own diagnostics averaged since the last point (e.g. `meanLearnabilityChosen`
+   * and `meanLearnabilitySuperBatch` from a learnability score), and the learner's scoring FLOPs
+   * at each resolution.
+   */
+  diagnostics: z.record(z.string(), z.number()),
+});
+export type SelectionReport = z.infer<typeof selectionReportSchema>;
 
 /** Recall at 1, 5 and 10 in one retrieval direction. */
-export interface RecallAtK {
-  at1: number;
-  at5: number;
-  at10: number;
-}
+const recallAtKSchema = z.object({ at1: z.number(), at5: z.number(), at10: z.number() });
+export type RecallAtK = z.infer<typeof recallAtKSchema>;
 
-export interface RetrievalFigures {
-  imageToText: RecallAtK;
-  textToImage: RecallAtK;
-}
+const retrievalFiguresSchema = z.object({ imageToText: recallAtKSchema, textToImage: recallAtKSchema });
+export type RetrievalFigures = z.infer<typeof retrievalFiguresSchema>;
 
-/** One line of `points.jsonl`. */
-export interface BenchmarkPoint {
-  step: number;
-  examplesTrained: number;
-  examplesScored: number;
-  wallSeconds: number;
+/**
+ * One line of `points.jsonl`: the one definition of a benchmark point, which the engine writes
+ * and every reader checks (`pointProblem`). Fields it does not name are ignored, not refused: a
+ * point of an older run folder (with the `selection.meanLearnabilityChosen` and
+ * `meanLearnabilitySuperBatch` that are now the selector's diagnostics) still reads.
+ */
+export const benchmarkPointSchema = z.object({
+  step: z.number().int().min(1),
+  examplesTrained: z.number(),
+  examplesScored: z.number(),
+  wallSeconds: z.number(),
   /** Mean training loss since the last point. */
-  trainLoss: number | null;
+  trainLoss: z.number().nullable(),
   /** Contrastive task: zero-shot 10-way accuracy on the test set; classification: null. */
-  zeroShotAccuracy: number | null;
+  zeroShotAccuracy: z.number().nullable(),
   /** Contrastive task: zero-shot accuracy over class x attribute concepts. */
-  attributeZeroShotAccuracy: number | null;
+  attributeZeroShotAccuracy: z.number().nullable(),
   /** Classification task: test accuracy. */
-  testAccuracy: number | null;
+  testAccuracy: z.number().nullable(),
   /** Task `files`: image-to-text and text-to-image recall at 1, 5 and 10 on the test set (absent before). */
-  retrieval?: RetrievalFigures | null;
+  retrieval: retrievalFiguresSchema.nullable().optional(),
   /** The headline metric: mean of the two zero-shot accuracies, test accuracy, or (task `files`) the mean of the two recall@1. */
-  score: number;
-  flopsByPhase: PerPhase<number>;
-  flopsTotal: number;
+  score: z.number(),
+  flopsByPhase: perPhaseFigures,
+  flopsTotal: z.number().min(0),
   /** Total without the one-off reference phases. */
-  flopsTotalWithoutReference: number;
-  secondsByPhase: PerPhase<number>;
-  energy: PointEnergy;
-  selection: SelectionReport;
-  tensorCount: number;
-  heapUsedBytes: number;
+  flopsTotalWithoutReference: z.number().min(0),
+  secondsByPhase: perPhaseFigures,
+  energy: pointEnergySchema,
+  selection: selectionReportSchema,
+  tensorCount: z.number(),
+  heapUsedBytes: z.number(),
+});
+export type BenchmarkPoint = z.infer<typeof benchmarkPointSchema>;
+
+/**
+ * What every reader of `points.jsonl` (a resume, the comparison, the report, the dashboard)
+ * checks of a line: the fields they all rely on, typed as above. Other fields pass unchecked, so
+ * a point of an older run folder, or a hand-made one with only these, still reads.
+ */
+const readablePointSchema = z.object({
+  ...benchmarkPointSchema.pick({ step: true, score: true, flopsTotal: true, flopsTotalWithoutReference: true }).shape,
+  energy: pointEnergySchema.pick({ joulesTotal: true }),
+});
+
+/** Why `value` is not a readable benchmark point (its first wrong field and what is wrong), or null when it is one. */
+export function pointProblem(value: unknown): string | null {
+  const parsed = readablePointSchema.safeParse(value);
+  if (parsed.success) return null;
+  const issue = parsed.error.issues[0];
+  return `${issue.path.join('.') || '(the line)'} ${issue.message.toLowerCase()}`;
 }
 
 /** `summary.json` of a run. */

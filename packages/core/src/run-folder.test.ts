@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseJsonLines, parsePoints } from './run-folder';
+import { parseJsonLines, parsePoints, splitJsonLines } from './run-folder';
 import { isUserInputError } from './errors';
 
 const point = (step: number) => JSON.stringify({ step, score: 0.5, flopsTotal: 10, flopsTotalWithoutReference: 8, energy: { joulesTotal: null } });
@@ -13,6 +13,21 @@ function problemOf(run: () => unknown): string {
   }
   return '';
 }
+
+describe('splitJsonLines', () => {
+  it('parses each line that ends in a newline, numbered from the first line number, and keeps the rest unparsed', () => {
+    expect(splitJsonLines('{"a":1}\n\nnot json\n{"a":', 5)).toEqual({
+      lines: [
+        { lineNumber: 5, value: { a: 1 } },
+        { lineNumber: 7, value: undefined, error: expect.stringMatching(/JSON/) },
+      ],
+      lineCount: 3,
+      rest: '{"a":',
+    });
+    expect(splitJsonLines('')).toEqual({ lines: [], lineCount: 0, rest: '' });
+    expect(splitJsonLines('7')).toEqual({ lines: [], lineCount: 0, rest: '7' });
+  });
+});
 
 describe('parseJsonLines', () => {
   it('reads whole lines, skips blank ones, and drops a last line without its newline as torn', () => {

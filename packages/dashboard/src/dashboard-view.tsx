@@ -1,5 +1,6 @@
 /** @jsxRuntime automatic */
 import { Box } from 'ink';
+import { taskKindOfPoint } from '@sieve/core';
 import { ChartPanel } from './chart-panel';
 import { CompactView } from './compact-view';
 import { EnergyPanel } from './energy-panel';
@@ -49,7 +50,7 @@ export function DashboardView({ state, columns, rows, keyHint }: DashboardViewPr
       <Box marginTop={gap}>
         <PointsTable
           points={state.points}
-          taskKind={state.info?.taskKind ?? (state.points.at(-1)?.testAccuracy != null ? 'classification' : 'contrastive')}
+          taskKind={state.info?.taskKind ?? taskKindOfPoint(state.points.at(-1))}
           rows={layout.pointRows}
           width={width}
         />

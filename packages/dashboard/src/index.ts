@@ -7,6 +7,6 @@ export type { DashboardViewProps } from './dashboard-view';
 export { createPlainLogger, PROGRESS_INTERVAL_MS } from './plain-logger';
 export { attachToRun, DEFAULT_POLL_INTERVAL_MS, DEFAULT_LIVE_CHECK_INTERVAL_MS } from './attach';
 export type { AttachOptions } from './attach';
-export { readRunFolder, checkRunFolder, RunFolderSource, RUN_FOLDER_FILES } from './run-folder';
+export { readRunFolder, checkRunFolder, RunFolderSource } from './run-folder';
 export { shouldUseDashboard } from './should-use-dashboard';
 export { stripAnsi, visibleWidth, frameWidth } from './visible-width';

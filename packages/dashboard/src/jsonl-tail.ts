@@ -1,13 +1,5 @@
 import { open, stat } from 'node:fs/promises';
-
-export interface JsonlLine {
-  /** 1-based line number in the file. */
-  lineNumber: number;
-  /** The parsed value, or undefined when the line is not valid JSON. */
-  value: unknown;
-  /** Set when the line is not valid JSON. */
-  error?: string;
-}
+import { splitJsonLines, type JsonLine } from '@sieve/core';
 
 const NEWLINE = 0x0a;
 const READ_CHUNK_BYTES = 1 << 20;
@@ -28,7 +20,7 @@ export class JsonlTail {
    * New complete lines. With `final`, a last line without its newline is returned too
    * (the writer has finished, so it will not grow).
    */
-  async read(options: { final?: boolean } = {}): Promise<JsonlLine[]> {
+  async read(options: { final?: boolean } = {}): Promise<JsonLine[]> {
     const size = await stat(this.path).then(
       (stats) => stats.size,
       () => null,
@@ -56,24 +48,16 @@ export class JsonlTail {
       }
     }
     const data = Buffer.concat(chunks);
+    // Lines are cut at the last newline byte, so a character cut in two waits whole for the next read.
     const lastNewline = data.lastIndexOf(NEWLINE);
-    const complete = lastNewline >= 0 ? data.subarray(0, lastNewline) : Buffer.alloc(0);
+    let complete = data.subarray(0, lastNewline + 1).toString('utf8');
     this.partial = Buffer.from(data.subarray(lastNewline + 1));
-    const texts = lastNewline >= 0 ? complete.toString('utf8').split('\n') : [];
     if (options.final && this.partial.length > 0) {
-      texts.push(this.partial.toString('utf8'));
+      complete += `${this.partial.toString('utf8')}\n`;
       this.partial = Buffer.alloc(0);
     }
-    const lines: JsonlLine[] = [];
-    for (const text of texts) {
-      this.linesRead++;
-      if (text.trim() === '') continue;
-      try {
-        lines.push({ lineNumber: this.linesRead, value: JSON.parse(text) });
-      } catch (error) {
-        lines.push({ lineNumber: this.linesRead, value: undefined, error: (error as Error).message });
-      }
-    }
+    const { lines, lineCount } = splitJsonLines(complete, this.linesRead + 1);
+    this.linesRead += lineCount;
     return lines;
   }
 }

@@ -50,6 +50,24 @@ describe('readRunFolder', () => {
     expect(state.lossHistory).toHaveLength(4);
   });
 
+  it("takes the task's kind from the task table, and from the points only when the folder does not name its task", async () => {
+    const events = syntheticRunEvents({ totalSteps: 100, evalEvery: 50, taskKind: 'classification' });
+    await writeRunFolder(dir, events, { events: false, summary: false });
+    expect((await readRunFolder(dir)).info).toMatchObject({ task: 'unknown task', taskKind: 'classification' });
+    // The table names the kind even where a point alone would say otherwise.
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ task: 'idx' }));
+    expect((await readRunFolder(dir)).info).toMatchObject({ task: 'idx', taskKind: 'contrastive' });
+  });
+
+  it('skips a line of points.jsonl that is not a benchmark point, with a warning', async () => {
+    const events = syntheticRunEvents({ totalSteps: 100, evalEvery: 50 });
+    const points = events.flatMap((event) => (event.type === 'point' ? [JSON.stringify(event.point)] : []));
+    await writeFile(join(dir, 'points.jsonl'), `${points[0]}\n{"step":75,"score":0.5}\n${points[1]}\n`);
+    const state = await readRunFolder(dir);
+    expect(state.warnings).toContain('points.jsonl line 2 is not a benchmark point; skipped');
+    expect(state.points.map((point) => point.step)).toEqual([50, 100]);
+  });
+
   it('reads a run still going, without a summary, as running', async () => {
     const events = syntheticRunEvents({ totalSteps: 200, evalEvery: 50 });
     await writeRunFolder(dir, events.slice(0, 30), { summary: false });

@@ -1,20 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { RUN_FILES, UserInputError, superBatchSizeOf } from '@sieve/core';
-import type { BenchmarkPoint, RunEvent, RunStartInfo, RunSummary } from '@sieve/core';
+import { RUN_FILES, UserInputError, isTaskName, pointProblem, superBatchSizeOf, taskKindOf, taskKindOfPoint } from '@sieve/core';
+import type { BenchmarkPoint, JsonLine, RunEvent, RunStartInfo, RunSummary } from '@sieve/core';
 import { JsonlTail } from './jsonl-tail';
-import type { JsonlLine } from './jsonl-tail';
 import { initialDashboardState, reduceRunEvent } from './run-store';
 import type { DashboardState } from './run-store';
-
-/** The files of a run folder the dashboard reads. */
-export const RUN_FOLDER_FILES = {
-  events: RUN_FILES.events,
-  points: RUN_FILES.points,
-  summary: RUN_FILES.summary,
-  config: RUN_FILES.config,
-  lock: RUN_FILES.lock,
-} as const;
 
 const PAYLOAD_OF: Record<RunEvent['type'], string> = {
   'run-start': 'info',
@@ -34,12 +24,6 @@ export function isRunEvent(value: unknown): value is RunEvent {
   return typeof type === 'string' && Object.hasOwn(PAYLOAD_OF, type) && PAYLOAD_OF[type as RunEvent['type']] in value;
 }
 
-function isBenchmarkPoint(value: unknown): value is BenchmarkPoint {
-  if (typeof value !== 'object' || value === null) return false;
-  const point = value as Partial<BenchmarkPoint>;
-  return typeof point.step === 'number' && typeof point.score === 'number' && typeof point.energy === 'object';
-}
-
 const exists = (path: string) =>
   stat(path).then(
     () => true,
@@ -55,7 +39,7 @@ export async function checkRunFolder(dir: string): Promise<void> {
   if (!stats.isDirectory()) {
     throw new UserInputError('--run', `${dir} is a file; pass the run's output folder, the one that holds events.jsonl.`);
   }
-  const found = await Promise.all(Object.values(RUN_FOLDER_FILES).map((name) => exists(join(dir, name))));
+  const found = await Promise.all(Object.values(RUN_FILES).map((name) => exists(join(dir, name))));
   if (!found.some(Boolean)) {
     throw new UserInputError(
       '--run',
@@ -96,13 +80,12 @@ export function runStartFromFiles(
   const fields = asFields(config ?? summary?.config);
   const batchSize = count(fields.batchSize);
   const filterRatio = count(fields.filterRatio);
-  const classification =
-    fields.task === 'fashion-noisy-labels' || (firstPoint !== null && firstPoint.zeroShotAccuracy === null && firstPoint.testAccuracy !== null);
+  const task = text(fields.task, text(summary?.task, 'unknown task'));
   return {
     runId: text(summary?.runId, basename(dir)),
     outDir: dir,
-    task: text(fields.task, text(summary?.task, 'unknown task')),
-    taskKind: classification ? 'classification' : 'contrastive',
+    task,
+    taskKind: isTaskName(task) ? taskKindOf(task) : taskKindOfPoint(firstPoint ?? undefined),
     selector: text(fields.selector, text(summary?.selector, 'unknown selector')),
     backend: text(summary?.backend, text(fields.backend, 'unknown backend')),
     totalSteps: count(fields.steps),
@@ -133,7 +116,7 @@ export class RunFolderSource {
   /** The step of the last point read, null before the first. */
   lastPointStep: number | null = null;
   private goodLines = 0;
-  private firstBadLine: { file: string; line: JsonlLine; why: string } | null = null;
+  private firstBadLine: { file: string; line: JsonLine; why: string } | null = null;
   private mode: 'events' | 'points' | null = null;
   private sawRunStart = false;
   private sawRunEnd = false;
@@ -142,8 +125,8 @@ export class RunFolderSource {
   private readonly pointsTail: JsonlTail;
 
   constructor(readonly dir: string) {
-    this.eventsTail = new JsonlTail(join(dir, RUN_FOLDER_FILES.events));
-    this.pointsTail = new JsonlTail(join(dir, RUN_FOLDER_FILES.points));
+    this.eventsTail = new JsonlTail(join(dir, RUN_FILES.events));
+    this.pointsTail = new JsonlTail(join(dir, RUN_FILES.points));
   }
 
   /** Whether any line read so far was a run event (or a point, without events.jsonl). */
@@ -158,9 +141,9 @@ export class RunFolderSource {
   async poll(options: { final?: boolean } = {}): Promise<RunEvent[]> {
     if (this.finished) return [];
     // Look for the summary first: every line written before it is then read below.
-    const summaryValue = await readJsonFile(join(this.dir, RUN_FOLDER_FILES.summary));
+    const summaryValue = await readJsonFile(join(this.dir, RUN_FILES.summary));
     // The engine writes summary.json whole (written aside, then renamed), so one that is not JSON is not a run's.
-    if (summaryValue === undefined) throw notARun(this.dir, RUN_FOLDER_FILES.summary, 'is not JSON');
+    if (summaryValue === undefined) throw notARun(this.dir, RUN_FILES.summary, 'is not JSON');
     const summary = summaryValue && typeof summaryValue === 'object' ? (summaryValue as RunSummary) : null;
     this.mode ??= (await exists(this.eventsTail.path))
       ? 'events'
@@ -182,7 +165,7 @@ export class RunFolderSource {
     return events;
   }
 
-  private skipped(file: string, line: JsonlLine, why: string): RunEvent {
+  private skipped(file: string, line: JsonLine, why: string): RunEvent {
     this.firstBadLine ??= { file, line, why };
     return { type: 'warning', message: `${file} line ${line.lineNumber} ${why}; skipped` };
   }
@@ -190,8 +173,8 @@ export class RunFolderSource {
   private async fromEvents(final: boolean): Promise<RunEvent[]> {
     const events: RunEvent[] = [];
     for (const line of await this.eventsTail.read({ final })) {
-      if (line.error !== undefined) events.push(this.skipped(RUN_FOLDER_FILES.events, line, 'is not valid JSON'));
-      else if (!isRunEvent(line.value)) events.push(this.skipped(RUN_FOLDER_FILES.events, line, 'is not a run event'));
+      if (line.error !== undefined) events.push(this.skipped(RUN_FILES.events, line, 'is not valid JSON'));
+      else if (!isRunEvent(line.value)) events.push(this.skipped(RUN_FILES.events, line, 'is not a run event'));
       else {
         this.goodLines++;
         if (line.value.type === 'run-end') this.sawRunEnd = true;
@@ -206,16 +189,17 @@ export class RunFolderSource {
     const events: RunEvent[] = [];
     const points: BenchmarkPoint[] = [];
     for (const line of await this.pointsTail.read({ final })) {
-      if (line.error !== undefined) events.push(this.skipped(RUN_FOLDER_FILES.points, line, 'is not valid JSON'));
-      else if (!isBenchmarkPoint(line.value)) events.push(this.skipped(RUN_FOLDER_FILES.points, line, 'is not a benchmark point'));
+      if (line.error !== undefined) events.push(this.skipped(RUN_FILES.points, line, 'is not valid JSON'));
+      else if (pointProblem(line.value) !== null) events.push(this.skipped(RUN_FILES.points, line, 'is not a benchmark point'));
       else {
+        const point = line.value as BenchmarkPoint;
         this.goodLines++;
-        this.lastPointStep = line.value.step;
-        points.push(line.value);
+        this.lastPointStep = point.step;
+        points.push(point);
       }
     }
     if (!this.sawRunStart) {
-      const config = await readJsonFile(join(this.dir, RUN_FOLDER_FILES.config));
+      const config = await readJsonFile(join(this.dir, RUN_FILES.config));
       const info = runStartFromFiles(this.dir, config, summary, points[0] ?? null);
       events.unshift({ type: 'run-start', info });
       this.totalSteps = info.totalSteps;

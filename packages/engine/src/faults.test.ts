@@ -11,7 +11,7 @@ import {
   RunEvents,
   isRunFailure,
   isUserInputError,
-  parseJsonLines,
+  parsePoints,
   type BenchmarkPoint,
   type RunConfig,
   type RunConfigInput,
@@ -86,7 +86,7 @@ async function runEngine(
 }
 
 function pointsOf(out: string): BenchmarkPoint[] {
-  return parseJsonLines<BenchmarkPoint>(readFileSync(join(out, 'points.jsonl'), 'utf8'), 'points.jsonl').records;
+  return parsePoints(readFileSync(join(out, 'points.jsonl'), 'utf8'), 'points.jsonl').points;
 }
 
 /** What a resumed run must reproduce exactly: everything but the clocks and the joules. */

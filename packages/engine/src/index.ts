@@ -3,7 +3,7 @@ export { loadSelectorRegistry, BUILT_IN_SELECTOR_PLUGINS, type SelectorRegistry 
 export { RunFiles } from './run-files';
 export { PhaseLedger } from './phase-ledger';
 export { SelectionTally } from './selection-tally';
-export { LazyScoringContext, diagonalLearnability, type SuperBatch } from './scoring-context';
+export { LazyScoringContext, type SuperBatch } from './scoring-context';
 export { PoolReferenceLosses, poolReferenceLossesOf, poolReferenceLossFlops } from './pool-reference-losses';
 export { evaluateContrastive, evaluateClassifier, nearestRows, averagedPromptEmbeddings } from './evaluate';
 export {

@@ -76,8 +76,6 @@ export class LazyScoringContext implements ScoringContext {
   private readonly requested = new Map<string, Promise<LossMatrix>>();
   /** The last request in line: the next one starts when it has settled. */
   private queue: Promise<void> = Promise.resolve();
-  /** The candidates each computed matrix covers, by the same key (null: all N). */
-  private readonly computedCandidates = new Map<string, Int32Array | null>();
 
   constructor(private readonly options: ScoringContextOptions) {
     this.task = options.task;
@@ -116,7 +114,6 @@ export class LazyScoringContext implements ScoringContext {
     // A selector never ranks NaN: top-k would put it last and fall back to the order of the candidates.
     checkFinite(matrix.values, `the ${model} model's ${model === 'learner' ? `${resolution} ` : ''}losses of the super-batch`, this.options.step, 'scoring');
     this.computed.set(key, matrix);
-    this.computedCandidates.set(key, candidates);
     return matrix;
   }
 
@@ -177,22 +174,6 @@ export class LazyScoringContext implements ScoringContext {
   /** Losses computed so far this step, by `model:resolution` (all N) or `model:resolution:positions` (a subset). */
   computedLosses(): ReadonlyMap<string, LossMatrix> {
     return this.computed;
-  }
-
-  /**
-   * Per-candidate learnability of the candidates both models scored at the fine resolution (the
-   * same candidates, in the same order) and their positions in the super-batch; null when the
-   * selector did not ask for both.
-   */
-  scoredLearnability(): { positions: Int32Array; learnability: Float64Array } | null {
-    for (const [key, learner] of this.computed) {
-      if (!key.startsWith('learner:fine')) continue;
-      const reference = this.computed.get(key.replace('learner:', 'reference:'));
-      if (!reference) continue;
-      const positions = this.computedCandidates.get(key) ?? Int32Array.from({ length: this.superBatchSize }, (_, i) => i);
-      return { positions, learnability: diagonalLearnability(learner, reference) };
-    }
-    return null;
   }
 
   private checkCandidates(candidates: Int32Array): Int32Array {
@@ -283,16 +264,4 @@ async function referencePairwiseLosses(x: Float32Array, y: Float32Array, n: numb
     xs.dispose();
     ys.dispose();
   }
-}
-
-/** Per-candidate learnability (learner minus reference loss of the positive pair / the example). */
-export function diagonalLearnability(learner: LossMatrix, reference: LossMatrix): Float64Array {
-  const n = learner.size;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const l = learner.kind === 'pairwise' ? learner.values[i * n + i] : learner.values[i];
-    const r = reference.kind === 'pairwise' ? reference.values[i * n + i] : reference.values[i];
-    out[i] = l - r;
-  }
-  return out;
 }

@@ -3,12 +3,8 @@ import type { SelectionReport } from '@sieve/core';
 export interface StepSelectionFacts {
   selectionMilliseconds: number;
   scoringMilliseconds: number;
+  /** The selector's diagnostics (its learnability, with a learnability score) and the engine's own per-step numbers. */
   diagnostics?: Record<string, number>;
-  /**
-   * Learnability of the candidates the selector scored with both models (their positions in the
-   * super-batch, and one value each), or null when it did not compute both.
-   */
-  learnability: { positions: Int32Array; learnability: Float64Array } | null;
 }
 
 /** Accumulates what was chosen between two benchmark points, and reports it against the pool. */
@@ -19,10 +15,6 @@ export class SelectionTally {
   private steps = 0;
   private selectionMilliseconds = 0;
   private scoringMilliseconds = 0;
-  private learnabilityChosenSum = 0;
-  private learnabilityChosenCount = 0;
-  private learnabilitySuperBatchSum = 0;
-  private learnabilitySuperBatchCount = 0;
   private diagnosticSums = new Map<string, { sum: number; count: number }>();
 
   constructor(
@@ -35,30 +27,13 @@ export class SelectionTally {
     this.chosenByTag = new Array<number>(tagNames.length).fill(0);
   }
 
-  /**
-   * @param chosenPoolIndices pool index of every chosen example
-   * @param chosenCandidates the same examples' indices within the super-batch
-   */
-  record(chosenPoolIndices: Int32Array, chosenCandidates: Int32Array, facts: StepSelectionFacts): void {
+  /** @param chosenPoolIndices pool index of every chosen example */
+  record(chosenPoolIndices: Int32Array, facts: StepSelectionFacts): void {
     for (const index of chosenPoolIndices) this.chosenByTag[this.poolTags[index]]++;
     this.chosenCount += chosenPoolIndices.length;
     this.steps++;
     this.selectionMilliseconds += facts.selectionMilliseconds;
     this.scoringMilliseconds += facts.scoringMilliseconds;
-    if (facts.learnability) {
-      const { positions, learnability } = facts.learnability;
-      const byPosition = new Map<number, number>();
-      positions.forEach((position, i) => byPosition.set(position, learnability[i]));
-      // Chosen candidates the models did not both score (a cascade's) have no learnability to add.
-      for (const candidate of chosenCandidates) {
-        const value = byPosition.get(candidate);
-        if (value === undefined) continue;
-        this.learnabilityChosenSum += value;
-        this.learnabilityChosenCount++;
-      }
-      for (const value of learnability) this.learnabilitySuperBatchSum += value;
-      this.learnabilitySuperBatchCount += learnability.length;
-    }
     for (const [name, value] of Object.entries(facts.diagnostics ?? {})) {
       if (!Number.isFinite(value)) continue;
       const entry = this.diagnosticSums.get(name) ?? { sum: 0, count: 0 };
@@ -75,10 +50,6 @@ export class SelectionTally {
         this.tagNames.map((name, i) => [name, this.chosenCount > 0 ? this.chosenByTag[i] / this.chosenCount : 0]),
       ),
       poolMakeUp: this.poolMakeUp,
-      meanLearnabilityChosen:
-        this.learnabilityChosenCount > 0 ? this.learnabilityChosenSum / this.learnabilityChosenCount : null,
-      meanLearnabilitySuperBatch:
-        this.learnabilitySuperBatchCount > 0 ? this.learnabilitySuperBatchSum / this.learnabilitySuperBatchCount : null,
       selectionMilliseconds: this.steps > 0 ? this.selectionMilliseconds / this.steps : 0,
       scoringMilliseconds: this.steps > 0 ? this.scoringMilliseconds / this.steps : 0,
       diagnostics: Object.fromEntries([...this.diagnosticSums].map(([name, { sum, count }]) => [name, sum / count])),
@@ -88,10 +59,6 @@ export class SelectionTally {
     this.steps = 0;
     this.selectionMilliseconds = 0;
     this.scoringMilliseconds = 0;
-    this.learnabilityChosenSum = 0;
-    this.learnabilityChosenCount = 0;
-    this.learnabilitySuperBatchSum = 0;
-    this.learnabilitySuperBatchCount = 0;
     this.diagnosticSums = new Map();
     return report;
   }

@@ -2,7 +2,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  RUN_FILES,
   RunEvents,
+  benchmarkPointSchema,
+  parsePoints,
   type BenchmarkPoint,
   type EnergyMeter,
   type RunConfig,
@@ -70,10 +73,8 @@ async function run(
 }
 
 function readPoints(dir: string): BenchmarkPoint[] {
-  return readFileSync(join(dir, 'points.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as BenchmarkPoint);
+  const path = join(dir, RUN_FILES.points);
+  return parsePoints(readFileSync(path, 'utf8'), path).points;
 }
 
 describe('train', () => {
@@ -99,8 +100,11 @@ describe('train', () => {
       expect(point.wallSeconds).toBeGreaterThan(0);
       expect(point.selection.makeUp.clean + point.selection.makeUp.mismatched).toBeCloseTo(1, 12);
       expect(point.selection.poolMakeUp).toEqual({ clean: 0.5, mismatched: 0.5 });
-      expect(point.selection.meanLearnabilityChosen).not.toBeNull();
+      // The selector's diagnostics, the engine's scoring FLOPs, and nothing the selector did not report.
+      expect(Object.keys(point.selection.diagnostics).sort()).toEqual(['halfSize', 'learnerScoringFlopsCoarse', 'learnerScoringFlopsFine']);
       expect(point.selection.diagnostics.halfSize).toBe(20);
+      // What the engine writes is a point of the one schema, every field typed as it says.
+      expect(benchmarkPointSchema.safeParse(point).error).toBeUndefined();
       expect(point.energy.joulesTotal).toBeNull();
     }
     // Training FLOPs grow linearly with steps: 20 steps cost twice 10.

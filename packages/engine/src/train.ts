@@ -10,8 +10,8 @@ import {
   ONE_OFF_PHASES,
   RunFailure,
   isRunFailure,
+  checkSuperBatchFitsPool,
   superBatchSizeOf,
-  UserInputError,
   type BenchmarkPoint,
   type EnergyMeter,
   type Resolution,
@@ -78,12 +78,7 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
     if (!inputs.resume) await files.writeConfig(config);
     const batchSize = config.batchSize;
     const superBatchSize = superBatchSizeOf(batchSize, config.filterRatio);
-    if (superBatchSize > dataset.pool.count) {
-      throw new UserInputError(
-        '--filter-ratio',
-        `the super-batch (${superBatchSize} = b / (1 - f)) is larger than the training pool (${dataset.pool.count}); lower --train-batch-size or --filter-ratio.`,
-      );
-    }
+    checkSuperBatchFitsPool(superBatchSize, dataset.pool.count);
     const ledger = new PhaseLedger(meter);
     const tally = new SelectionTally(dataset.pool.tagNames, dataset.pool.tags);
     events.emit({
@@ -234,7 +229,7 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
         if (step > firstStepOfThisProcess) checkNoTensorLeak(tensorsBeforeSelect, tf.memory().numTensors, selectorIdentity, step);
         examplesScored += context.learnerExamplesScored;
         for (let i = 0; i < batchSize; i++) chosenPoolIndices[i] = poolIndices[selection.indices[i]];
-        tally.record(chosenPoolIndices, selection.indices, {
+        tally.record(chosenPoolIndices, {
           selectionMilliseconds,
           scoringMilliseconds: context.scoringMilliseconds,
           diagnostics: {
@@ -242,7 +237,6 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
             learnerScoringFlopsFine: context.learnerScoringFlops.fine,
             learnerScoringFlopsCoarse: context.learnerScoringFlops.coarse,
           },
-          learnability: context.scoredLearnability(),
         });
 
         // 3c. One learner step on the chosen examples.

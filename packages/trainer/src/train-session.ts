@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { superBatchSizeOf, UserInputError, type EnergyMeter, type RunConfig, type RunEvents, type RunSummary } from '@sieve/core';
+import { checkSuperBatchFitsPool, superBatchSizeOf, taskKindOf, type EnergyMeter, type RunConfig, type RunEvents, type RunSummary } from '@sieve/core';
 import { initBackend } from '@sieve/tensor';
 import { loadDataset } from '@sieve/data';
 import { loadSelectorRegistry, train, type LoopActivity } from '@sieve/engine';
@@ -31,9 +31,8 @@ export async function trainInProcess(config: RunConfig, options: SessionOptions)
   const registry = await loadSelectorRegistry(config.plugins);
   const selectorFactory = registry.get(config.selector);
   const superBatchSize = superBatchSizeOf(config.batchSize, config.filterRatio);
-  const taskKind = config.task === 'fashion-noisy-labels' ? 'classification' : 'contrastive';
   const selector = selectorFactory.create({
-    task: taskKind,
+    task: taskKindOf(config.task),
     batchSize: config.batchSize,
     superBatchSize,
     chunks: config.chunks,
@@ -52,12 +51,8 @@ export async function trainInProcess(config: RunConfig, options: SessionOptions)
       `test ${loaded.dataset.test.count}, ${loaded.dataset.droppedEntries} malformed entries dropped ` +
       `(${loaded.fromCache ? 'from cache' : 'decoded'} in ${loaded.seconds.toFixed(1)} s)`,
   );
-  if (superBatchSize > loaded.dataset.pool.count) {
-    throw new UserInputError(
-      '--filter-ratio',
-      `the super-batch (${superBatchSize} = b / (1 - f)) is larger than the training pool (${loaded.dataset.pool.count}); lower --train-batch-size or --filter-ratio.`,
-    );
-  }
+  // Before --overwrite clears the previous run: a setting that cannot run destroys nothing.
+  checkSuperBatchFitsPool(superBatchSize, loaded.dataset.pool.count);
   if (options.overwrite) clearPreviousRun(config.out);
 
   let meter: EnergyMeter | null = options.meter ?? null;

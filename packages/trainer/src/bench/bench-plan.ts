@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { RUN_FILES, UserInputError, type RunConfig, type RunConfigInput } from '@sieve/core';
+import { RUN_FILES, UserInputError, superBatchSizeOf, taskKindOf, type RunConfig, type RunConfigInput } from '@sieve/core';
 import { checkpointDir, type SelectorRegistry } from '@sieve/engine';
 import { resolveRunConfig } from '../run-config';
 import { filesFlagsToConfig, type FilesFlags } from '../files/files-flags';
@@ -83,9 +83,9 @@ function settingsFromFlags(flags: BenchFlags, registry: SelectorRegistry, layout
   // Each selector checks its own options against the bench's sizes now, not after an hour.
   for (const selector of selectors) {
     registry.get(selector).create({
-      task: runConfig.task === 'fashion-noisy-labels' ? 'classification' : 'contrastive',
+      task: taskKindOf(runConfig.task),
       batchSize: runConfig.batchSize,
-      superBatchSize: Math.round(runConfig.batchSize / (1 - runConfig.filterRatio)),
+      superBatchSize: superBatchSizeOf(runConfig.batchSize, runConfig.filterRatio),
       chunks: runConfig.chunks,
       seed: runConfig.seed,
       options: runConfig.selectorOptions,
