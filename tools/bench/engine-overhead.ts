@@ -19,7 +19,8 @@ import { loadDataset, type ContrastiveDataset } from '@sieve/data';
 import { initBackend, learningRateAt } from '@sieve/tensor';
 import { createContrastiveModel } from '@sieve/models';
 import { modelSpecOf, selectionRng, superBatchRng, train } from '@sieve/engine';
-import { uniformSelectorFactory } from '@sieve/selector-uniform';
+import { selectorFactoryOf } from '@sieve/selection';
+import uniform from '@sieve/selector-uniform';
 import { median } from './timing';
 
 const { values: flags } = parseArgs({
@@ -94,6 +95,7 @@ async function engineLoop(repeat: number): Promise<{ seconds: number; lastLoss: 
   events.subscribe((event) => {
     if (event.type === 'step') lastLoss = event.loss;
   });
+  const uniformSelectorFactory = selectorFactoryOf(uniform);
   const summary = await train({
     config: configFor(repeat),
     dataset,

@@ -18,7 +18,7 @@ import { pairwiseSigmoidLoss, readTidy } from '@sieve/tensor';
 import { LazyScoringContext, PhaseLedger, type ReferenceScores, type SuperBatch } from '@sieve/engine';
 import { jointSample, scoreMatrixFromLosses } from '@sieve/selection';
 import * as tf from '@tensorflow/tfjs-core';
-import { CASCADE_DEFAULTS } from '@sieve/selector-cascade';
+import { CASCADE_PREFILTER } from '@sieve/selector-joint';
 import { createDefaultLearner } from './default-learner';
 import { measure } from './timing';
 
@@ -109,7 +109,7 @@ parts.learnerScoringFine = await timed(() => contextFor(superBatch(candidates())
 parts.learnerScoringCoarse = await timed(() => contextFor(superBatch(candidates())), (c) => c.losses('learner', { resolution: 'coarse' }));
 parts.referenceLossesFromCache = await timed(() => contextFor(superBatch(candidates())), (c) => c.losses('reference'));
 // The cascade's second stage: the reference's k x k matrix over what its default prefilter keeps.
-const kept = Int32Array.from({ length: Math.round(CASCADE_DEFAULTS.prefilter * superBatchSize) }, (_, i) => i);
+const kept = Int32Array.from({ length: Math.round(CASCADE_PREFILTER * superBatchSize) }, (_, i) => i);
 parts.referenceLossesPrefiltered = await timed(() => contextFor(superBatch(candidates())), (c) => c.losses('reference', { candidates: kept }));
 parts.referencePoolLossRead = await timed(
   () => candidates(),

@@ -25,9 +25,9 @@ function testSources(pkg: string): string {
 }
 
 describe('the conformance kit covers every shipped selector', () => {
-  it('finds the nine built-in plugins and both examples', () => {
+  it('finds the six built-in plugins and both examples', () => {
     const packages = selectorPackages();
-    expect(packages.filter((pkg) => pkg.startsWith('plugins/'))).toHaveLength(9);
+    expect(packages.filter((pkg) => pkg.startsWith('plugins/'))).toHaveLength(6);
     expect(packages.filter((pkg) => pkg.startsWith('examples/')).sort()).toEqual(['examples/selector-diverse-learnability', 'examples/selector-loss-band']);
   });
 

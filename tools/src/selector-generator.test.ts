@@ -16,6 +16,7 @@ const repoRoot = resolve(import.meta.dirname, '../..');
 const generatorModule = createRequire(import.meta.url)('../generators/selector/generator.cjs') as {
   selectorGenerator: (tree: Tree, options: { name: string; directory?: string }) => () => void;
   pluginNames: (name: string, directory?: string) => Record<string, string>;
+  pluginFiles: (names: Record<string, string>) => Record<string, string>;
 };
 const nxEnv = { CI: 'true', NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0' };
 const MINUTES = 60_000;
@@ -53,11 +54,10 @@ function scratchWorkspace(): string {
 }
 
 describe('nx g @sieve/tools:selector', () => {
-  it('names: class, factory, package, project and folder from a kebab-case name; anything else refused', () => {
+  it('names: the plugin in code, package, project and folder from a kebab-case name; anything else refused', () => {
     expect(generatorModule.pluginNames('loss-band')).toEqual({
       selector: 'loss-band',
-      className: 'LossBandSelector',
-      camelName: 'lossBandSelector',
+      camelName: 'lossBand',
       packageName: '@sieve/selector-loss-band',
       projectName: 'selector-loss-band',
       folder: 'plugins/selector-loss-band',
@@ -68,10 +68,18 @@ describe('nx g @sieve/tools:selector', () => {
     }
   });
 
+  it('writes the selector as one source file of at most 50 lines, and its test', () => {
+    const files = generatorModule.pluginFiles(generatorModule.pluginNames('loss-band'));
+    expect(Object.keys(files).filter((file) => file.startsWith('src/'))).toEqual(['src/index.ts', 'src/index.test.ts']);
+    expect(files['src/index.ts'].trimEnd().split('\n').length).toBeLessThanOrEqual(50);
+    expect(files['src/index.ts']).toContain("name: 'loss-band'");
+    expect(files['src/index.test.ts']).toContain("import lossBand from './index';");
+  });
+
   it('through the real Nx: lists the plugin files on a dry run and writes nothing', async () => {
     const result = await execa('npx', ['nx', 'g', '@sieve/tools:selector', 'dry-check', '--dry-run'], { cwd: repoRoot, env: nxEnv, reject: false, all: true, timeout: 3 * MINUTES });
     expect(result.exitCode, result.all).toBe(0);
-    for (const file of ['package.json', 'project.json', 'tsconfig.json', 'vitest.config.ts', 'README.md', 'src/index.ts', 'src/dry-check-selector.ts', 'src/dry-check-selector.test.ts']) {
+    for (const file of ['package.json', 'project.json', 'tsconfig.json', 'vitest.config.ts', 'README.md', 'src/index.ts', 'src/index.test.ts']) {
       expect(result.all).toContain(`CREATE plugins/selector-dry-check/${file}`);
     }
     expect(existsSync(join(repoRoot, 'plugins', 'selector-dry-check'))).toBe(false);

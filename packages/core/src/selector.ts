@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { Rng } from './rng';
 import type { ModelRole, Resolution, TaskKind } from './types';
 
@@ -91,33 +92,30 @@ export interface Embeddings {
   values: Float32Array;
 }
 
+/**
+ * What `select` returns. `selectionProblems` in `@sieve/selection` checks all of it, in the engine
+ * (a bad selection stops the run at that step, naming the plugin) and in the conformance kit.
+ */
 export interface Selection {
-  /** b distinct indices into the super-batch, each in [0, N). */
+  /** b distinct whole numbers, indices into the super-batch, each in [0, N). */
   indices: Int32Array;
-  /** Resolution to train each chosen example at (same order as `indices`); default all `fine`. */
+  /** Resolution to train each chosen example at: one `fine` or `coarse` per index, in the same order; default all `fine`. */
   trainingResolutions?: Resolution[];
-  /** Numbers to average and report at the next benchmark point, e.g. `{ coarseFineSpearman: 0.8 }`. */
+  /** Finite numbers to average and report at the next benchmark point, e.g. `{ coarseFineSpearman: 0.8 }`. */
   diagnostics?: Record<string, number>;
 }
 
 /**
  * Chooses the batch each step. What the engine relies on, beyond the types:
- * - `select` returns exactly b distinct whole-number indices in [0, N); anything else stops the
- *   run at that step with a message naming the plugin (so do throwing and leaking tensors).
+ * - `select` returns a `Selection` that meets its contract (exactly b distinct whole-number indices
+ *   in [0, N), ...); anything else stops the run at that step with a message naming the plugin
+ *   (so do throwing and leaking tensors).
  * - It is a pure function of the selector's settings and its context: randomness comes from
  *   `context.rng` only, never `Math.random` or state carried between steps. A run resumed from a
  *   checkpoint replays the steps after it, and is exact only then. State that can be rebuilt from
  *   `context.step` alone is fine.
  * - Tensors it creates are disposed before it returns (`tf.tidy`).
  * `describeSelectorConformance` in `@sieve/selection/testing` checks all of this.
- *
- * @example
- * class FirstB implements Selector {
- *   readonly name = 'first-b';
- *   async select(context: ScoringContext): Promise<Selection> {
- *     return { indices: Int32Array.from({ length: context.batchSize }, (_, i) => i) };
- *   }
- * }
  */
 export interface Selector {
   readonly name: string;
@@ -128,8 +126,8 @@ export interface Selector {
  * Everything a selector is configured with, fixed for the run. A selector may rely on every
  * field: the engine has validated `batchSize` (b, divisible by `chunks`), `superBatchSize`
  * (N = b / (1 - f) >= b) and `chunks` (n, for joint samplers; others may ignore it) before
- * `create` is called. `options` is the user's `selectorOptions`, unvalidated: `create` must
- * check it and refuse unknown or bad keys with a `UserInputError` naming `selectorOptions.<key>`.
+ * `create` is called. `options` is the user's `selectorOptions` as given: a `SelectorPlugin`'s
+ * schema checks it before its `create` sees it.
  */
 export interface SelectorSettings {
   task: TaskKind;
@@ -142,10 +140,23 @@ export interface SelectorSettings {
 }
 
 /**
- * A selector plugin binds one of these to `SELECTOR_FACTORY`. `create` validates the
- * settings and throws `UserInputError` (naming the field) for bad ones, before training starts.
+ * A selector plugin: a plain object, the default export of its module (or one of an array of
+ * them). The engine checks the user's `selectorOptions` against `options` before anything
+ * trains, refusing unknown keys and bad values with a `UserInputError` naming
+ * `selectorOptions.<key>`, and calls `create` with what the schema returns (its defaults filled
+ * in). `create` checks what depends on the run's settings (the batch size, the task) and throws
+ * `UserInputError` naming the field for those. `defineSelector` types `create`'s options from the
+ * schema.
+ *
+ * @example
+ * export default defineSelector({
+ *   name: 'first-b',
+ *   summary: 'The first b candidates of the super-batch.',
+ *   options: z.strictObject({}),
+ *   create: () => ({ select: async (context) => ({ indices: Int32Array.from({ length: context.batchSize }, (_, i) => i) }) }),
+ * });
  */
-export interface SelectorFactory {
+export interface SelectorPlugin<Options = unknown> {
   /** The `--selector` value. */
   readonly name: string;
   /** One line for `--help`. */
@@ -154,8 +165,28 @@ export interface SelectorFactory {
   readonly benchmarkOnly?: boolean;
   /** May call `context.noiseTags()`. Only benchmark oracles should. */
   readonly seesNoiseTags?: boolean;
+  /** Its `selectorOptions`: a zod schema, strict (unknown keys refused), with the defaults. */
+  readonly options: z.ZodType<Options>;
+  create(options: Options, settings: SelectorSettings): Pick<Selector, 'select'>;
+}
+
+/** A selector plugin, with `create`'s options typed by its schema. */
+export function defineSelector<Schema extends z.ZodType>(plugin: SelectorPlugin<z.output<Schema>> & { options: Schema }): SelectorPlugin<z.output<Schema>> {
+  return plugin;
+}
+
+/**
+ * A selector as the engine runs it: a `SelectorPlugin` whose options are checked in `create`
+ * (`selectorFactoryOf` in `@sieve/selection` makes one). Plugins written before `SelectorPlugin`
+ * bind one of these to `SELECTOR_FACTORY` in an inversify `ContainerModule`, and still load.
+ */
+export interface SelectorFactory {
+  readonly name: string;
+  readonly summary: string;
+  readonly benchmarkOnly?: boolean;
+  readonly seesNoiseTags?: boolean;
   create(settings: SelectorSettings): Selector;
 }
 
-/** The inversify token every selector plugin binds its factory to (multi-bound). */
+/** The inversify token a `ContainerModule` plugin binds its factories to (multi-bound). */
 export const SELECTOR_FACTORY = Symbol.for('sieve.SelectorFactory');

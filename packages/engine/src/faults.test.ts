@@ -16,6 +16,7 @@ import {
   type RunConfig,
   type RunConfigInput,
   type RunFailure,
+  type Selection,
   type Selector,
   type SelectorFactory,
 } from '@sieve/core';
@@ -37,8 +38,11 @@ function configFor(out: string, overrides: Partial<RunConfigInput> = {}): RunCon
   return tinyRunConfig(out, { steps: 12, evalEvery: 2, model: { hiddenDim: 16, embeddingDim: 8, textEmbeddingDim: 8 }, ...overrides });
 }
 
+/** What a misbehaving selector returns: its indices, or a whole selection. */
+type Returned = Int32Array | Selection;
+
 /** A selector that picks the first b candidates, and from step `badFrom` on returns `bad(step)` instead. */
-function misbehaving(name: string, badFrom: number, bad: (step: number) => Promise<Int32Array> | Int32Array): SelectorFactory {
+function misbehaving(name: string, badFrom: number, bad: (step: number) => Promise<Returned> | Returned): SelectorFactory {
   return {
     name,
     summary: 'test selector',
@@ -46,8 +50,8 @@ function misbehaving(name: string, badFrom: number, bad: (step: number) => Promi
       return {
         name,
         async select(context) {
-          const indices = context.step >= badFrom ? await bad(context.step) : Int32Array.from({ length: BATCH }, (_, i) => i);
-          return { indices };
+          const returned = context.step >= badFrom ? await bad(context.step) : Int32Array.from({ length: BATCH }, (_, i) => i);
+          return ArrayBuffer.isView(returned) ? { indices: returned as Int32Array } : (returned as Selection);
         },
       };
     },
@@ -193,11 +197,19 @@ describe('selector plugins that break the contract', () => {
     await initBackend('wasm');
   });
 
-  const cases: { name: string; bad: (step: number) => Promise<Int32Array> | Int32Array; message: RegExp }[] = [
+  const firstEight = () => Int32Array.from({ length: BATCH }, (_, i) => i);
+  const cases: { name: string; bad: (step: number) => Promise<Returned> | Returned; message: RegExp }[] = [
     { name: 'too few indices', bad: () => Int32Array.from([0, 1, 2]), message: /returned 3 indices; a selection must be exactly 8 distinct whole numbers in \[0, 40\)/ },
     { name: 'a duplicate', bad: () => Int32Array.from([0, 1, 2, 3, 4, 5, 6, 6]), message: /returned 6 twice/ },
     { name: 'out of range', bad: () => Int32Array.from([0, 1, 2, 3, 4, 5, 6, 40]), message: /returned 40, out of range, at position 7/ },
     { name: 'not whole numbers', bad: () => Float64Array.from([0, 1, 2, 3, 4, 5, 6, 7.5]) as unknown as Int32Array, message: /returned 7\.5, not a whole number, at position 7/ },
+    {
+      name: 'training resolutions of the wrong length',
+      bad: () => ({ indices: firstEight(), trainingResolutions: ['fine', 'coarse'] }),
+      message: /returned 2 trainingResolutions for 8 indices; give one "fine" or "coarse" per index, or none\. Fix the plugin and resume the run\./,
+    },
+    { name: 'a training resolution that is none', bad: () => ({ indices: firstEight(), trainingResolutions: Array(8).fill('half') }), message: /returned trainingResolutions\[0\] = "half"; each must be "fine" or "coarse"/ },
+    { name: 'a diagnostic that is not a number', bad: () => ({ indices: firstEight(), diagnostics: { share: NaN } }), message: /returned diagnostic share = NaN; diagnostics must be finite numbers/ },
     {
       name: 'a throw',
       bad: () => {

@@ -1,4 +1,5 @@
-import { RunFailure, isRunFailure, isUserInputError } from '@sieve/core';
+import { RunFailure, isRunFailure, isUserInputError, type Selection } from '@sieve/core';
+import { selectionProblems } from '@sieve/selection';
 import { isEngineError } from './engine-errors';
 
 /** Who made the selection: the selector's name and the plugin (package or module path) that registered it. */
@@ -12,26 +13,14 @@ function who(selector: SelectorIdentity): string {
 }
 
 /**
- * A selection must be exactly b distinct whole numbers in [0, N). Anything else stops the run at
- * this step with one line saying which selector did what; nothing is trained on it.
+ * A selection that breaks its contract (`selectionProblems`: the indices, the training
+ * resolutions, the diagnostics) stops the run at this step with one line saying which selector
+ * did what; nothing is trained on it.
  */
-export function checkSelection(indices: ArrayLike<number>, batchSize: number, superBatchSize: number, selector: SelectorIdentity, step: number): void {
-  const fail = (what: string): never => {
-    throw new RunFailure({
-      step,
-      phase: 'selection',
-      message: `${who(selector)} ${what}; a selection must be exactly ${batchSize} distinct whole numbers in [0, ${superBatchSize}). Fix the plugin and resume the run.`,
-    });
-  };
-  if (indices.length !== batchSize) fail(`returned ${indices.length} indices`);
-  const seen = new Set<number>();
-  for (let position = 0; position < indices.length; position++) {
-    const index = indices[position];
-    if (!Number.isInteger(index)) fail(`returned ${index}, not a whole number, at position ${position}`);
-    if (index < 0 || index >= superBatchSize) fail(`returned ${index}, out of range, at position ${position}`);
-    if (seen.has(index)) fail(`returned ${index} twice`);
-    seen.add(index);
-  }
+export function checkSelection(selection: Selection, batchSize: number, superBatchSize: number, selector: SelectorIdentity, step: number): void {
+  const [problem] = selectionProblems(selection, superBatchSize, batchSize);
+  if (problem === undefined) return;
+  throw new RunFailure({ step, phase: 'selection', message: `${who(selector)} ${problem}. Fix the plugin and resume the run.` });
 }
 
 /** A selector that left tensors behind: each leaked tensor stays in memory for the rest of the run. */

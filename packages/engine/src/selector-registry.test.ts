@@ -7,7 +7,7 @@ import { loadSelectorRegistry } from './selector-registry';
 
 afterAll(removeTempDirs);
 
-/** A plain-JavaScript plugin module registering a selector named `name`. */
+/** A plain-JavaScript plugin module of the inversify form, binding a factory of a selector named `name`. */
 function pluginSource(name: string): string {
   return `const factory = { name: '${name}', summary: 'test', create: () => ({ name: '${name}', select: async (c) => ({ indices: Int32Array.from({ length: c.batchSize }, (_, i) => i) }) }) };
 export default { id: 1, load(options) { options.bind(Symbol.for('sieve.SelectorFactory')).toConstantValue(factory); } };\n`;
@@ -33,11 +33,51 @@ describe('loadSelectorRegistry: plugin loading errors', () => {
     );
   });
 
-  it('a module that exports no ContainerModule', async () => {
+  it('a module that exports no selector: says what its default export must be', async () => {
     const file = join(tempDir('sieve-registry-'), 'empty.mjs');
     writeFileSync(file, 'export const nothing = 1;\n');
     expect(await problemOf(() => loadSelectorRegistry([file], empty))).toBe(
-      `plugins: "${file}" does not export an inversify ContainerModule as its default export (or as \`selectorModule\`).`,
+      `plugins: "${file}" exports no selector plugin: its default export must be one (an object with name, summary, options and create; see docs/plugins.md), ` +
+        'an array of them, or an inversify ContainerModule binding SELECTOR_FACTORY.',
+    );
+  });
+
+  it('loads a plugin object, an array of them, and a ContainerModule of the first form, whose options it checks by their schema', async () => {
+    const dir = tempDir('sieve-registry-');
+    // A plugin object built against its own zod, as a package outside the workspace would be.
+    const plugin = (name: string) => `{ name: '${name}', summary: '${name} summary', options: z.strictObject({ width: z.number().default(1) }),
+      create: (options) => ({ select: async (c) => ({ indices: Int32Array.from({ length: c.batchSize }, (_, i) => i * options.width) }) }) }`;
+    writeFileSync(join(dir, 'one.mjs'), `import { z } from 'zod';\nexport default ${plugin('one')};\n`);
+    writeFileSync(join(dir, 'two.mjs'), `import { z } from 'zod';\nexport default [${plugin('two-a')}, ${plugin('two-b')}];\n`);
+    writeFileSync(join(dir, 'first-form.mjs'), pluginSource('first-form'));
+    const registry = await loadSelectorRegistry([join(dir, 'one.mjs'), join(dir, 'two.mjs'), join(dir, 'first-form.mjs')], empty);
+    expect(registry.factories.map((factory) => factory.name).slice(-4)).toEqual(['one', 'two-a', 'two-b', 'first-form']);
+    expect([registry.pluginOf('two-b'), registry.pluginOf('first-form')]).toEqual([join(dir, 'two.mjs'), join(dir, 'first-form.mjs')]);
+    const settings = { task: 'contrastive' as const, batchSize: 2, superBatchSize: 4, chunks: 1, seed: 0 };
+    const selector = registry.get('one').create({ ...settings, options: { width: 2 } });
+    expect(selector.name).toBe('one');
+    expect(await problemOf(async () => registry.get('two-a').create({ ...settings, options: { height: 1 } }))).toBe(
+      'selectorOptions.height: selector "two-a" has no option "height". Valid options: width.',
+    );
+    expect(registry.get('first-form').create({ ...settings, options: {} }).name).toBe('first-form');
+  });
+
+  it('the built-in selectors: every name users pass, from the plugin that registers it', async () => {
+    const registry = await loadSelectorRegistry([], empty);
+    expect(registry.missing).toEqual([]);
+    expect(registry.factories.map((factory) => `${factory.name} ${registry.pluginOf(factory.name)}`)).toEqual([
+      'cascade @sieve/selector-joint',
+      'jest @sieve/selector-joint',
+      'hard-negative @sieve/selector-joint',
+      'easy-reference @sieve/selector-joint',
+      'flexi-jest @sieve/selector-flexi-jest',
+      'learnability @sieve/selector-learnability',
+      'uniform @sieve/selector-uniform',
+      'oracle-clean @sieve/selector-oracle-clean',
+      'offline-filter @sieve/selector-offline-filter',
+    ]);
+    expect(await problemOf(async () => registry.get('jset'))).toBe(
+      '--selector: unknown selector "jset". Valid selectors: cascade, jest, hard-negative, easy-reference, flexi-jest, learnability, uniform, oracle-clean, offline-filter.',
     );
   });
 
@@ -50,7 +90,7 @@ describe('loadSelectorRegistry: plugin loading errors', () => {
     // And against a built-in.
     writeFileSync(join(dir, 'jest.mjs'), pluginSource('jest'));
     expect(await problemOf(() => loadSelectorRegistry([join(dir, 'jest.mjs')], empty))).toBe(
-      `plugins: @sieve/selector-jest and ${join(dir, 'jest.mjs')} both register a selector named "jest"; rename one of them.`,
+      `plugins: @sieve/selector-joint and ${join(dir, 'jest.mjs')} both register a selector named "jest"; rename one of them.`,
     );
   });
 
@@ -72,6 +112,8 @@ describe('loadSelectorRegistry: plugin loading errors', () => {
     expect(await problemOf(async () => registry.get('broken'))).toBe(
       '--selector: selector "broken": its plugin @sieve/selector-broken did not load: a bug at import. Fix the plugin, or reinstall with `npm ci`.',
     );
+    // A name it might have registered: unknown, with the plugins that did not load and why.
+    expect(await problemOf(async () => registry.get('gone'))).toMatch(/^--selector: unknown selector "gone"\. Valid selectors: .*found\. @sieve\/selector-broken did not load: a bug at import\.$/);
     // Given again by path, it is not loaded twice.
     expect((await loadSelectorRegistry([join(root, 'plugins', 'selector-found', 'src', 'index.mjs')], root)).get('found').name).toBe('found');
   });

@@ -4,19 +4,17 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { isAbsolute, join, resolve } from 'node:path';
 import { SELECTOR_FACTORY, UserInputError, type SelectorFactory } from '@sieve/core';
+import { asSelectorFactory, isSelectorPlugin } from '@sieve/selection';
 
-/** The selector plugins that ship with Sieve, loaded by package name like any user plugin. */
 /**
- * The built-in selector plugins, in load order, each with its import. The specifiers are written
- * out: a bundler (the GPU check's bundle) follows a literal `import()` but not one of a variable.
+ * The selector plugins that ship with Sieve, in load order, each with its import: loaded by
+ * package name like any user plugin. The specifiers are written out: a bundler (the GPU check's
+ * bundle) follows a literal `import()` but not one of a variable.
  */
 const IMPORT_BUILT_IN = {
-  '@sieve/selector-cascade': () => import('@sieve/selector-cascade'),
-  '@sieve/selector-jest': () => import('@sieve/selector-jest'),
+  '@sieve/selector-joint': () => import('@sieve/selector-joint'),
   '@sieve/selector-flexi-jest': () => import('@sieve/selector-flexi-jest'),
   '@sieve/selector-learnability': () => import('@sieve/selector-learnability'),
-  '@sieve/selector-hard-negative': () => import('@sieve/selector-hard-negative'),
-  '@sieve/selector-easy-reference': () => import('@sieve/selector-easy-reference'),
   '@sieve/selector-uniform': () => import('@sieve/selector-uniform'),
   '@sieve/selector-oracle-clean': () => import('@sieve/selector-oracle-clean'),
   '@sieve/selector-offline-filter': () => import('@sieve/selector-offline-filter'),
@@ -34,23 +32,19 @@ export interface SelectorRegistry {
 }
 
 /**
- * Loads every built-in selector plugin plus the user's (package names, or paths to a module
- * whose default export is an inversify `ContainerModule`), and collects the factories they bind
- * to `SELECTOR_FACTORY`.
+ * Loads every built-in selector plugin, the workspace's and the user's (package names, or paths to
+ * a module; see `selectorsOf` for what it may export), and collects their selectors.
  */
 export async function loadSelectorRegistry(userPlugins: readonly string[] = [], workspaceRoot: string = process.cwd()): Promise<SelectorRegistry> {
-  const container = new Container();
   const missing: { plugin: string; reason: string }[] = [];
-  // Which plugin bound each factory: the factories that appear once it is loaded.
-  const pluginOfFactory = new Map<SelectorFactory, string>();
-  const noteNewFactories = (plugin: string) => {
-    if (!container.isBound(SELECTOR_FACTORY)) return;
-    for (const factory of container.getAll<SelectorFactory>(SELECTOR_FACTORY)) if (!pluginOfFactory.has(factory)) pluginOfFactory.set(factory, plugin);
+  // Each selector with the plugin that registered it.
+  const loaded: { factory: SelectorFactory; plugin: string }[] = [];
+  const add = (imported: unknown, plugin: string) => {
+    for (const factory of selectorsOf(imported, plugin)) loaded.push({ factory, plugin });
   };
   for (const plugin of BUILT_IN_SELECTOR_PLUGINS) {
     try {
-      container.load(moduleFrom(await IMPORT_BUILT_IN[plugin](), plugin));
-      noteNewFactories(plugin);
+      add(await IMPORT_BUILT_IN[plugin](), plugin);
     } catch (error) {
       missing.push({ plugin, reason: error instanceof Error ? error.message : String(error) });
     }
@@ -59,8 +53,7 @@ export async function loadSelectorRegistry(userPlugins: readonly string[] = [], 
   const workspacePackages = workspaceSelectorPackages(workspaceRoot);
   for (const { packageName, entry } of workspacePackages) {
     try {
-      container.load(moduleFrom(await import(pathToFileURL(entry).href), packageName));
-      noteNewFactories(packageName);
+      add(await import(pathToFileURL(entry).href), packageName);
     } catch (error) {
       missing.push({ plugin: packageName, reason: error instanceof Error ? error.message : String(error) });
     }
@@ -76,38 +69,32 @@ export async function loadSelectorRegistry(userPlugins: readonly string[] = [], 
       throw new UserInputError(
         'plugins',
         `cannot load selector plugin "${plugin}": ${error instanceof Error ? error.message : String(error)}. ` +
-          'Give an installed package name or a path to a module whose default export is an inversify ContainerModule.',
+          'Give an installed package name or a path to a module whose default export is a selector plugin (docs/plugins.md).',
       );
     }
-    container.load(moduleFrom(imported, plugin));
-    noteNewFactories(plugin);
+    add(imported, plugin);
   }
-  const factories = container.isBound(SELECTOR_FACTORY) ? container.getAll<SelectorFactory>(SELECTOR_FACTORY) : [];
-  const byName = new Map<string, SelectorFactory>();
-  for (const factory of factories) {
-    if (byName.has(factory.name)) {
-      const first = pluginOfFactory.get(byName.get(factory.name)!) ?? 'unknown';
-      const second = pluginOfFactory.get(factory) ?? 'unknown';
-      throw new UserInputError('plugins', `${first} and ${second} both register a selector named "${factory.name}"; rename one of them.`);
-    }
-    byName.set(factory.name, factory);
+  const byName = new Map<string, { factory: SelectorFactory; plugin: string }>();
+  for (const entry of loaded) {
+    const first = byName.get(entry.factory.name);
+    if (first) throw new UserInputError('plugins', `${first.plugin} and ${entry.plugin} both register a selector named "${entry.factory.name}"; rename one of them.`);
+    byName.set(entry.factory.name, entry);
   }
   return {
-    factories: [...byName.values()],
+    factories: [...byName.values()].map(({ factory }) => factory),
     missing,
     get(name: string): SelectorFactory {
-      const factory = byName.get(name);
-      if (!factory) {
-        const failed = missing.find(({ plugin }) => plugin === `@sieve/selector-${name}`);
-        if (failed) throw new UserInputError('--selector', `selector "${name}": its plugin ${failed.plugin} did not load: ${failed.reason}. Fix the plugin, or reinstall with \`npm ci\`.`);
-        const valid = [...byName.keys()].join(', ') || '(none loaded)';
-        throw new UserInputError('--selector', `unknown selector "${name}". Valid selectors: ${valid}.`);
-      }
-      return factory;
+      const found = byName.get(name);
+      if (found) return found.factory;
+      const failed = missing.find(({ plugin }) => plugin === `@sieve/selector-${name}`);
+      if (failed) throw new UserInputError('--selector', `selector "${name}": its plugin ${failed.plugin} did not load: ${failed.reason}. Fix the plugin, or reinstall with \`npm ci\`.`);
+      const valid = [...byName.keys()].join(', ') || '(none loaded)';
+      // A plugin that did not load may be the one that registers it.
+      const notLoaded = missing.map(({ plugin, reason }) => ` ${plugin} did not load: ${reason}.`).join('');
+      throw new UserInputError('--selector', `unknown selector "${name}". Valid selectors: ${valid}.${notLoaded}`);
     },
     pluginOf(name: string): string {
-      const factory = byName.get(name);
-      return (factory && pluginOfFactory.get(factory)) ?? 'unknown';
+      return byName.get(name)?.plugin ?? 'unknown';
     },
   };
 }
@@ -161,18 +148,26 @@ function specifierOf(plugin: string): string {
   return pathToFileURL(isFolder ? packageEntry(path, readManifest(join(path, 'package.json'))) : path).href;
 }
 
-function moduleFrom(imported: unknown, plugin: string): ContainerModule {
-  const candidates = [
-    (imported as { default?: unknown }).default,
-    (imported as { selectorModule?: unknown }).selectorModule,
-  ];
-  for (const candidate of candidates) {
+/**
+ * The selectors a plugin module exports: its default export (or `selectorModule`) is a selector
+ * plugin, an array of them, or, in the form plugins were first written in, an inversify
+ * `ContainerModule` that binds `SelectorFactory` objects (or plugins) to `SELECTOR_FACTORY`.
+ */
+export function selectorsOf(imported: unknown, plugin: string): SelectorFactory[] {
+  const exported = [(imported as { default?: unknown }).default, (imported as { selectorModule?: unknown }).selectorModule];
+  for (const candidate of exported) {
+    if (isSelectorPlugin(candidate)) return [asSelectorFactory(candidate)];
+    if (Array.isArray(candidate) && candidate.length > 0 && candidate.every(isSelectorPlugin)) return candidate.map(asSelectorFactory);
     // Duck-typed so that a plugin built against its own copy of inversify still loads.
-    if (candidate instanceof ContainerModule) return candidate;
-    if (candidate && typeof (candidate as { load?: unknown }).load === 'function') return candidate as ContainerModule;
+    if (candidate instanceof ContainerModule || typeof (candidate as { load?: unknown } | null)?.load === 'function') {
+      const container = new Container();
+      container.load(candidate as ContainerModule);
+      return container.isBound(SELECTOR_FACTORY) ? container.getAll<SelectorFactory>(SELECTOR_FACTORY).map(asSelectorFactory) : [];
+    }
   }
   throw new UserInputError(
     'plugins',
-    `"${plugin}" does not export an inversify ContainerModule as its default export (or as \`selectorModule\`).`,
+    `"${plugin}" exports no selector plugin: its default export must be one (an object with name, summary, options and create; see docs/plugins.md), ` +
+      'an array of them, or an inversify ContainerModule binding SELECTOR_FACTORY.',
   );
 }

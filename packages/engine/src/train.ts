@@ -224,7 +224,7 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
           throw selectorFault(error, selectorIdentity, step);
         });
         const selectionMilliseconds = performance.now() - selectionStart - context.scoringMilliseconds - context.referencePreparationMilliseconds;
-        checkSelection(selection.indices, batchSize, superBatchSize, selectorIdentity, step);
+        checkSelection(selection, batchSize, superBatchSize, selectorIdentity, step);
         // Step one may build what a run keeps (the reference, caches); from then on select() must leave nothing.
         if (step > firstStepOfThisProcess) checkNoTensorLeak(tensorsBeforeSelect, tf.memory().numTensors, selectorIdentity, step);
         examplesScored += context.learnerExamplesScored;

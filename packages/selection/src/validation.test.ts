@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isUserInputError, type UserInputError } from '@sieve/core';
-import {
-  checkBatchFits,
-  checkChunks,
-  parseChunks,
-  parseJointMode,
-  parseResolution,
-  parseScoreName,
-  rejectUnknownOptions,
-} from './validation';
+import { checkBatchFits, checkChunks, choiceOption, numberOption, parseJointMode, parseScoreName, RESOLUTIONS } from './validation';
 
 function errorOf(run: () => unknown): UserInputError {
   try {
@@ -44,7 +36,7 @@ describe('validation', () => {
     expect(errorOf(() => checkBatchFits(2.5, 5)).field).toBe('--train-batch-size');
   });
 
-  it('parses mode, score and resolution names with defaults, listing the valid names otherwise', () => {
+  it('parses mode and score names with defaults, listing the valid names otherwise', () => {
     expect(parseJointMode(undefined)).toBe('sample');
     expect(parseJointMode('greedy')).toBe('greedy');
     const mode = errorOf(() => parseJointMode('gready'));
@@ -58,24 +50,21 @@ describe('validation', () => {
     expect(score.field).toBe('selectorOptions.score');
     expect(score.message).toContain('learnability, hard-learner, easy-reference');
     expect(errorOf(() => parseScoreName(3)).field).toBe('selectorOptions.score');
-
-    expect(parseResolution(undefined)).toBe('fine');
-    expect(parseResolution('coarse')).toBe('coarse');
-    expect(errorOf(() => parseResolution('low')).field).toBe('selectorOptions.resolution');
   });
 
-  it('parses the chunk option as a positive whole number', () => {
-    expect(parseChunks(undefined, 16)).toBe(16);
-    expect(parseChunks(8, 16)).toBe(8);
-    expect(errorOf(() => parseChunks(0, 16)).field).toBe('selectorOptions.chunks');
-    expect(errorOf(() => parseChunks('8', 16)).field).toBe('selectorOptions.chunks');
+  it('choiceOption: the default when unset, a choice as given, anything else refused listing the choices', () => {
+    const resolution = choiceOption(RESOLUTIONS, 'fine');
+    expect(resolution.parse(undefined)).toBe('fine');
+    expect(resolution.parse('coarse')).toBe('coarse');
+    expect(resolution.safeParse('low').error?.issues[0].message).toBe('unknown value "low". Valid values: fine, coarse (default fine).');
+    expect(resolution.safeParse(1).error?.issues[0].message).toBe('unknown value 1. Valid values: fine, coarse (default fine).');
   });
 
-  it('rejects unknown option names, listing the known ones', () => {
-    expect(() => rejectUnknownOptions({ mode: 'greedy' }, ['mode', 'score'], 'jest')).not.toThrow();
-    const error = errorOf(() => rejectUnknownOptions({ moed: 'greedy' }, ['mode', 'score'], 'jest'));
-    expect(error.field).toBe('selectorOptions.moed');
-    expect(error.message).toContain('mode, score');
-    expect(errorOf(() => rejectUnknownOptions({ x: 1 }, [], 'uniform')).message).toContain('takes no options');
+  it('numberOption: a number that passes the check; anything else refused with the problem and the value', () => {
+    const fraction = numberOption('must be a number from 0 to 1', (value) => value >= 0 && value <= 1);
+    expect(fraction.parse(0.5)).toBe(0.5);
+    expect(fraction.safeParse(1.5).error?.issues[0].message).toBe('must be a number from 0 to 1, got 1.5.');
+    expect(fraction.safeParse('half').error?.issues[0].message).toBe('must be a number from 0 to 1, got "half".');
+    expect(fraction.safeParse(NaN).error?.issues[0].message).toBe('must be a number from 0 to 1, got null.');
   });
 });

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { UserInputError, type Resolution } from '@sieve/core';
 
 /** How the joint sampler draws each chunk: softmax sampling, or the deterministic top scores. */
@@ -11,64 +12,57 @@ export const SCORE_NAMES = ['learnability', 'hard-learner', 'easy-reference'] as
 export type ScoreName = (typeof SCORE_NAMES)[number];
 
 /** The image resolutions a learner scores and trains at. */
-export const RESOLUTIONS: readonly Resolution[] = ['fine', 'coarse'];
+export const RESOLUTIONS = ['fine', 'coarse'] as const satisfies readonly Resolution[];
 
-/** The value of a named choice, `fallback` when unset; a UserInputError listing the valid names otherwise. */
-export function parseChoice<T extends string>(field: string, value: unknown, choices: readonly T[], fallback: T): T {
-  if (value === undefined) return fallback;
-  if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
-  throw new UserInputError(
-    field,
-    `unknown value ${JSON.stringify(value)}. Valid values: ${choices.join(', ')} (default ${fallback}).`,
-  );
+/** What is wrong with a value that is none of `choices`. */
+function unknownChoice(value: unknown, choices: readonly string[], fallback: string): string {
+  return `unknown value ${JSON.stringify(value)}. Valid values: ${choices.join(', ')} (default ${fallback}).`;
 }
 
 /**
- * `selectorOptions.mode`, or `fallback` when unset; anything else is a `UserInputError` naming the field.
- * @example const mode = parseJointMode(settings.options.mode); // 'sample' unless the user chose 'greedy'
+ * An option that is one of `choices`, `fallback` when unset; anything else is refused listing them.
+ * @example mode: choiceOption(JOINT_MODES, 'sample') // 'sample' unless the user chose 'greedy'
  */
+export function choiceOption<const Choices extends readonly [string, ...string[]]>(choices: Choices, fallback: Choices[number]) {
+  return z.enum(choices, { error: (issue) => unknownChoice(issue.input, choices, fallback) }).default(fallback as never);
+}
+
+/**
+ * A number option that passes `valid`; anything else is refused as `problem`, with the value given.
+ * @example threshold: numberOption('must be a cosine similarity in (0, 1]', (t) => t > 0 && t <= 1).default(0.997)
+ */
+export function numberOption(problem: string, valid: (value: number) => boolean = () => true) {
+  const error = (issue: { input?: unknown }) => `${problem}, got ${JSON.stringify(issue.input)}.`;
+  return z.number({ error }).refine(valid, { error });
+}
+
+/** `chunks`, n for the joint sampler: a positive whole number; unset, the run's (see `chunksOf`). */
+export function chunksOption() {
+  return numberOption('must be a positive whole number that divides the batch size', (n) => Number.isInteger(n) && n > 0).optional();
+}
+
+/** n: the `chunks` option when given, else the run's; refused unless it divides b, naming where it came from. */
+export function chunksOf(given: number | undefined, settings: { batchSize: number; chunks: number }): number {
+  const chunks = given ?? settings.chunks;
+  checkChunks(settings.batchSize, chunks, given === undefined ? '--chunks' : 'selectorOptions.chunks');
+  return chunks;
+}
+
+/** The value of a named choice, `fallback` when unset; a UserInputError naming `field` and listing the valid names otherwise. */
+export function parseChoice<T extends string>(field: string, value: unknown, choices: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
+  throw new UserInputError(field, unknownChoice(value, choices, fallback));
+}
+
+/** `mode` of the joint sampler, `fallback` when unset; anything else is a `UserInputError` naming `selectorOptions.mode`. */
 export function parseJointMode(value: unknown, fallback: JointMode = 'sample'): JointMode {
   return parseChoice('selectorOptions.mode', value, JOINT_MODES, fallback);
 }
 
-/**
- * `selectorOptions.score`, or `fallback` when unset; anything else is a `UserInputError` naming the field.
- * @example const score = parseScoreName(settings.options.score, 'easy-reference');
- */
+/** A score's name, `fallback` when unset; anything else is a `UserInputError` naming `selectorOptions.score`. */
 export function parseScoreName(value: unknown, fallback: ScoreName = 'learnability'): ScoreName {
   return parseChoice('selectorOptions.score', value, SCORE_NAMES, fallback);
-}
-
-/**
- * `selectorOptions.resolution`, or `fallback` when unset; anything else is a `UserInputError` naming the field.
- * @example const resolution = parseResolution(settings.options.resolution); // 'fine' or 'coarse'
- */
-export function parseResolution(value: unknown, fallback: Resolution = 'fine'): Resolution {
-  return parseChoice('selectorOptions.resolution', value, RESOLUTIONS, fallback);
-}
-
-/** `selectorOptions.chunks` when given (a positive integer), else the run's `chunks`. */
-export function parseChunks(value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
-  throw new UserInputError(
-    'selectorOptions.chunks',
-    `must be a positive whole number that divides the batch size, got ${JSON.stringify(value)}.`,
-  );
-}
-
-/** Rejects option names a selector does not know, so that a typo is not silently ignored. */
-export function rejectUnknownOptions(
-  options: Record<string, unknown>,
-  known: readonly string[],
-  selectorName: string,
-): void {
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      const valid = known.length > 0 ? `Valid options: ${known.join(', ')}.` : 'It takes no options.';
-      throw new UserInputError(`selectorOptions.${key}`, `selector "${selectorName}" has no option "${key}". ${valid}`);
-    }
-  }
 }
 
 /** b must be a positive whole number no larger than the super-batch N. */

@@ -1,12 +1,16 @@
-import { ContainerModule } from 'inversify';
-import { SELECTOR_FACTORY } from '@sieve/core';
-import { uniformSelectorFactory } from './uniform-selector';
+import { z } from 'zod';
+import { defineSelector } from '@sieve/core';
 
-export { UniformSelector, uniformSelectorFactory } from './uniform-selector';
-
-/** Binds the `uniform` selector factory; the engine loads this module into its container. */
-const uniformSelectorModule = new ContainerModule(({ bind }) => {
-  bind(SELECTOR_FACTORY).toConstantValue(uniformSelectorFactory);
+/**
+ * `uniform`, the baseline every other selector is measured against: b distinct candidates drawn
+ * uniformly from the super-batch with the step's seeded stream. It never asks for losses, so it
+ * costs no scoring FLOPs.
+ */
+export default defineSelector({
+  name: 'uniform',
+  summary: 'b candidates uniformly at random from the super-batch (the baseline; scores nothing).',
+  options: z.strictObject({}),
+  create: () => ({
+    select: async (context) => ({ indices: context.rng.sampleWithoutReplacement(context.superBatchSize, context.batchSize) }),
+  }),
 });
-
-export default uniformSelectorModule;

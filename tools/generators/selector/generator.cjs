@@ -11,14 +11,11 @@ function pluginNames(selector, directory = 'plugins') {
   if (typeof selector !== 'string' || !KEBAB_CASE.test(selector)) {
     throw new Error(`name: "${selector}" is not a kebab-case name; use lower-case words joined by hyphens, e.g. loss-band.`);
   }
-  const className = `${selector
-    .split('-')
-    .map((word) => word[0].toUpperCase() + word.slice(1))
-    .join('')}Selector`;
+  const [first, ...rest] = selector.split('-');
   return {
     selector,
-    className,
-    camelName: className[0].toLowerCase() + className.slice(1),
+    // The name its test imports the plugin by: loss-band gives lossBand.
+    camelName: first + rest.map((word) => word[0].toUpperCase() + word.slice(1)).join(''),
     packageName: `@sieve/selector-${selector}`,
     projectName: `selector-${selector}`,
     folder: `${directory.replace(/\/+$/, '')}/selector-${selector}`,
@@ -27,7 +24,7 @@ function pluginNames(selector, directory = 'plugins') {
 
 /** The files of the new plugin, by path inside its folder. The selector works as written. */
 function pluginFiles(names) {
-  const { selector, className, camelName, packageName, projectName, folder } = names;
+  const { selector, camelName, packageName, projectName, folder } = names;
   const toRoot = folder
     .split('/')
     .map(() => '..')
@@ -49,7 +46,7 @@ function pluginFiles(names) {
 
 The \`${selector}\` data selector for Sieve: each step it keeps the b candidates whose own pair is
 most learnable, S_ii = L_learner − L_reference (on classification, each example's loss
-difference). It is a starting point: edit \`src/${selector}-selector.ts\` into your own idea.
+difference). It is a starting point: edit \`src/index.ts\` into your own idea.
 
 \`\`\`bash
 npx nx run ${projectName}:test                              # its tests, with the selector contract suite
@@ -61,59 +58,43 @@ The trainer loads every package named \`@sieve/selector-*\` in \`plugins/\` by i
 pass \`--plugin ./${folder}/src/index.ts\`. The contract, the scoring context and the helpers are in
 \`docs/plugins.md\` and \`docs/method.md\` of the Sieve repository.
 `,
-    'src/index.ts': `import { ContainerModule } from 'inversify';
-import { SELECTOR_FACTORY } from '@sieve/core';
-import { ${camelName}Factory } from './${selector}-selector';
-
-export { ${className}, ${camelName}Factory } from './${selector}-selector';
-
-/** The plugin: a ContainerModule as the default export, binding the factory to the shared token. */
-export default new ContainerModule(({ bind }) => {
-  bind(SELECTOR_FACTORY).toConstantValue(${camelName}Factory);
-});
-`,
-    [`src/${selector}-selector.ts`]: `import type { ScoringContext, Selection, Selector, SelectorFactory, SelectorSettings } from '@sieve/core';
-import { checkBatchFits, rejectUnknownOptions, scoreMatrix, topK } from '@sieve/selection';
+    'src/index.ts': `import { z } from 'zod';
+import { defineSelector } from '@sieve/core';
+import { scoreMatrix, topK } from '@sieve/selection';
 
 /**
  * \`${selector}\`: keeps the b candidates whose own pair is most learnable, S_ii = L_learner - L_reference
  * (on classification, each example's loss difference). Edit \`select\` to make it your own.
  */
-export class ${className} implements Selector {
-  readonly name = '${selector}';
-
-  async select(context: ScoringContext): Promise<Selection> {
-    // The context computes each model's losses once per step and charges them to scoring. The
-    // matrices are shared and read-only; a selector must depend only on its context (and
-    // context.rng for randomness) so that a resumed run is exact.
-    const scores = await scoreMatrix(context, 'learnability');
-    const n = scores.size;
-    const own = Float32Array.from({ length: n }, (_, i) => scores.values[i * n + i]);
-    const indices = topK(own, context.batchSize);
-    const chosenMean = Array.from(indices).reduce((sum, i) => sum + own[i], 0) / indices.length;
-    return { indices, diagnostics: { meanOwnLearnabilityChosen: chosenMean } };
-  }
-}
-
-export const ${camelName}Factory: SelectorFactory = {
+export default defineSelector({
   name: '${selector}',
   summary: 'The b candidates with the most learnable own pair (a new plugin: edit me).',
-  create(settings: SelectorSettings): Selector {
-    // Validate options here, before training starts; this selector takes none.
-    rejectUnknownOptions(settings.options, [], '${selector}');
-    checkBatchFits(settings.batchSize, settings.superBatchSize);
-    return new ${className}();
-  },
-};
+  // Its selectorOptions, checked before training starts (unknown keys refused); it takes none.
+  options: z.strictObject({}),
+  create: () => ({
+    async select(context) {
+      // The context computes each model's losses once per step and charges them to scoring. The
+      // matrices are shared and read-only; a selector must depend only on its context (and
+      // context.rng for randomness) so that a resumed run is exact.
+      const scores = await scoreMatrix(context, 'learnability');
+      const n = scores.size;
+      const own = Float32Array.from({ length: n }, (_, i) => scores.values[i * n + i]);
+      const indices = topK(own, context.batchSize);
+      const chosenMean = Array.from(indices).reduce((sum, i) => sum + own[i], 0) / indices.length;
+      return { indices, diagnostics: { meanOwnLearnabilityChosen: chosenMean } };
+    },
+  }),
+});
 `,
-    [`src/${selector}-selector.test.ts`]: `import { describe, expect, it } from 'vitest';
+    'src/index.test.ts': `import { describe, expect, it } from 'vitest';
 import type { LossMatrix } from '@sieve/core';
-import { describeSelectorConformance, fixedScoringContext, selectionProblems } from '@sieve/selection/testing';
-import { ${camelName}Factory } from './${selector}-selector';
+import { selectorFactoryOf } from '@sieve/selection';
+import { describeSelectorConformance, fixedScoringContext, selectionProblems, selectorSettings } from '@sieve/selection/testing';
+import ${camelName} from './index';
 
 // The selector contract: b distinct indices for both tasks and the edge shapes, reproducible,
 // no tensors left, bad options refused.
-describeSelectorConformance(${camelName}Factory);
+describeSelectorConformance(${camelName});
 
 describe('${selector} selector', () => {
   it('keeps the b candidates with the highest S_ii = L_learner - L_reference (hand-worked)', async () => {
@@ -122,8 +103,8 @@ describe('${selector} selector', () => {
     const learner: LossMatrix = { kind: 'pairwise', size: 4, values: new Float32Array(16).fill(9) };
     [5, 1, 4, 2].forEach((loss, i) => (learner.values[i * 4 + i] = loss));
     const reference: LossMatrix = { kind: 'pairwise', size: 4, values: new Float32Array(16).fill(1) };
-    const settings = { task: 'contrastive' as const, batchSize: 2, superBatchSize: 4, chunks: 1, seed: 0, options: {} };
-    const selection = await ${camelName}Factory.create(settings).select(fixedScoringContext({ batchSize: 2, learner, reference }));
+    const selector = selectorFactoryOf(${camelName}).create(selectorSettings({}, { batchSize: 2, superBatchSize: 4, chunks: 1 }));
+    const selection = await selector.select(fixedScoringContext({ batchSize: 2, learner, reference }));
     expect(selectionProblems(selection, 4, 2)).toEqual([]);
     expect(Array.from(selection.indices).sort((a, b) => a - b)).toEqual([0, 2]);
     expect(selection.diagnostics?.meanOwnLearnabilityChosen).toBeCloseTo(3.5, 6);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, isUserInputError, type LossMatrix, type Selection, type SelectorFactory, type SelectorSettings, type TaskKind } from '@sieve/core';
+import { Rng, isUserInputError, type LossMatrix, type SelectorFactory, type SelectorPlugin, type SelectorSettings, type TaskKind } from '@sieve/core';
 import { fixedScoringContext, randomPairwiseLosses, randomPerExampleLosses, randomUnitEmbeddings } from './scoring-context-fixture';
-import { selectionProblems } from './selection-problems';
+import { selectionProblems } from '../selection-contract';
+import { asSelectorFactory } from '../selector-plugin';
 import { liveTensorCount } from './live-tensors';
 
 /** What `describeSelectorConformance` runs the contract with. */
@@ -18,7 +19,7 @@ export interface ConformanceOptions {
 }
 
 /** One shape of the problem: N candidates, b chosen, n chunks. */
-export interface Shape {
+interface Shape {
   name: string;
   superBatchSize: number;
   batchSize: number;
@@ -66,34 +67,24 @@ function settingsFor(task: TaskKind, shape: Shape, options: Record<string, unkno
   return { task, batchSize: shape.batchSize, superBatchSize: shape.superBatchSize, chunks: shape.chunks, seed, options };
 }
 
-/** What is wrong with a selection, in words a selector's author can act on; empty when nothing is. */
-export function contractProblems(selection: Selection, shape: Shape): string[] {
-  const problems = selectionProblems(selection, shape.superBatchSize, shape.batchSize).map(
-    (problem) => `${problem} (select() must return exactly b = ${shape.batchSize} distinct indices into the super-batch, 0 to ${shape.superBatchSize - 1})`,
-  );
-  for (const resolution of selection.trainingResolutions ?? []) {
-    if (resolution !== 'fine' && resolution !== 'coarse') problems.push(`trainingResolutions holds "${String(resolution)}"; each entry must be "fine" or "coarse"`);
-  }
-  return problems;
-}
-
 /**
  * The selector contract as a vitest suite: call it at the top level of a test file with your
- * plugin's factory. It checks, on random losses, for each task kind and for the edge shapes
- * N = b, b = 1 and n = 1:
- * - `select()` returns exactly b distinct whole-number indices in [0, N);
- * - `trainingResolutions`, when given, has one "fine" or "coarse" per index;
- * - diagnostics are finite numbers;
+ * plugin (or, for a plugin of the inversify form, its factory). It checks, on random losses, for
+ * each task kind and for the edge shapes N = b, b = 1 and n = 1:
+ * - `select()` returns a selection the engine accepts (`selectionProblems`, the engine's own
+ *   check): exactly b distinct whole-number indices in [0, N), in an Int32Array; one "fine" or
+ *   "coarse" per index in `trainingResolutions`, when given; finite diagnostics;
  * - the same seed and step give the same selection (resume is exact only then);
  * - no TensorFlow.js tensor is left behind;
  * - bad options are refused with a `UserInputError` naming the field.
  *
  * @example
  * import { describeSelectorConformance } from '@sieve/selection/testing';
- * import { myFactory } from './my-selector';
- * describeSelectorConformance(myFactory, { badOptions: [{ options: { low: -1 }, field: 'selectorOptions.low' }] });
+ * import mySelector from './index';
+ * describeSelectorConformance(mySelector, { badOptions: [{ options: { low: -1 }, field: 'selectorOptions.low' }] });
  */
-export function describeSelectorConformance(factory: SelectorFactory, conformance: ConformanceOptions = {}): void {
+export function describeSelectorConformance(selector: SelectorPlugin | SelectorFactory, conformance: ConformanceOptions = {}): void {
+  const factory = asSelectorFactory(selector);
   const tasks = conformance.tasks ?? ['contrastive', 'classification'];
   const options = conformance.options ?? {};
   describe(`selector "${factory.name}" meets the selector contract`, () => {
@@ -104,7 +95,7 @@ export function describeSelectorConformance(factory: SelectorFactory, conformanc
           const tensorsBefore = await liveTensorCount();
           for (const step of [1, 2, 3]) {
             const selection = await selector.select(contextFor(factory, task, shape, 0, step));
-            expect(contractProblems(selection, shape), `step ${step}`).toEqual([]);
+            expect(selectionProblems(selection, shape.superBatchSize, shape.batchSize), `step ${step}`).toEqual([]);
           }
           expect(await liveTensorCount(), 'live tensors after three selections: dispose what select() creates, or wrap it in tf.tidy').toBe(tensorsBefore);
         });

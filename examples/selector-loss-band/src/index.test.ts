@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { UserInputError, type LossMatrix } from '@sieve/core';
-import { fixedScoringContext, selectionProblems } from '@sieve/selection/testing';
+import { selectorFactoryOf } from '@sieve/selection';
+import { describeSelectorConformance, fixedScoringContext, selectionProblems } from '@sieve/selection/testing';
 import { loadSelectorRegistry } from '@sieve/engine';
-import { lossBandSelectorFactory } from './loss-band-selector';
+import lossBand from './index';
+
+describeSelectorConformance(lossBand, {
+  badOptions: [
+    { options: { low: 0.9, high: 0.1 }, field: 'selectorOptions.high' },
+    { options: { high: 'all' }, field: 'selectorOptions.high' },
+    { options: { low: -0.1 }, field: 'selectorOptions.low' },
+  ],
+});
+
+const lossBandSelectorFactory = selectorFactoryOf(lossBand);
 
 const settings = (options: Record<string, unknown> = {}) => ({
   task: 'classification' as const,
@@ -29,6 +40,7 @@ describe('loss-band example selector', () => {
 
   it('rejects a band that is not 0 <= low < high <= 1', () => {
     expect(() => lossBandSelectorFactory.create(settings({ low: 0.9, high: 0.1 }))).toThrow(UserInputError);
+    expect(() => lossBandSelectorFactory.create(settings({ low: 0.9, high: 0.1 }))).toThrow('selectorOptions.high: must be above low (0 <= low < high <= 1)');
     expect(() => lossBandSelectorFactory.create(settings({ width: 1 }))).toThrow(/selectorOptions.width/);
   });
 

@@ -1,4 +1,0 @@
-import { describeSelectorConformance } from '@sieve/selection/testing';
-import { cascadeSelectorFactory } from './cascade-selector';
-
-describeSelectorConformance(cascadeSelectorFactory);

@@ -1,4 +1,0 @@
-import { describeSelectorConformance } from '@sieve/selection/testing';
-import { flexiJestSelectorFactory } from './flexi-jest-selector';
-
-describeSelectorConformance(flexiJestSelectorFactory);

@@ -1,4 +1,0 @@
-import { describeSelectorConformance } from '@sieve/selection/testing';
-import { hardNegativeSelectorFactory } from './hard-negative-selector';
-
-describeSelectorConformance(hardNegativeSelectorFactory);

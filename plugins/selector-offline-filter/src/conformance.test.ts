@@ -1,4 +1,0 @@
-import { describeSelectorConformance } from '@sieve/selection/testing';
-import { offlineFilterSelectorFactory } from './offline-filter-selector';
-
-describeSelectorConformance(offlineFilterSelectorFactory);

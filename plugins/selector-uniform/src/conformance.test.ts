@@ -1,4 +1,0 @@
-import { describeSelectorConformance } from '@sieve/selection/testing';
-import { uniformSelectorFactory } from './uniform-selector';
-
-describeSelectorConformance(uniformSelectorFactory);
