@@ -1,7 +1,7 @@
 /** `nx run tools:compare --runs DIR [DIR ...] [--baseline uniform] [--json]`: the protocol's comparison table. */
 import { parseArgs } from 'node:util';
 import { isUserInputError } from '@sieve/core';
-import { compareRuns, comparisonTable, readRun } from './compare';
+import { compareRuns, comparisonTable, readRun } from '@sieve/trainer/analysis';
 
 try {
   const { values, positionals } = parseArgs({

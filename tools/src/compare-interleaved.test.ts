@@ -5,8 +5,8 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RUN_FILES, isUserInputError } from '@sieve/core';
 import { removeTempDirs, tempDir, withoutColorSettings } from '@sieve/core/testing';
-import { readRun } from './compare';
-import { point } from './testing';
+import { readRun } from '@sieve/trainer/analysis';
+import { point } from '@sieve/trainer/testing';
 
 afterAll(removeTempDirs);
 

@@ -2,8 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { BenchResults } from './bench-results';
-import { replaceResultsSection, resultsPathOf, resultsSection } from './readme-results';
+import { replaceResultsSection, resultsPathOf, resultsSection, type BenchResults } from '@sieve/trainer/analysis';
 
 const root = resolve(import.meta.dirname, '../..');
 const readmePath = join(root, 'README.md');

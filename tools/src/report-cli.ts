@@ -3,7 +3,7 @@
  * one self-contained HTML page with the run list, the comparison table and charts.
  */
 import { isUserInputError } from '@sieve/core';
-import { reportCommand } from './report-command';
+import { reportCommand } from '@sieve/trainer/analysis';
 
 try {
   process.stdout.write(`${await reportCommand(process.argv.slice(2))}\n`);

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import writeFileAtomic from 'write-file-atomic';
 import type { RunConfig } from '@sieve/core';
 import { prepareReference, referenceCacheDir } from '@sieve/engine';
-import type { ReferenceRecord } from '@sieve/tools';
+import type { ReferenceRecord } from './analysis';
 import { withReferenceSession } from './reference-session';
 
 /**

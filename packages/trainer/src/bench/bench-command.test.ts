@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { fileSnapshot, removeTempDirs, tempDir } from '@sieve/core/testing';
-import { benchGoals, type BenchGoals } from '@sieve/tools';
+import { benchGoals, type BenchGoals } from '../analysis';
 import { lastStepOf } from './run-progress';
 
 afterAll(removeTempDirs);

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BenchmarkPoint } from '@sieve/core';
 import { removeTempDirs, tempDir } from '@sieve/core/testing';
 import { loadSelectorRegistry } from '@sieve/engine';
-import { benchGoals, type BenchResults, type SystemsFigures } from '@sieve/tools';
+import { benchGoals, type BenchResults, type SystemsFigures } from '../analysis';
 import { benchJobs, resolveBenchSettings, writePlan } from './bench-plan';
 import { benchLayout } from './bench-layout';
 import { reportBench } from './run-bench';

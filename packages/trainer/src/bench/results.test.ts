@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BenchmarkPoint } from '@sieve/core';
-import { compareRuns, readRun, referenceCostOf, type BenchResults, type ReferenceRecord } from '@sieve/tools';
+import { compareRuns, readRun, referenceCostOf, type BenchResults, type ReferenceRecord } from '../analysis';
 
 const FOLDER = join(import.meta.dirname, 'fixtures', 'recorded-bench');
 const results = JSON.parse(readFileSync(join(FOLDER, 'results.json'), 'utf8')) as BenchResults;

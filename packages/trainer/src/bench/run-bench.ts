@@ -22,7 +22,7 @@ import {
   type ReferenceRecord,
   type RunRecord,
   type SystemsFigures,
-} from '@sieve/tools';
+} from '../analysis';
 import { readConfigFile } from '../run-config';
 import {
   benchJobs,

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import type { RunRecord, SystemsFigures } from '@sieve/tools';
+import type { RunRecord, SystemsFigures } from '../analysis';
 import { REPOSITORY_ROOT } from './scheduler';
 
 /** How long the systems benchmarks run: the full bench measures longer than the smoke one. */

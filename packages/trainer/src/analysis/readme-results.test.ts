@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { BenchResults } from './bench-results';
 import { RESULTS_END, replaceResultsSection, resultsPathOf, resultsSection } from './readme-results';
 
-const root = resolve(import.meta.dirname, '../..');
+const root = resolve(import.meta.dirname, '../../../..');
 
 describe('the README results section', () => {
   it('replaces only what lies between the markers, and names a missing marker', () => {
