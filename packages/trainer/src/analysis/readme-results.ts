@@ -3,6 +3,7 @@
  * figure in it is typed by hand: `nx run tools:readme-results --results docs/results/<dir>/results.json`.
  */
 import { posix } from 'node:path';
+import { superBatchSizeOf } from '@sieve/core';
 import type { BenchResults } from './bench-results';
 import { comparisonMarkdown, goalsMarkdown, markdownTable } from './report-markdown';
 import { machineLine, systemsRows } from './systems-figures';
@@ -14,7 +15,7 @@ export const RESULTS_END = '<!-- results:end -->';
 export function resultsSection(results: BenchResults, resultsPath: string): string {
   const folder = posix.dirname(resultsPath);
   const s = results.settings;
-  const superBatch = Math.round(s.batchSize / (1 - s.filterRatio));
+  const superBatch = superBatchSizeOf(s.batchSize, s.filterRatio);
   const referenceJoules = results.references.map((r) => ((r.trainingJoules ?? 0) + (r.embeddingJoules ?? 0)).toFixed(0));
   return [
     `${RESULTS_START} ${resultsPath} -->`,

@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'n
 import { availableParallelism, cpus, platform, release, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { UserInputError } from '@sieve/core';
+import { UserInputError, superBatchSizeOf } from '@sieve/core';
 import { loadSelectorRegistry } from '@sieve/engine';
 import {
   benchGoals,
@@ -318,7 +318,7 @@ export function leadLines(results: BenchResults): string[] {
   const referenceFlops = [...new Set(results.references.map((r) => r.trainingFlops + r.embeddingFlops))];
   return [
     `${results.date}; ${results.selectors.length} selectors x ${results.seeds.length} seeds; ${s.steps} learner steps of b = ${s.batchSize} ` +
-      `chosen from N = ${Math.round(s.batchSize / (1 - s.filterRatio))} (f = ${s.filterRatio}, n = ${s.chunks}), a point every ${s.evalEvery} steps.`,
+      `chosen from N = ${superBatchSizeOf(s.batchSize, s.filterRatio)} (f = ${s.filterRatio}, n = ${s.chunks}), a point every ${s.evalEvery} steps.`,
     `Machine: ${machineLine(results.machine)}.`,
     `Reference models: one per seed, trained from scratch for this bench (${s.referenceSteps} steps) and reused by every run of its seed; ` +
       `each cost ${referenceFlops.map(formatFlops).join(', ')} FLOPs and ${referenceJoules.map(formatJoules).join(', ')}.`,
