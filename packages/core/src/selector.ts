@@ -44,9 +44,8 @@ export interface ScoringContext {
   readonly candidatePoolIndices: Int32Array;
   /**
    * The model's losses over the candidates (all N, or `request.candidates`). Computed once per
-   * step and request, then served from the step's cache: the same matrix goes to every caller
-   * and to the engine's learnability diagnostics, so read it and never write into it (copy it
-   * first to change it). Non-finite losses never reach a selector: the run stops instead.
+   * step and request, then served from the step's cache: the same matrix goes to every caller,
+   * so read it and never write into it (copy it first to change it). Non-finite losses never reach a selector: the run stops instead.
    *
    * @example
    * const learner = await context.losses('learner', { resolution: 'coarse' });
