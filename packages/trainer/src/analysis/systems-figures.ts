@@ -22,10 +22,29 @@ export interface SystemsFigures {
    * (tools/bench/step-profile.ts). Absent from results written before it was measured.
    */
   stepProfile?: { superBatchSize: number; batchSize: number; repeats: number; referenceDim: number; milliseconds: Record<string, number> } | null;
+  /**
+   * Sieve's training step and scoring pass against the same model in PyTorch on one thread
+   * (tools/bench/peer-bench.ts, ms wall and CPU, medians over rounds), or why it was not measured:
+   * it needs python3 with torch, which the bench does not install. Absent from older results.
+   */
+  peer?: PeerFigures | { unavailable: string } | null;
   /** The meter's CPU time against each run process's, over the bench's runs. */
   meterCpuShare: { mean: number; max: number; runs: number } | null;
   /** Live tensors and JavaScript heap at the points nearest steps 100 and 1,000, per selector (first seed). */
   memory: { selector: string; step: number; tensorCount: number; heapUsedBytes: number }[];
+}
+
+/** Milliseconds of wall time and of CPU time (every thread of the process). */
+export interface PeerTiming {
+  wallMs: number;
+  cpuMs: number;
+}
+
+export interface PeerFigures {
+  torch: string;
+  rounds: number;
+  sieve: { trainingStep: PeerTiming; scoringPass: PeerTiming };
+  pytorch: { trainingStep: PeerTiming; scoringPass: PeerTiming };
 }
 
 export interface MachineDescription {
@@ -59,6 +78,18 @@ export function systemsRows(figures: SystemsFigures): [label: string, value: str
   if (profile) {
     for (const [part, milliseconds] of Object.entries(profile.milliseconds)) {
       rows.push([`step profile, ${part} (N = ${profile.superBatchSize}, b = ${profile.batchSize})`, `${milliseconds.toFixed(2)} ms (median of ${profile.repeats})`]);
+    }
+  }
+  const peer = figures.peer;
+  if (peer && 'unavailable' in peer) rows.push(['against PyTorch (1 thread)', `not measured: ${peer.unavailable}`]);
+  else if (peer) {
+    for (const part of ['trainingStep', 'scoringPass'] as const) {
+      const [ours, theirs] = [peer.sieve[part], peer.pytorch[part]];
+      rows.push([
+        `${part === 'trainingStep' ? 'training step' : 'scoring pass'} against PyTorch ${peer.torch} (1 thread)`,
+        `${ours.wallMs.toFixed(2)} ms wall, ${ours.cpuMs.toFixed(2)} ms CPU against ${theirs.wallMs.toFixed(2)} and ${theirs.cpuMs.toFixed(2)} ms: ` +
+          `${(ours.wallMs / theirs.wallMs).toFixed(2)}x wall, ${(ours.cpuMs / theirs.cpuMs).toFixed(2)}x CPU (median of ${peer.rounds} rounds)`,
+      ]);
     }
   }
   const m = figures.meterCpuShare;

@@ -46,8 +46,8 @@ import { measureSystems, type SystemsPlan } from './systems';
 import { BenchInterrupt, interruptMessage } from './interrupt';
 
 const SYSTEMS_PLANS: Record<string, SystemsPlan> = {
-  bench: { overheadSteps: 500, overheadRepeats: 5, profileRepeats: 30 },
-  'bench-smoke': { overheadSteps: 30, overheadRepeats: 1, profileRepeats: 3 },
+  bench: { overheadSteps: 500, overheadRepeats: 5, profileRepeats: 30, peerRounds: 3 },
+  'bench-smoke': { overheadSteps: 30, overheadRepeats: 1, profileRepeats: 3, peerRounds: 0 },
 };
 
 export interface BenchOptions {

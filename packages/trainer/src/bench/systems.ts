@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import type { RunRecord, SystemsFigures } from '../analysis';
+import type { PeerFigures, RunRecord, SystemsFigures } from '../analysis';
 import { REPOSITORY_ROOT } from './scheduler';
 
 /** How long the systems benchmarks run: the full bench measures longer than the smoke one. */
@@ -8,6 +8,19 @@ export interface SystemsPlan {
   overheadSteps: number;
   overheadRepeats: number;
   profileRepeats: number;
+  /** Rounds of the PyTorch peer bench; 0 leaves it out. */
+  peerRounds: number;
+}
+
+/** A script that exited with a code other than 0. */
+class ScriptFailed extends Error {
+  constructor(
+    message: string,
+    readonly code: number | null,
+    readonly stderr: string,
+  ) {
+    super(message);
+  }
 }
 
 /** Runs a TypeScript script of the repository in a child process and parses the last line it prints as JSON; `signal` ends it. */
@@ -27,7 +40,7 @@ async function jsonFromScript<T>(script: string, args: string[], signal: AbortSi
     child.on('error', reject);
   });
   const last = stdout.trim().split('\n').at(-1) ?? '';
-  if (code !== 0) throw new Error(`${script} exited with ${code}: ${stderr.trim().split('\n').at(-1) ?? ''}`);
+  if (code !== 0) throw new ScriptFailed(`${script} exited with ${code}: ${stderr.trim().split('\n').at(-1) ?? ''}`, code, stderr);
   return JSON.parse(last) as T;
 }
 
@@ -53,7 +66,44 @@ export async function measureSystems(plan: SystemsPlan, runs: readonly RunRecord
     String(plan.profileRepeats),
     '--json',
   ], signal);
-  return { engineOverhead, jestSelection, stepProfile, meterCpuShare: meterShareOf(runs), memory: memoryOf(runs) };
+  const peer = plan.peerRounds > 0 ? await peerFigures(plan.peerRounds, log, signal) : null;
+  return { engineOverhead, jestSelection, stepProfile, peer, meterCpuShare: meterShareOf(runs), memory: memoryOf(runs) };
+}
+
+/** What is read of peer-bench's --json summary. */
+interface PeerBenchJson {
+  torch: string;
+  rounds: number;
+  sieve: PeerFigures['sieve'];
+  peers: ({ threads: number } & PeerFigures['pytorch'])[];
+}
+
+/**
+ * The PyTorch peer's figures, with python3 or else Debian's /usr/bin/python3 (a pyenv or venv on
+ * PATH often lacks torch); where neither imports torch (peer-bench exits 2) or the peer fails, why.
+ * Never fails the bench: the peer is optional.
+ */
+async function peerFigures(rounds: number, log: (line: string) => void, signal: AbortSignal | undefined): Promise<SystemsFigures['peer']> {
+  log(`systems: the PyTorch peer (${rounds} rounds)`);
+  let reason = '';
+  for (const python of ['python3', '/usr/bin/python3']) {
+    try {
+      const summary = await jsonFromScript<PeerBenchJson>('tools/bench/peer-bench.ts', ['--rounds', String(rounds), '--python', python, '--json'], signal);
+      const one = summary.peers.find((peer) => peer.threads === 1);
+      if (!one) return { unavailable: 'peer-bench gave no one-thread figures' };
+      return { torch: summary.torch, rounds: summary.rounds, sieve: summary.sieve, pytorch: { trainingStep: one.trainingStep, scoringPass: one.scoringPass } };
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      // Exit 2: this interpreter lacks torch, said on the first line of what the bench printed.
+      if (!(error instanceof ScriptFailed && error.code === 2)) {
+        reason = (error as Error).message;
+        break;
+      }
+      reason = error.stderr.trim().split('\n')[0].replace(/^error: /, '');
+    }
+  }
+  log(`systems: the PyTorch peer not measured: ${reason}`);
+  return { unavailable: reason };
 }
 
 function meterShareOf(runs: readonly RunRecord[]): SystemsFigures['meterCpuShare'] {
