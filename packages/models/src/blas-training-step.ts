@@ -56,7 +56,12 @@ export function createBlasTrainingStep(spec: ModelSpec, parameters: Parameters, 
 
   // One gradient tensor per parameter, in the parameters' order (Adam's), kept until dispose.
   const gradientTensors = parameters.list().map((entry) => tf.keep(tf.tensor(new Float32Array(entry.variable.size), entry.shape, 'float32')));
-  const indexOf = Object.fromEntries(Object.entries(NAMES).map(([key, name]) => [key, names.indexOf(name)])) as Record<Name, number>;
+  // Each parameter the step reads and its gradient tensor, looked up once (a restore assigns new values to the same variables).
+  const tensors = (Object.keys(NAMES) as Name[]).map((key) => ({
+    key,
+    variable: parameters.get(NAMES[key]),
+    gradient: gradientTensors[names.indexOf(NAMES[key])],
+  }));
   const shapes = {
     pixels: pixelsOf(spec),
     hidden: spec.hiddenDim,
@@ -74,9 +79,9 @@ export function createBlasTrainingStep(spec: ModelSpec, parameters: Parameters, 
       // Views of the heap, taken after the last allocation on it; nothing below allocates there until Adam's update.
       const weights = {} as Record<Name, Float32Array>;
       const gradients = {} as Record<Name, Float32Array>;
-      for (const key of Object.keys(NAMES) as Name[]) {
-        weights[key] = wasmHeapView(parameters.get(NAMES[key]))!;
-        gradients[key] = wasmHeapView(gradientTensors[indexOf[key]])!;
+      for (const { key, variable, gradient } of tensors) {
+        weights[key] = wasmHeapView(variable)!;
+        gradients[key] = wasmHeapView(gradient)!;
       }
       const loss = forwardAndBackward(blas, shapes, buffers, weights, gradients, images, tokens);
       await adam.applyGradients(gradientTensors, learningRate);
