@@ -101,6 +101,7 @@ export default defineSelector({
     threshold: numberOption('must be a cosine similarity in (0, 1], e.g. 0.997', (t) => t > 0 && t <= 1).default(DEFAULT_THRESHOLD),
     resolution: choiceOption(RESOLUTIONS, 'fine'),
   }),
+  needs: { referenceModel: true },
   create({ threshold, resolution }, settings) {
     if (settings.task !== 'contrastive') {
       throw new UserInputError(

@@ -118,7 +118,28 @@ export interface Selection {
  */
 export interface Selector {
   readonly name: string;
+  /** What its context must serve beyond the learner's losses (its plugin's `needs`, resolved with its options); unset: nothing more. */
+  readonly needs?: SelectorNeeds;
   select(context: ScoringContext): Promise<Selection>;
+}
+
+/**
+ * What a selector asks its context for beyond the learner's losses, which are always served. The
+ * engine prepares the reference model (trains it, or reads it from the cache) before step 1 when
+ * a selector needs it, and never otherwise, so that a selector that does not ask is not charged.
+ */
+export interface SelectorNeeds {
+  /** `losses('reference')` or `poolReferenceImageEmbeddings()`: the reference model itself. */
+  referenceModel?: boolean;
+  /** `poolReferenceLosses()`: the reference's loss of every pool example, or the data's own scores where it has a score column. */
+  poolReferenceLosses?: boolean;
+}
+
+/** The error a context throws when a selector asks for what its plugin's `needs` did not declare. */
+export function undeclaredNeed(selectorName: string, asked: string, need: keyof SelectorNeeds): Error {
+  return new Error(
+    `selector "${selectorName}" asked for ${asked} but its plugin does not declare it: add \`needs: { ${need}: true }\` to its definition (a function of its options where that depends on them), so that the reference is prepared before step 1`,
+  );
 }
 
 /**
@@ -166,8 +187,13 @@ export interface SelectorPlugin<Options = unknown> {
   readonly seesNoiseTags?: boolean;
   /** Its `selectorOptions`: a zod schema, strict (unknown keys refused), with the defaults. */
   readonly options: z.ZodType<Options>;
+  /** What it asks its context for beyond the learner's losses, fixed or by its options and the run's settings; unset: nothing more. */
+  readonly needs?: SelectorNeeds | NeedsByOptions<Options>;
   create(options: Options, settings: SelectorSettings): Pick<Selector, 'select'>;
 }
+
+/** `needs` worked out from the options and the run's settings (a method's type, so that a plugin of any options is a `SelectorPlugin<unknown>`, as `create` is). */
+type NeedsByOptions<Options> = { needs(options: Options, settings: SelectorSettings): SelectorNeeds }['needs'];
 
 /** A selector plugin, with `create`'s options typed by its schema. */
 export function defineSelector<Schema extends z.ZodType>(plugin: SelectorPlugin<z.output<Schema>> & { options: Schema }): SelectorPlugin<z.output<Schema>> {

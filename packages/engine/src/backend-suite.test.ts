@@ -175,6 +175,7 @@ const scoringFactory: SelectorFactory = {
   summary: 'test selector',
   create: (settings) => ({
     name: 'lowest-learner-loss',
+    needs: { referenceModel: true },
     async select(context) {
       const learner = await context.losses('learner', { resolution: context.step % 2 === 0 ? 'coarse' : 'fine' });
       await context.losses('reference');

@@ -38,6 +38,25 @@ export interface LoopState {
   settings?: ResumeSettings;
 }
 
+/** The loop's state before its first step, with `ledger` the state of a ledger that has counted nothing. */
+export function freshLoopState(config: RunConfig, ledger: LedgerState): LoopState {
+  return {
+    version: STATE_VERSION,
+    step: 0,
+    examplesScored: 0,
+    ledger,
+    lastJoulesTotal: 0,
+    lastJoulesByPhase: { ...ledger.joules },
+    lastSecondsByPhase: { ...ledger.seconds },
+    joulesByDevice: {},
+    poolReferenceLossesCharged: false,
+    firstLoss: null,
+    runSeconds: 0,
+    loopSeconds: 0,
+    settings: resumeSettingsOf(config),
+  };
+}
+
 /** The settings a run must keep to resume: all of its config but where it and its caches live, and how it is watched. */
 export type ResumeSettings = Record<string, unknown>;
 
@@ -177,4 +196,3 @@ export async function loadCheckpoint(
   throw new UserInputError('--resume', `no usable checkpoint in ${outDir}: ${problem}. Start the run again with --overwrite.`);
 }
 
-export const LOOP_STATE_VERSION = STATE_VERSION;

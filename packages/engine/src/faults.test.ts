@@ -26,8 +26,7 @@ import { train } from './train';
 import { syntheticContrastiveDataset } from './testing/synthetic-dataset';
 import { tinyRunConfig } from './testing/tiny-run-config';
 import { LossGuard, checkFinite } from './numerical-guards';
-import { pluginFrames, selectorFault } from './selector-faults';
-import { ReferenceOnDemand } from './reference-model';
+import { pluginFrames } from './selector-faults';
 
 afterAll(removeTempDirs);
 
@@ -255,43 +254,48 @@ describe('selector plugins that break the contract', () => {
   });
 });
 
-describe("the engine's own faults inside select() are not the plugin's", () => {
+describe('the reference is prepared before step 1, for selectors that declare it', () => {
   beforeAll(async () => {
     await initBackend('wasm');
   });
 
-  const askingReference: SelectorFactory = {
+  const asksReference = (needs: Selector['needs']): SelectorFactory => ({
     name: 'asks-reference',
     summary: 'test selector',
     create: () => ({
       name: 'asks-reference',
+      needs,
       async select(context) {
         await context.losses('reference');
         return { indices: Int32Array.from({ length: BATCH }, (_, i) => i) };
       },
     }),
-  };
+  });
 
-  it('a reference cache below a file: a UserInputError naming the cache and its setting, before the reference trains', async () => {
+  it('a reference cache below a file: a UserInputError naming the cache and its setting, before the reference trains or a step runs', async () => {
     const root = tempDir('sieve-faults-');
     writeFileSync(join(root, 'a-file'), 'x');
     const phases: string[] = [];
-    const error = await runEngine(join(root, 'run'), askingReference, { overrides: { data: { cacheDir: join(root, 'a-file', 'sub') } }, phases }).catch((caught: unknown) => caught);
+    const error = await runEngine(join(root, 'run'), asksReference({ referenceModel: true }), {
+      overrides: { data: { cacheDir: join(root, 'a-file', 'sub') } },
+      phases,
+    }).catch((caught: unknown) => caught);
     expect(isUserInputError(error)).toBe(true);
     expect(error).toMatchObject({ field: 'data.cacheDir', problem: expect.stringMatching(/^cannot write the reference model's cache folder: a part of .*a-file.* is a file, not a folder \(ENOTDIR\); set data\.cacheDir/) });
     expect((error as Error).message).not.toMatch(/plugin|selector/);
     expect(phases).not.toContain('reference-training');
+    expect(existsSync(join(root, 'run', 'points.jsonl'))).toBe(false);
   }, 120_000);
 
-  it("any other error of preparing the reference passes through selectorFault unchanged", async () => {
-    const bug = new RangeError('the pool store ended early');
-    const reference = new ReferenceOnDemand(() => Promise.reject(bug));
-    const thrown = await reference.scores().catch((caught: unknown) => caught);
-    expect(thrown).toBe(bug);
-    expect(selectorFault(thrown, { name: 'cascade', plugin: '@sieve/selector-cascade' }, 3)).toBe(bug);
-    // The plugin's own error is still the plugin's.
-    expect(isRunFailure(selectorFault(new RangeError('its own'), { name: 'cascade', plugin: '@sieve/selector-cascade' }, 3))).toBe(true);
-  });
+  it("a selector asking for the reference without declaring it fails at step 1, naming its plugin and the needs to add; no reference is trained", async () => {
+    const out = join(tempDir('sieve-faults-'), 'run');
+    const phases: string[] = [];
+    const error = await runEngine(out, asksReference(undefined), { phases }).catch((caught: unknown) => caught);
+    expect(isRunFailure(error)).toBe(true);
+    expect((error as RunFailure).failure).toMatchObject({ step: 1, phase: 'selection' });
+    expect((error as RunFailure).failure.message).toMatch(/selector "asks-reference" \(plugin \.\/my-plugin\.ts\) threw: .*needs: \{ referenceModel: true \}/);
+    expect(phases).not.toContain('reference-training');
+  }, 120_000);
 });
 
 describe('resuming from what a crash leaves', () => {

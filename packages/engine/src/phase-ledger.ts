@@ -13,7 +13,9 @@ export interface LedgerState {
 
 /**
  * Accounts FLOPs, wall seconds and (when a meter runs) joules per phase. The engine wraps
- * each phase's work in `measure`, which also opens and closes the meter's window for it.
+ * each phase's work in `measure`, which also opens and closes the meter's window for it. Work of
+ * one phase that overlaps (a selector awaiting two losses together) shares one window, open from
+ * the first start to the last end, so no second is counted twice and no joule is lost.
  */
 export class PhaseLedger {
   readonly flops: PerPhase<number> = perPhase(() => 0);
@@ -23,6 +25,8 @@ export class PhaseLedger {
   private measuredEverywhere = true;
   private coverageWeighted = 0;
   private coveredSeconds = 0;
+  /** Per phase: how many pieces of work are inside its open window, and when it opened. */
+  private readonly open: PerPhase<{ depth: number; startMs: number }> = perPhase(() => ({ depth: 0, startMs: 0 }));
 
   constructor(private readonly meter: EnergyMeter | null) {}
 
@@ -31,25 +35,35 @@ export class PhaseLedger {
   }
 
   measure<T>(phase: Phase, work: () => T): T {
-    this.meter?.beginWindow(phase);
-    const start = performance.now();
+    this.enter(phase);
     try {
       return work();
     } finally {
-      this.seconds[phase] += (performance.now() - start) / 1000;
-      if (this.meter) this.record(phase, this.meter.endWindow(phase));
+      this.leave(phase);
     }
   }
 
   async measureAsync<T>(phase: Phase, work: () => Promise<T>): Promise<T> {
-    this.meter?.beginWindow(phase);
-    const start = performance.now();
+    this.enter(phase);
     try {
       return await work();
     } finally {
-      this.seconds[phase] += (performance.now() - start) / 1000;
-      if (this.meter) this.record(phase, this.meter.endWindow(phase));
+      this.leave(phase);
     }
+  }
+
+  private enter(phase: Phase): void {
+    const window = this.open[phase];
+    if (window.depth++ > 0) return;
+    this.meter?.beginWindow(phase);
+    window.startMs = performance.now();
+  }
+
+  private leave(phase: Phase): void {
+    const window = this.open[phase];
+    if (--window.depth > 0) return;
+    this.seconds[phase] += (performance.now() - window.startMs) / 1000;
+    if (this.meter) this.record(phase, this.meter.endWindow(phase));
   }
 
   get hasEnergy(): boolean {

@@ -8,16 +8,13 @@ import { checkFinite } from './numerical-guards';
  * and shared by every step's scoring context. Its FLOPs go to the scoring phase when computed.
  */
 export class PoolReferenceLosses {
-  private pending: Promise<Float32Array> | null = null;
+  private losses: Float32Array | null = null;
   /** Whether the ledger holds this run's pool-loss FLOPs (kept in the checkpoint for resumes). */
   charged: boolean;
 
-  /**
-   * @param reference the reference's cached scores; the first call may train the reference model
-   * @param alreadyCharged a resumed run's restored ledger already holds the FLOPs
-   */
+  /** @param alreadyCharged a resumed run's restored ledger already holds the FLOPs */
   constructor(
-    private readonly reference: () => Promise<ReferenceScores>,
+    private readonly scores: ReferenceScores,
     private readonly ledger: PhaseLedger,
     alreadyCharged = false,
   ) {
@@ -25,16 +22,15 @@ export class PoolReferenceLosses {
   }
 
   /** @param step the step asking, named if the losses are not finite */
-  get(step: number): Promise<Float32Array> {
-    this.pending ??= this.compute(step);
-    return this.pending;
+  get(step: number): Float32Array {
+    this.losses ??= this.compute(step);
+    return this.losses;
   }
 
-  private async compute(step: number): Promise<Float32Array> {
-    const scores = await this.reference();
-    const losses = this.ledger.measure('scoring', () => poolReferenceLossesOf(scores));
+  private compute(step: number): Float32Array {
+    const losses = this.ledger.measure('scoring', () => poolReferenceLossesOf(this.scores));
     checkFinite(losses, "the reference model's losses of the pool", step, 'scoring');
-    if (!this.charged) this.ledger.addFlops('scoring', poolReferenceLossFlops(scores, losses.length));
+    if (!this.charged) this.ledger.addFlops('scoring', poolReferenceLossFlops(this.scores, losses.length));
     this.charged = true;
     return losses;
   }

@@ -18,7 +18,6 @@ import { gatherRows, gatherValues } from './batch';
 import { referenceSpecOf } from './model-spec';
 import { readPoolRows, rowRange } from './pool-rows';
 import type { PhaseLedger } from './phase-ledger';
-import { asEngineWork } from './engine-errors';
 import { checkCacheWritable, writingCache } from './reference-cache-access';
 import {
   REFERENCE_CACHE_VERSION,
@@ -63,25 +62,6 @@ export interface ReferenceResult {
   embeddingFlops: number;
   trainingSeconds: number;
   embeddingSeconds: number;
-}
-
-/**
- * The frozen reference, prepared (trained, or read from the cache) the first time a step asks for
- * it and shared by every later step, so that a run whose selector never asks never pays for it.
- * It is prepared inside a selector's select(), but what fails there is the engine's, not the plugin's.
- */
-export class ReferenceOnDemand {
-  private pending: Promise<ReferenceResult> | null = null;
-  /** Set once the reference is ready; null while no step has needed it. */
-  result: ReferenceResult | null = null;
-
-  constructor(private readonly prepare: () => Promise<ReferenceResult>) {}
-
-  readonly scores = async (): Promise<ReferenceScores> => {
-    this.pending ??= asEngineWork(this.prepare);
-    this.result = await this.pending;
-    return this.result.scores;
-  };
 }
 
 /** Everything that determines the reference model and its pool scores (`spec`: the learner's). */

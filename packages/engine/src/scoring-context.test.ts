@@ -62,7 +62,13 @@ describe('LazyScoringContext', () => {
   };
 
   /** A step's context; steps of one run share `ledger` and `pool`, as in the engine. */
-  function context(seesNoiseTags = false, step = 1, ledger = new PhaseLedger(null), pool = new PoolReferenceLosses(async () => reference, ledger)) {
+  function context(
+    seesNoiseTags = false,
+    step = 1,
+    ledger = new PhaseLedger(null),
+    pool: PoolReferenceLosses | null = new PoolReferenceLosses(reference, ledger),
+    withReference = true,
+  ) {
     const learner = createContrastiveModel(spec, 3);
     const ctx = new LazyScoringContext({
       task: 'contrastive',
@@ -71,8 +77,8 @@ describe('LazyScoringContext', () => {
       rng: new Rng(1),
       superBatch,
       learner,
-      reference: async () => reference,
-      poolReferenceLosses: () => pool.get(step),
+      reference: withReference ? reference : null,
+      poolReferenceLosses: pool && (() => pool.get(step)),
       ledger,
       seesNoiseTags,
       selectorName: 'test',
@@ -138,7 +144,7 @@ describe('LazyScoringContext', () => {
 
   it("serves every pool example's reference loss, the diagonal of the reference matrix, computed and charged once across steps", async () => {
     const ledger = new PhaseLedger(null);
-    const pool = new PoolReferenceLosses(async () => reference, ledger);
+    const pool = new PoolReferenceLosses(reference, ledger);
     const first = context(false, 1, ledger, pool).ctx;
     expect(first.candidatePoolIndices).toBe(poolIndices);
     const losses = await first.poolReferenceLosses();
@@ -173,7 +179,7 @@ describe('LazyScoringContext', () => {
     expect(poolReferenceLossesOf({ kind: 'classification', exampleLosses })).toBe(exampleLosses);
   });
 
-  it('runs requests made together one at a time: one scoring window each, none overlapping, no time counted twice', async () => {
+  it('runs requests made together in one scoring window: no second counted twice, no joule lost', async () => {
     const meter = createEnergyMeter({ sources: ['estimate'], wattsPerCore: 10, sampleIntervalMs: 20 });
     await meter.start();
     try {
@@ -204,6 +210,15 @@ describe('LazyScoringContext', () => {
     const { ctx } = context();
     await expect(ctx.losses('reference', { candidates: Int32Array.from([0, 0]) })).rejects.toThrow(/distinct positions/);
     expect((await ctx.losses('reference', { candidates: Int32Array.from([1, 2]) })).size).toBe(2);
+  });
+
+  it("refuses what the selector's needs did not declare, naming the selector and the field to add", async () => {
+    const { ctx } = context(false, 1, new PhaseLedger(null), null, false);
+    await expect(ctx.losses('reference')).rejects.toThrow(/selector "test" asked for the reference model's losses .*needs: \{ referenceModel: true \}/);
+    await expect(ctx.poolReferenceImageEmbeddings()).rejects.toThrow(/image embeddings .*referenceModel: true/);
+    await expect(ctx.poolReferenceLosses()).rejects.toThrow(/pool's reference losses .*poolReferenceLosses: true/);
+    // The learner's losses need no declaration.
+    expect((await ctx.losses('learner')).size).toBe(n);
   });
 
   it('shows noise tags only to selectors allowed to see them', () => {

@@ -1,6 +1,6 @@
-import { performance } from 'node:perf_hooks';
 import {
   UserInputError,
+  undeclaredNeed,
   type Embeddings,
   type LossMatrix,
   type LossRequest,
@@ -39,12 +39,10 @@ export interface ScoringContextOptions {
   rng: Rng;
   superBatch: SuperBatch;
   learner: ContrastiveModel | ClassifierModel;
-  /** The reference's cached scores; the first call may train the reference model. */
-  reference: () => Promise<ReferenceScores>;
-  /** The reference's loss of every pool example; shared by all steps so it is computed once per run. */
-  poolReferenceLosses: () => Promise<Float32Array>;
-  /** The pool's losses come from scores the data already has (`--score-column`): no reference model is prepared for them. */
-  poolLossesGiven?: boolean;
+  /** The reference's cached scores, prepared before step 1; null when the selector declared no need of them. */
+  reference: ReferenceScores | null;
+  /** The loss of every pool example (the reference's, or the data's own scores), computed once per run; null when there is none. */
+  poolReferenceLosses: (() => Float32Array) | null;
   ledger: PhaseLedger;
   seesNoiseTags: boolean;
   selectorName: string;
@@ -63,10 +61,6 @@ export class LazyScoringContext implements ScoringContext {
   readonly batchSize: number;
   readonly rng: Rng;
   readonly candidatePoolIndices: Int32Array;
-  /** Milliseconds spent computing losses for this step. */
-  scoringMilliseconds = 0;
-  /** Milliseconds this step waited for the reference to be trained or loaded (the first step that asks only). */
-  referencePreparationMilliseconds = 0;
   /** Learner scoring FLOPs this step, by the image resolution they ran at. */
   readonly learnerScoringFlops: Record<Resolution, number> = { fine: 0, coarse: 0 };
   /** The most candidates the learner scored in one request this step (0: it scored none). */
@@ -74,8 +68,7 @@ export class LazyScoringContext implements ScoringContext {
   private readonly computed = new Map<string, LossMatrix>();
   /** Every request of this step by key, settled or not, so a repeated request waits for the first. */
   private readonly requested = new Map<string, Promise<LossMatrix>>();
-  /** The last request in line: the next one starts when it has settled. */
-  private queue: Promise<void> = Promise.resolve();
+  private readonly scoringSecondsBefore: number;
 
   constructor(private readonly options: ScoringContextOptions) {
     this.task = options.task;
@@ -84,14 +77,15 @@ export class LazyScoringContext implements ScoringContext {
     this.batchSize = options.batchSize;
     this.rng = options.rng;
     this.candidatePoolIndices = options.superBatch.poolIndices;
+    this.scoringSecondsBefore = options.ledger.seconds.scoring;
   }
 
-  /**
-   * The losses of `model` for the request, computed once per step. Requests run one at a time,
-   * even when a selector awaits several together (`Promise.all`): each is one meter window of the
-   * scoring phase, and two open windows of one phase would lose one's joules and count its
-   * milliseconds twice. The backend runs one op at a time anyway, so nothing is lost by waiting.
-   */
+  /** Milliseconds of scoring since this context was made (requests made together count once). */
+  get scoringMilliseconds(): number {
+    return (this.options.ledger.seconds.scoring - this.scoringSecondsBefore) * 1000;
+  }
+
+  /** The losses of `model` for the request, computed once per step. */
   async losses(model: ModelRole, request: LossRequest = {}): Promise<LossMatrix> {
     // Everything up to the return runs before the caller's next request, so the map is up to date.
     const resolution: Resolution = model === 'reference' ? 'fine' : (request.resolution ?? 'fine');
@@ -99,58 +93,42 @@ export class LazyScoringContext implements ScoringContext {
     const key = lossKey(model, resolution, candidates);
     const requested = this.requested.get(key);
     if (requested) return requested;
-    const result = this.inTurn(() => this.computeLosses(model, resolution, candidates, key));
+    const reference = model === 'reference' ? this.reference("the reference model's losses") : null;
+    const result = this.computeLosses(model, resolution, candidates, key, reference);
     this.requested.set(key, result);
     return result;
   }
 
-  private async computeLosses(model: ModelRole, resolution: Resolution, candidates: Int32Array | null, key: string): Promise<LossMatrix> {
-    const reference = model === 'reference' ? await this.preparedReference() : null;
-    const start = performance.now();
+  private async computeLosses(
+    model: ModelRole,
+    resolution: Resolution,
+    candidates: Int32Array | null,
+    key: string,
+    reference: ReferenceScores | null,
+  ): Promise<LossMatrix> {
     const matrix = await this.options.ledger.measureAsync('scoring', () =>
       reference ? this.referenceLosses(reference, candidates) : this.learnerLosses(resolution, candidates),
     );
-    this.scoringMilliseconds += performance.now() - start;
     // A selector never ranks NaN: top-k would put it last and fall back to the order of the candidates.
     checkFinite(matrix.values, `the ${model} model's ${model === 'learner' ? `${resolution} ` : ''}losses of the super-batch`, this.options.step, 'scoring');
     this.computed.set(key, matrix);
     return matrix;
   }
 
-  poolReferenceLosses(): Promise<Float32Array> {
-    return this.inTurn(async () => {
-      // Preparing the reference is its own phase; only the losses count as this step's scoring time.
-      if (!this.options.poolLossesGiven) await this.preparedReference();
-      const start = performance.now();
-      const losses = await this.options.poolReferenceLosses();
-      this.scoringMilliseconds += performance.now() - start;
-      return losses;
-    });
+  async poolReferenceLosses(): Promise<Float32Array> {
+    const { poolReferenceLosses } = this.options;
+    if (!poolReferenceLosses) throw undeclaredNeed(this.options.selectorName, "the pool's reference losses", 'poolReferenceLosses');
+    return poolReferenceLosses();
   }
 
-  /** Runs `work` after every earlier request of this step has settled. */
-  private inTurn<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.queue.then(work);
-    this.queue = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    return result;
-  }
-
-  /**
-   * The reference, trained or read from the cache the first time any step asks. That preparation
-   * is its own phase, so its time counts neither as this step's scoring nor as its selection.
-   */
-  private async preparedReference(): Promise<ReferenceScores> {
-    const start = performance.now();
-    const reference = await this.options.reference();
-    this.referencePreparationMilliseconds += performance.now() - start;
-    return reference;
+  /** The prepared reference, or the error that names the `needs` the selector left out. */
+  private reference(asked: string): ReferenceScores {
+    if (!this.options.reference) throw undeclaredNeed(this.options.selectorName, asked, 'referenceModel');
+    return this.options.reference;
   }
 
   async poolReferenceImageEmbeddings(): Promise<Embeddings> {
-    const reference = await this.preparedReference();
+    const reference = this.reference("the reference's image embeddings");
     if (reference.kind !== 'contrastive') {
       throw new UserInputError(
         '--selector',

@@ -1,6 +1,5 @@
 import { RunFailure, isRunFailure, isUserInputError, type Selection } from '@sieve/core';
 import { selectionProblems } from '@sieve/selection';
-import { isEngineError } from './engine-errors';
 
 /** Who made the selection: the selector's name and the plugin (package or module path) that registered it. */
 export interface SelectorIdentity {
@@ -36,11 +35,10 @@ export function checkNoTensorLeak(tensorsBefore: number, tensorsAfter: number, s
 /**
  * What a selector threw, as one failure naming the selector and its plugin, with the plugin's own
  * stack frames (the engine's, which say nothing to its author, are left out). A user's mistake in
- * its options (a `UserInputError`), a failure already named, and an error of the engine's own work
- * done for the selector (preparing the reference, its cache) pass through as they are.
+ * its options (a `UserInputError`) and a failure already named pass through as they are.
  */
 export function selectorFault(error: unknown, selector: SelectorIdentity, step: number): unknown {
-  if (isUserInputError(error) || isRunFailure(error) || isEngineError(error)) return error;
+  if (isUserInputError(error) || isRunFailure(error)) return error;
   const message = error instanceof Error ? error.message : String(error);
   const frames = error instanceof Error ? pluginFrames(error.stack ?? '') : [];
   return new RunFailure({

@@ -30,6 +30,7 @@ const firstHalfFactory: SelectorFactory = {
   create(settings): Selector {
     return {
       name: 'first-half',
+      needs: { referenceModel: true },
       async select(context) {
         await context.losses('learner');
         await context.losses('reference');
@@ -189,6 +190,7 @@ describe('train', () => {
         const inner = firstHalfFactory.create(settings);
         return {
           name: 'first-half',
+          needs: inner.needs,
           async select(context) {
             if (context.step === 13) throw new Error('simulated crash');
             return inner.select(context);
@@ -234,6 +236,7 @@ describe('train', () => {
       summary: 'test selector that reads only the pool reference losses',
       create: (settings) => ({
         name: 'pool-reader',
+        needs: { poolReferenceLosses: true },
         async select(context) {
           if (context.step === crashAt) throw new Error('simulated crash');
           const losses = await context.poolReferenceLosses();

@@ -1,13 +1,12 @@
 /**
- * The training loop, top to bottom: for every step a super-batch, a selection, a learner step;
- * a benchmark point at a fixed interval; a summary at the end. The reference model is trained
- * (or taken from the cache) the first time a selector asks for reference losses, so a selector
- * that never does (uniform) is never charged for it.
+ * The training loop. `train` opens the run (its folder, the frozen reference when the selector
+ * needs one, the learner and the loop's state, fresh or from the checkpoint) and then calls
+ * `step()` up to the last step: draw candidates → score on demand → select → train → account.
+ * A benchmark point and a checkpoint every `evalEvery` steps and at the last; a summary at the end.
  */
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  ONE_OFF_PHASES,
   RunFailure,
   isRunFailure,
   checkSuperBatchFitsPool,
@@ -19,8 +18,10 @@ import {
   type RunFailureInfo,
   type RunEvents,
   type RunSummary,
+  type Selection,
   type Selector,
   type SelectorFactory,
+  type SelectorNeeds,
 } from '@sieve/core';
 import type { Dataset, SourcePreparation } from '@sieve/data';
 import { learningRateAt } from '@sieve/tensor';
@@ -30,13 +31,13 @@ import { gatherValues } from './batch';
 import { readPoolRows } from './pool-rows';
 import { modelSpecOf } from './model-spec';
 import { PhaseLedger } from './phase-ledger';
-import { ReferenceOnDemand, prepareReference } from './reference-model';
+import { prepareReference, type ReferenceResult } from './reference-model';
 import { PoolReferenceLosses, poolLossesFromScores } from './pool-reference-losses';
 import { RunFiles } from './run-files';
 import { LazyScoringContext, type SuperBatch } from './scoring-context';
 import { SelectionTally } from './selection-tally';
 import { selectionRng, superBatchRng } from './streams';
-import { LOOP_STATE_VERSION, loadCheckpoint, removeOrphanStaging, resumeSettingsOf, saveCheckpoint, type LoopState } from './checkpoint';
+import { freshLoopState, loadCheckpoint, removeOrphanStaging, resumeSettingsOf, saveCheckpoint, type LoopState } from './checkpoint';
 import { LossGuard, NON_FINITE_HINT } from './numerical-guards';
 import { checkNoTensorLeak, checkSelection, selectorFault, type SelectorIdentity } from './selector-faults';
 
@@ -68,16 +69,81 @@ export interface LoopActivity {
 }
 
 export async function train(inputs: TrainingInputs): Promise<RunSummary> {
-  const { config, dataset, selector, selectorFactory, events, meter } = inputs;
-  const control = inputs.control ?? { stopRequested: false };
-  const enter = (phase: LoopActivity['phase'], step: number) => inputs.onActivity?.({ phase, step });
   const runStart = performance.now();
-  const files = new RunFiles(config.out);
-  const unsubscribe = events.subscribe((event) => files.appendEvent(event));
+  const files = new RunFiles(inputs.config.out);
+  const unsubscribe = inputs.events.subscribe((event) => files.appendEvent(event));
   try {
+    const loop = await TrainingLoop.open(inputs, files, runStart);
+    const failure = await loop.run(inputs.control ?? { stopRequested: false });
+    return await loop.finish(failure);
+  } finally {
+    unsubscribe();
+  }
+}
+
+/** The candidates of one step: their pool indices, and their inputs once the learner needs them. */
+interface Candidates {
+  poolIndices: Int32Array;
+  /** Copies the candidates' images and captions (or labels) into the super-batch; only the learner's scoring needs them. */
+  gatherInputs: () => void;
+}
+
+/** Buffers made once per run and filled at every step. */
+interface StepBuffers {
+  superBatch: SuperBatch;
+  images: Float32Array;
+  tokens: Int32Array;
+  labels: Int32Array;
+  chosenPoolIndices: Int32Array;
+}
+
+class TrainingLoop {
+  /** Everything the checkpoint saves and a resumed run starts from, saved and restored whole. */
+  private state: LoopState;
+  /** The state this process started from: its clocks and meter add to those counts. */
+  private readonly startedFrom: LoopState;
+  private readonly points: BenchmarkPoint[];
+  private readonly buffers: StepBuffers;
+  private readonly superBatchSize: number;
+  private readonly identity: SelectorIdentity;
+  private readonly lossGuard: LossGuard;
+  private readonly pointWriter: PointWriter;
+  private loopStart = 0;
+
+  private constructor(
+    private readonly inputs: TrainingInputs,
+    private readonly files: RunFiles,
+    private readonly runStart: number,
+    private readonly ledger: PhaseLedger,
+    private readonly tally: SelectionTally,
+    private readonly learner: ContrastiveModel | ClassifierModel,
+    private readonly reference: ReferenceResult | null,
+    /** The loss of every pool example, for selectors that read it: the data's own scores, or the reference's. */
+    private readonly poolLosses: { given: Float32Array } | { computed: PoolReferenceLosses } | null,
+    state: LoopState,
+  ) {
+    const { config, dataset, events, meter, selectorFactory } = inputs;
+    this.startedFrom = state;
+    this.state = { ...state };
+    this.superBatchSize = superBatchSizeOf(config.batchSize, config.filterRatio);
+    this.buffers = stepBuffers(dataset, config.batchSize, this.superBatchSize, pixelsOf(learner.spec));
+    this.identity = { name: selectorFactory.name, plugin: inputs.selectorPlugin ?? 'unknown' };
+    this.lossGuard = new LossGuard(config.guards.divergenceFactor, state.firstLoss ?? null, config.optimizer.learningRate);
+    this.points = inputs.resume ? pointsUpTo(state.step, files, events) : [];
+    this.pointWriter = new PointWriter(
+      { config, dataset, learner, embeddingDim: learner.spec.embeddingDim, ledger, tally, meter, files, events, joulesByDeviceBefore: state.joulesByDevice },
+      { lastJoulesTotal: state.lastJoulesTotal, lastJoulesByPhase: state.lastJoulesByPhase, lastSecondsByPhase: state.lastSecondsByPhase },
+    );
+  }
+
+  /**
+   * Opens a run: its config and first event, the checkpoint when resuming, the reference before
+   * step 1 when the selector needs it (its one-off phases are its own, never a step's), the learner.
+   */
+  static async open(inputs: TrainingInputs, files: RunFiles, runStart: number): Promise<TrainingLoop> {
+    const { config, dataset, selectorFactory, events, meter } = inputs;
     if (!inputs.resume) await files.writeConfig(config);
-    const batchSize = config.batchSize;
-    const superBatchSize = superBatchSizeOf(batchSize, config.filterRatio);
+    const superBatchSize = superBatchSizeOf(config.batchSize, config.filterRatio);
     checkSuperBatchFitsPool(superBatchSize, dataset.pool.count);
     const ledger = new PhaseLedger(meter);
     const tally = new SelectionTally(dataset.pool.tagNames, dataset.pool.tags);
@@ -92,7 +158,7 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
         selectorPlugin: inputs.selectorPlugin,
         backend: inputs.backendName,
         totalSteps: config.steps,
-        batchSize,
+        batchSize: config.batchSize,
         superBatchSize,
         evalEvery: config.evalEvery,
         poolSize: dataset.pool.count,
@@ -101,250 +167,285 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
       },
     });
 
-    // 1. The frozen reference model, trained on the curated split or reused from the cache, when first needed.
     const spec = modelSpecOf(config, dataset);
-    const reference = new ReferenceOnDemand(() =>
-      prepareReference(config, spec, dataset, ledger, events, ledger.flops['reference-training'] > 0),
-    );
-
-    // 2. The learner, from the same initialisation for every selector with this seed, or as the
-    // checkpoint left it when resuming.
     if (inputs.resume) {
       for (const orphan of removeOrphanStaging(config.out)) events.emit({ type: 'log', message: `removed ${orphan}, a checkpoint a killed process never finished` });
     }
-    const checkpoint = inputs.resume
-      ? await loadCheckpoint(config.out, spec, dataset.kind, (message) => events.emit({ type: 'warning', message }))
-      : null;
+    const checkpoint = inputs.resume ? await loadCheckpoint(config.out, spec, dataset.kind, (message) => events.emit({ type: 'warning', message })) : null;
     if (inputs.resume && !checkpoint) {
       events.emit({ type: 'log', message: `${config.out} has no checkpoint yet (the run ended before its first point): training from step 0` });
     }
-    const learner: ContrastiveModel | ClassifierModel =
-      checkpoint?.learner ??
-      (dataset.kind === 'contrastive' ? createContrastiveModel(spec, config.seed) : createClassifierModel(spec, config.seed));
-    // The pool's reference losses, for every step's context: computed once, when a selector first asks.
-    const poolReferenceLosses = new PoolReferenceLosses(reference.scores, ledger, checkpoint?.state.poolReferenceLossesCharged === true);
-    // With a score column the pool's losses are the data's own scores, and no reference is trained for them.
-    const givenPoolLosses = dataset.kind === 'contrastive' && dataset.pool.scores ? poolLossesFromScores(dataset.pool.scores) : null;
+    const state = checkpoint?.state ?? freshLoopState(config, ledger.save());
+    ledger.restore(state.ledger);
 
-    const pixels = pixelsOf(spec);
-    const maxTokens = dataset.kind === 'contrastive' ? dataset.maxTokens : 0;
-    const superBatch: SuperBatch = {
+    // The frozen reference, trained on the curated split or read from the cache; a resumed run's
+    // ledger already holds its one-off costs.
+    const givenPoolLosses = dataset.kind === 'contrastive' && dataset.pool.scores ? poolLossesFromScores(dataset.pool.scores) : null;
+    const reference = needsReferenceModel(inputs.selector.needs, givenPoolLosses !== null)
+      ? await prepareReference(config, spec, dataset, ledger, events, ledger.flops['reference-training'] > 0)
+      : null;
+    const poolLosses = givenPoolLosses
+      ? { given: givenPoolLosses }
+      : reference
+        ? { computed: new PoolReferenceLosses(reference.scores, ledger, state.poolReferenceLossesCharged === true) }
+        : null;
+
+    // The learner, from the same initialisation for every selector with this seed, or as the checkpoint left it.
+    const learner =
+      checkpoint?.learner ?? (dataset.kind === 'contrastive' ? createContrastiveModel(spec, config.seed) : createClassifierModel(spec, config.seed));
+    return new TrainingLoop(inputs, files, runStart, ledger, tally, learner, reference, poolLosses, state);
+  }
+
+  /** Steps until the last (or a stop is asked); a fault ends the loop at its step and is returned, what was written before it kept. */
+  async run(control: { stopRequested: boolean }): Promise<RunFailureInfo | null> {
+    const { config, events } = this.inputs;
+    this.loopStart = performance.now();
+    try {
+      while (this.state.step < config.steps && !control.stopRequested) {
+        await this.step();
+        // Let timers (meter, dashboard, signals) run between steps.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      if (control.stopRequested && this.points.at(-1)?.step !== this.state.step) await this.writePointAndCheckpoint();
+      return null;
+    } catch (error) {
+      if (!isRunFailure(error)) throw error;
+      const lastPoint = this.points.at(-1);
+      const kept = lastPoint
+        ? ` Kept in ${config.out}: every point up to step ${lastPoint.step} and the checkpoint at that step.`
+        : ` Nothing was trained before it; the run folder is ${config.out}.`;
+      const failure = { ...error.failure, message: `${error.failure.message}${kept}` };
+      events.emit({ type: 'warning', message: `run stopped at step ${failure.step}, ${failure.phase}: ${failure.message}` });
+      return failure;
+    }
+  }
+
+  /** One step: draw candidates → score on demand → select → train → account. */
+  private async step(): Promise<void> {
+    const { config } = this.inputs;
+    const step = ++this.state.step;
+    const candidates = this.drawCandidates(step);
+    const context = this.scoringContext(step, candidates);
+    const { selection, milliseconds } = await this.select(context);
+    const loss = await this.trainOn(selection, candidates, step);
+    this.account(step, context, selection, milliseconds, loss);
+    if (step % config.evalEvery === 0 || step === config.steps) await this.writePointAndCheckpoint();
+  }
+
+  /** N candidates drawn uniformly from the pool, by a stream of the seed and step alone. */
+  private drawCandidates(step: number): Candidates {
+    const { config, dataset } = this.inputs;
+    const { superBatch } = this.buffers;
+    const poolIndices = superBatchRng(config.seed, step).sampleWithoutReplacement(dataset.pool.count, this.superBatchSize);
+    superBatch.poolIndices.set(poolIndices);
+    gatherValues(dataset.pool.tags, poolIndices, superBatch.tags);
+    let gathered = false;
+    const gatherInputs = () => {
+      if (gathered) return;
+      readPoolRows(dataset, poolIndices, superBatch.images, dataset.kind === 'contrastive' ? superBatch.tokens : superBatch.labels);
+      gathered = true;
+    };
+    return { poolIndices, gatherInputs };
+  }
+
+  /** What the selector may ask about the candidates: losses computed when first asked, charged to scoring. */
+  private scoringContext(step: number, candidates: Candidates): LazyScoringContext {
+    const { config, dataset, selectorFactory } = this.inputs;
+    const { poolLosses } = this;
+    return new LazyScoringContext({
+      task: dataset.kind,
+      step,
+      batchSize: config.batchSize,
+      rng: selectionRng(config.seed, step),
+      superBatch: this.buffers.superBatch,
+      learner: this.learner,
+      reference: this.reference?.scores ?? null,
+      poolReferenceLosses: poolLosses && ('given' in poolLosses ? () => poolLosses.given : () => poolLosses.computed.get(step)),
+      ledger: this.ledger,
+      seesNoiseTags: selectorFactory.seesNoiseTags === true,
+      selectorName: selectorFactory.name,
+      gatherInputs: candidates.gatherInputs,
+    });
+  }
+
+  /**
+   * The selector's choice of b and the milliseconds select() took, the selection checked against
+   * its contract; what the selector throws or leaks names its plugin.
+   */
+  private async select(context: LazyScoringContext): Promise<{ selection: Selection; milliseconds: number }> {
+    const { config, selector } = this.inputs;
+    const step = context.step;
+    this.enter('selection');
+    const start = performance.now();
+    const tensorsBefore = tf.memory().numTensors;
+    const selection = await selector.select(context).catch((error: unknown) => {
+      throw selectorFault(error, this.identity, step);
+    });
+    const milliseconds = performance.now() - start;
+    checkSelection(selection, config.batchSize, this.superBatchSize, this.identity, step);
+    // A selector may build what it keeps for the run at its first step in this process; from then on select() must leave nothing.
+    if (step > this.startedFrom.step + 1) checkNoTensorLeak(tensorsBefore, tf.memory().numTensors, this.identity, step);
+    return { selection, milliseconds };
+  }
+
+  /** One learner step on the chosen candidates, at the resolutions the selection gave; returns its loss. */
+  private async trainOn(selection: Selection, candidates: Candidates, step: number): Promise<number> {
+    const { config, dataset } = this.inputs;
+    const { images, tokens, labels, chosenPoolIndices } = this.buffers;
+    const batchSize = config.batchSize;
+    for (let i = 0; i < batchSize; i++) chosenPoolIndices[i] = candidates.poolIndices[selection.indices[i]];
+    readPoolRows(dataset, chosenPoolIndices, images, dataset.kind === 'contrastive' ? tokens : labels);
+    // A pool on disk reads the next step's candidates on its read-ahead thread while this step trains.
+    if (step < config.steps && dataset.kind === 'contrastive') {
+      dataset.pool.rows?.prefetch?.(superBatchRng(config.seed, step + 1).sampleWithoutReplacement(dataset.pool.count, this.superBatchSize));
+    }
+    const resolutions: Resolution[] | undefined = selection.trainingResolutions;
+    const learningRate = learningRateAt(step, {
+      peak: config.optimizer.learningRate,
+      warmupSteps: config.optimizer.warmupSteps,
+      totalSteps: config.steps,
+      finalFraction: config.optimizer.finalLearningRateFraction,
+    });
+    this.enter('training');
+    const learner = this.learner;
+    const loss = await this.ledger.measureAsync('training', () =>
+      learner.kind === 'contrastive'
+        ? learner.trainStep({ images, tokens, count: batchSize, resolutions }, learningRate)
+        : learner.trainStep({ images, labels, count: batchSize, resolutions }, learningRate),
+    );
+    this.lossGuard.check(step, loss);
+    const coarseCount = resolutions?.filter((r) => r === 'coarse').length ?? 0;
+    this.ledger.addFlops('training', learner.flops.trainStep(batchSize, coarseCount));
+    return loss;
+  }
+
+  /** The step's make-up, timings, diagnostics and loss, for the next point; the step event for the dashboard. */
+  private account(step: number, context: LazyScoringContext, selection: Selection, selectMilliseconds: number, loss: number): void {
+    const { config, events, meter } = this.inputs;
+    this.state.examplesScored += context.learnerExamplesScored;
+    this.tally.record(this.buffers.chosenPoolIndices, {
+      // The selector's own time: its select() less the losses it waited for.
+      selectionMilliseconds: selectMilliseconds - context.scoringMilliseconds,
+      scoringMilliseconds: context.scoringMilliseconds,
+      diagnostics: {
+        ...selection.diagnostics,
+        learnerScoringFlopsFine: context.learnerScoringFlops.fine,
+        learnerScoringFlopsCoarse: context.learnerScoringFlops.coarse,
+      },
+    });
+    this.pointWriter.recordLoss(loss);
+    events.emit({
+      type: 'step',
+      step,
+      totalSteps: config.steps,
+      loss,
+      stepsPerSecond: (step - this.startedFrom.step) / ((performance.now() - this.loopStart) / 1000),
+      elapsedSeconds: this.loopSeconds(),
+      powerWatts: meter?.powerWatts() ?? null,
+    });
+  }
+
+  /** A benchmark point (the learner evaluated), then the checkpoint: the learner and the loop's state, whole. */
+  private async writePointAndCheckpoint(): Promise<void> {
+    const { config, meter } = this.inputs;
+    const step = this.state.step;
+    this.enter('evaluation');
+    this.points.push(await this.pointWriter.write(step, this.state.examplesScored, this.runSeconds()));
+    this.enter('checkpoint');
+    this.state = {
+      ...this.state,
+      ledger: this.ledger.save(),
+      ...this.pointWriter.marks,
+      joulesByDevice: joulesByDeviceOf(meter, this.startedFrom.joulesByDevice) ?? {},
+      poolReferenceLossesCharged: this.poolLosses !== null && 'computed' in this.poolLosses && this.poolLosses.computed.charged,
+      firstLoss: this.lossGuard.first,
+      runSeconds: this.runSeconds(),
+      loopSeconds: this.loopSeconds(),
+      settings: resumeSettingsOf(config),
+    };
+    await saveCheckpointOrFail(step, config.out, this.learner, this.state);
+  }
+
+  /** The summary, written and announced; a failed run then throws its failure. */
+  async finish(failure: RunFailureInfo | null): Promise<RunSummary> {
+    const { config, events, meter, selectorFactory } = this.inputs;
+    const control = this.inputs.control ?? { stopRequested: false };
+    const step = this.state.step;
+    // A failed run trained every step before the one that failed.
+    const stepsTrained = failure ? failure.step - 1 : step;
+    const best = this.points.reduce<BenchmarkPoint | null>((top, p) => (top === null || p.score > top.score ? p : top), null);
+    const finalPoint = this.points.at(-1) ?? null;
+    const summary: RunSummary = {
+      runId: this.inputs.runId,
+      status: failure ? 'failed' : control.stopRequested && step < config.steps ? 'stopped' : 'completed',
+      failure,
+      task: config.task,
+      selector: selectorFactory.name,
+      backend: this.inputs.backendName,
+      seed: config.seed,
+      steps: stepsTrained,
+      // The reference is prepared before the loop starts: its one-off phases never count in the rate.
+      stepsPerSecond: stepsTrained / this.loopSeconds(),
+      wallSeconds: this.runSeconds(),
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      finalPoint,
+      bestScore: best?.score ?? null,
+      bestScoreStep: best?.step ?? null,
+      flopsByPhase: { ...this.ledger.flops },
+      secondsByPhase: { ...this.ledger.seconds },
+      energy:
+        finalPoint?.energy ??
+        pointEnergy(meter, this.ledger, this.startedFrom.joulesByDevice, 0, this.ledger.joules, config.energy.carbonIntensity),
+      reference: this.reference && { cacheKey: this.reference.cacheKey, reusedFromCache: this.reference.reusedFromCache },
+      meterOverhead: meterOverheadOf(meter),
+      ...(this.inputs.dataSources ? { dataSources: this.inputs.dataSources } : {}),
+      config,
+    };
+    this.learner.dispose();
+    await this.files.writeSummary(summary);
+    events.emit({ type: 'run-end', summary });
+    if (failure) throw new RunFailure(failure);
+    return summary;
+  }
+
+  private enter(phase: LoopActivity['phase']): void {
+    this.inputs.onActivity?.({ phase, step: this.state.step });
+  }
+
+  /** Seconds of the loop, over every process of the run (the reference's preparation is not in it). */
+  private loopSeconds(): number {
+    return this.startedFrom.loopSeconds + (performance.now() - this.loopStart) / 1000;
+  }
+
+  /** Seconds of the run, over every process of the run. */
+  private runSeconds(): number {
+    return this.startedFrom.runSeconds + (performance.now() - this.runStart) / 1000;
+  }
+}
+
+/**
+ * Whether the run prepares the reference model before step 1: for a selector that reads its losses
+ * or embeddings, or the pool's losses where the data gives no scores of its own.
+ */
+function needsReferenceModel(needs: SelectorNeeds | undefined, poolLossesGiven: boolean): boolean {
+  return needs?.referenceModel === true || (needs?.poolReferenceLosses === true && !poolLossesGiven);
+}
+
+function stepBuffers(dataset: Dataset, batchSize: number, superBatchSize: number, pixels: number): StepBuffers {
+  const maxTokens = dataset.kind === 'contrastive' ? dataset.maxTokens : 0;
+  return {
+    superBatch: {
       poolIndices: new Int32Array(superBatchSize),
       images: new Float32Array(superBatchSize * pixels),
       tokens: new Int32Array(superBatchSize * maxTokens),
       labels: new Int32Array(dataset.kind === 'classification' ? superBatchSize : 0),
       tagNames: dataset.pool.tagNames,
       tags: new Uint8Array(superBatchSize),
-    };
-    const batchImages = new Float32Array(batchSize * pixels);
-    const batchTokens = new Int32Array(batchSize * maxTokens);
-    const batchLabels = new Int32Array(batchSize);
-    const chosenPoolIndices = new Int32Array(batchSize);
-
-    // Where the loop starts: step 0, or the checkpoint's step with its counters and the points up to it.
-    if (checkpoint) ledger.restore(checkpoint.state.ledger);
-    const counters = startingCounters(checkpoint?.state ?? null, ledger);
-    let { step, examplesScored } = counters;
-    // Seconds and joules from before a resume; the new meter and clocks start from zero.
-    const { runSecondsBefore, loopSecondsBefore, joulesByDeviceBefore, lastJoulesTotal, lastJoulesByPhase, lastSecondsByPhase } = counters;
-    const points: BenchmarkPoint[] = inputs.resume ? pointsUpTo(step, files, events) : [];
-    const selectorIdentity: SelectorIdentity = { name: selectorFactory.name, plugin: inputs.selectorPlugin ?? 'unknown' };
-    const firstStepOfThisProcess = step + 1;
-    const lossGuard = new LossGuard(config.guards.divergenceFactor, checkpoint?.state.firstLoss ?? null, config.optimizer.learningRate);
-    const loopStart = performance.now();
-    const oneOffSecondsAtLoopStart = oneOffSeconds(ledger);
-    const loopSeconds = () => loopSecondsBefore + (performance.now() - loopStart) / 1000;
-    const runSeconds = () => runSecondsBefore + (performance.now() - runStart) / 1000;
-
-    const pointWriter = new PointWriter(
-      { config, dataset, learner, embeddingDim: spec.embeddingDim, ledger, tally, meter, files, events, joulesByDeviceBefore },
-      { lastJoulesTotal, lastJoulesByPhase, lastSecondsByPhase },
-    );
-    const writeCheckpoint = () => {
-      enter('checkpoint', step);
-      return saveCheckpointOrFail(step, config.out, learner, {
-        version: LOOP_STATE_VERSION,
-        step,
-        examplesScored,
-        ledger: ledger.save(),
-        ...pointWriter.marks,
-        joulesByDevice: joulesByDeviceOf(meter, joulesByDeviceBefore) ?? {},
-        poolReferenceLossesCharged: poolReferenceLosses.charged,
-        firstLoss: lossGuard.first,
-        runSeconds: runSeconds(),
-        loopSeconds: loopSeconds(),
-        settings: resumeSettingsOf(config),
-      });
-    };
-
-    const writePoint = async () => {
-      enter('evaluation', step);
-      points.push(await pointWriter.write(step, examplesScored, runSeconds()));
-    };
-
-    // 3. The loop.
-    // A fault (non-finite or diverging numbers, a selector breaking its contract) stops the loop at
-    // that step; the points and checkpoint written before it stay as they are.
-    let failure: RunFailureInfo | null = null;
-    try {
-      while (step < config.steps && !control.stopRequested) {
-        step++;
-        // 3a. A super-batch of N candidates drawn uniformly from the pool.
-        const poolIndices = superBatchRng(config.seed, step).sampleWithoutReplacement(dataset.pool.count, superBatchSize);
-        superBatch.poolIndices.set(poolIndices);
-        gatherValues(dataset.pool.tags, poolIndices, superBatch.tags);
-        // The candidates' images and captions are copied only if the learner scores them.
-        let inputsGathered = false;
-        const gatherInputs = () => {
-          if (inputsGathered) return;
-          readPoolRows(dataset, poolIndices, superBatch.images, dataset.kind === 'contrastive' ? superBatch.tokens : superBatch.labels);
-          inputsGathered = true;
-        };
-
-        // 3b. The selector picks b of them; losses it asks for are computed lazily and charged to scoring.
-        const context = new LazyScoringContext({
-          task: dataset.kind,
-          step,
-          batchSize,
-          rng: selectionRng(config.seed, step),
-          superBatch,
-          learner,
-          reference: reference.scores,
-          poolReferenceLosses: givenPoolLosses ? () => Promise.resolve(givenPoolLosses) : () => poolReferenceLosses.get(step),
-          poolLossesGiven: givenPoolLosses !== null,
-          ledger,
-          seesNoiseTags: selectorFactory.seesNoiseTags === true,
-          selectorName: selectorFactory.name,
-          gatherInputs,
-        });
-        enter('selection', step);
-        const selectionStart = performance.now();
-        const tensorsBeforeSelect = tf.memory().numTensors;
-        const selection = await selector.select(context).catch((error: unknown) => {
-          throw selectorFault(error, selectorIdentity, step);
-        });
-        const selectionMilliseconds = performance.now() - selectionStart - context.scoringMilliseconds - context.referencePreparationMilliseconds;
-        checkSelection(selection, batchSize, superBatchSize, selectorIdentity, step);
-        // Step one may build what a run keeps (the reference, caches); from then on select() must leave nothing.
-        if (step > firstStepOfThisProcess) checkNoTensorLeak(tensorsBeforeSelect, tf.memory().numTensors, selectorIdentity, step);
-        examplesScored += context.learnerExamplesScored;
-        for (let i = 0; i < batchSize; i++) chosenPoolIndices[i] = poolIndices[selection.indices[i]];
-        tally.record(chosenPoolIndices, {
-          selectionMilliseconds,
-          scoringMilliseconds: context.scoringMilliseconds,
-          diagnostics: {
-            ...selection.diagnostics,
-            learnerScoringFlopsFine: context.learnerScoringFlops.fine,
-            learnerScoringFlopsCoarse: context.learnerScoringFlops.coarse,
-          },
-        });
-
-        // 3c. One learner step on the chosen examples.
-        readPoolRows(dataset, chosenPoolIndices, batchImages, dataset.kind === 'contrastive' ? batchTokens : batchLabels);
-        // A pool on disk reads the next step's candidates on its read-ahead thread while this step trains.
-        if (step < config.steps && dataset.kind === 'contrastive') {
-          dataset.pool.rows?.prefetch?.(superBatchRng(config.seed, step + 1).sampleWithoutReplacement(dataset.pool.count, superBatchSize));
-        }
-        const resolutions: Resolution[] | undefined = selection.trainingResolutions;
-        const coarseCount = resolutions?.filter((r) => r === 'coarse').length ?? 0;
-        const learningRate = learningRateAt(step, {
-          peak: config.optimizer.learningRate,
-          warmupSteps: config.optimizer.warmupSteps,
-          totalSteps: config.steps,
-          finalFraction: config.optimizer.finalLearningRateFraction,
-        });
-        enter('training', step);
-        const loss = await ledger.measureAsync('training', () =>
-          learner.kind === 'contrastive'
-            ? learner.trainStep({ images: batchImages, tokens: batchTokens, count: batchSize, resolutions }, learningRate)
-            : learner.trainStep({ images: batchImages, labels: batchLabels, count: batchSize, resolutions }, learningRate),
-        );
-        lossGuard.check(step, loss);
-        ledger.addFlops('training', learner.flops.trainStep(batchSize, coarseCount));
-        pointWriter.recordLoss(loss);
-
-        const elapsedSeconds = loopSeconds();
-        events.emit({
-          type: 'step',
-          step,
-          totalSteps: config.steps,
-          loss,
-          stepsPerSecond:
-            (step - (checkpoint?.state.step ?? 0)) / ((performance.now() - loopStart) / 1000 - (oneOffSeconds(ledger) - oneOffSecondsAtLoopStart)),
-          elapsedSeconds,
-          powerWatts: meter?.powerWatts() ?? null,
-        });
-
-        // 3d. A benchmark point at the interval, and always at the last step.
-        if (step % config.evalEvery === 0 || step === config.steps) {
-          await writePoint();
-          await writeCheckpoint();
-        }
-        // Let timers (meter, dashboard, signals) run between steps.
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-      if (control.stopRequested && (points.length === 0 || points[points.length - 1].step !== step)) {
-        await writePoint();
-        await writeCheckpoint();
-      }
-    } catch (error) {
-      if (!isRunFailure(error)) throw error;
-      const lastPoint = points[points.length - 1];
-      const kept = lastPoint
-        ? ` Kept in ${config.out}: every point up to step ${lastPoint.step} and the checkpoint at that step.`
-        : ` Nothing was trained before it; the run folder is ${config.out}.`;
-      failure = { ...error.failure, message: `${error.failure.message}${kept}` };
-      events.emit({ type: 'warning', message: `run stopped at step ${failure.step}, ${failure.phase}: ${failure.message}` });
-    }
-
-    const best = points.reduce<BenchmarkPoint | null>((top, p) => (top === null || p.score > top.score ? p : top), null);
-    const finalPoint = points[points.length - 1] ?? null;
-    const summary: RunSummary = {
-      runId: inputs.runId,
-      status: failure ? 'failed' : control.stopRequested && step < config.steps ? 'stopped' : 'completed',
-      failure,
-      task: config.task,
-      selector: selectorFactory.name,
-      backend: inputs.backendName,
-      seed: config.seed,
-      // A failed run trained every step before the one that failed.
-      steps: failure ? failure.step - 1 : step,
-      // The reference's one-off phases are not steps: they never count in the rate.
-      stepsPerSecond: (failure ? failure.step - 1 : step) / (loopSeconds() - oneOffSeconds(ledger)),
-      wallSeconds: runSeconds(),
-      peakRssBytes: process.resourceUsage().maxRSS * 1024,
-      finalPoint,
-      bestScore: best?.score ?? null,
-      bestScoreStep: best?.step ?? null,
-      flopsByPhase: { ...ledger.flops },
-      secondsByPhase: { ...ledger.seconds },
-      energy: finalPoint?.energy ?? pointEnergy(meter, ledger, joulesByDeviceBefore, 0, ledger.joules, config.energy.carbonIntensity),
-      reference: reference.result && { cacheKey: reference.result.cacheKey, reusedFromCache: reference.result.reusedFromCache },
-      meterOverhead: meterOverheadOf(meter),
-      ...(inputs.dataSources ? { dataSources: inputs.dataSources } : {}),
-      config,
-    };
-    learner.dispose();
-    await files.writeSummary(summary);
-    events.emit({ type: 'run-end', summary });
-    if (failure) throw new RunFailure(failure);
-    return summary;
-  } finally {
-    unsubscribe();
-  }
-}
-
-/** The loop's counters at its first step: zero, or as a checkpoint saved them. */
-function startingCounters(state: LoopState | null, ledger: PhaseLedger) {
-  return {
-    step: state?.step ?? 0,
-    examplesScored: state?.examplesScored ?? 0,
-    lastJoulesTotal: state?.lastJoulesTotal ?? 0,
-    lastJoulesByPhase: state?.lastJoulesByPhase ?? { ...ledger.joules },
-    lastSecondsByPhase: state?.lastSecondsByPhase ?? { ...ledger.seconds },
-    joulesByDeviceBefore: state?.joulesByDevice ?? {},
-    runSecondsBefore: state?.runSeconds ?? 0,
-    loopSecondsBefore: state?.loopSeconds ?? 0,
+    },
+    images: new Float32Array(batchSize * pixels),
+    tokens: new Int32Array(batchSize * maxTokens),
+    labels: new Int32Array(batchSize),
+    chosenPoolIndices: new Int32Array(batchSize),
   };
 }
 
@@ -356,11 +457,6 @@ function pointsUpTo(step: number, files: RunFiles, events: RunEvents): Benchmark
   }
   if (step > 0) events.emit({ type: 'log', message: `resumed from the checkpoint at step ${step}` });
   return kept;
-}
-
-/** Seconds spent training and embedding the reference within this run. */
-function oneOffSeconds(ledger: PhaseLedger): number {
-  return ONE_OFF_PHASES.reduce((sum, phase) => sum + ledger.seconds[phase], 0);
 }
 
 /** A checkpoint, unless the learner's weights are no longer finite: then the run stops, and the last good one stays. */

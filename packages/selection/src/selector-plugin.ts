@@ -18,7 +18,8 @@ export function selectorFactoryOf<Options>(plugin: SelectorPlugin<Options>): Sel
       if (!parsed.success) throw optionsError(plugin, parsed.error);
       checkBatchFits(settings.batchSize, settings.superBatchSize);
       const selector = plugin.create(parsed.data, settings);
-      return { name: plugin.name, select: selector.select.bind(selector) };
+      const needs = typeof plugin.needs === 'function' ? plugin.needs(parsed.data, settings) : (plugin.needs ?? {});
+      return { name: plugin.name, needs, select: selector.select.bind(selector) };
     },
   };
 }

@@ -81,5 +81,6 @@ export default defineSelector({
       .nullish()
       .transform((every) => every ?? 10),
   }),
+  needs: { referenceModel: true },
   create: ({ chunks, ...options }, settings) => new FlexiJestSelector({ ...options, chunks: chunksOf(chunks, settings) }),
 });

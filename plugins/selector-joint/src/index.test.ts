@@ -31,6 +31,21 @@ describe('the joint selector presets', () => {
     expect(defaults(easyReference)).toEqual({ mode: 'sample', score: 'easy-reference', chunks: 16, resolution: 'fine', prefilter: 1, learnerSteps: null });
     expect(create(jest, SETTINGS).name).toBe('jest');
   });
+
+  it('need the reference model where the score reads it, and the pool losses where a prefilter does (b = 32 of N = 160)', () => {
+    const SETTINGS: SelectorSettings = { task: 'contrastive', batchSize: 32, superBatchSize: 160, chunks: 16, seed: 0, options: {} };
+    const needs = (preset: (typeof presets)[number], options: Record<string, unknown> = {}) => create(preset, { ...SETTINGS, options }).needs;
+    expect(needs(cascade)).toEqual({ referenceModel: true, poolReferenceLosses: true });
+    expect(needs(jest)).toEqual({ referenceModel: true, poolReferenceLosses: false });
+    expect(needs(easyReference)).toEqual({ referenceModel: true, poolReferenceLosses: false });
+    expect(needs(hardNegative)).toEqual({ referenceModel: false, poolReferenceLosses: false });
+    // A prefilter that keeps exactly b = 32 of 160 (0.2) leaves no score to compute: the pool's losses alone.
+    expect(needs(cascade, { prefilter: 0.2 })).toEqual({ referenceModel: false, poolReferenceLosses: true });
+    expect(needs(cascade, { prefilter: 0.25 })).toEqual({ referenceModel: true, poolReferenceLosses: true });
+    expect(needs(jest, { score: 'hard-learner' })).toEqual({ referenceModel: false, poolReferenceLosses: false });
+    // After learnerSteps the score falls back to easy-reference, which reads the reference.
+    expect(needs(jest, { score: 'hard-learner', learnerSteps: 5 })).toEqual({ referenceModel: true, poolReferenceLosses: false });
+  });
 });
 
 // Reference losses of 6 candidates (pool indices 0..5); the diagonal is each positive pair's loss.

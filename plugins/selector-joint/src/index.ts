@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { UserInputError, defineSelector, type Resolution, type ScoringContext, type Selection, type SelectorSettings } from '@sieve/core';
+import { UserInputError, defineSelector, type Resolution, type ScoringContext, type Selection, type SelectorNeeds, type SelectorSettings } from '@sieve/core';
 import {
   JOINT_MODES,
   RESOLUTIONS,
@@ -121,8 +121,21 @@ function jointSelector(preset: Preset) {
     summary: preset.summary,
     options: optionsOf(preset),
     // The schema's output varies with the preset (which options it has); these are the keys it can hold.
+    needs: (options, settings) => jointNeeds(jointOptionsOf(preset, options as ParsedOptions, settings), settings),
     create: (options, settings) => new JointSelector(jointOptionsOf(preset, options as ParsedOptions, settings)),
   });
+}
+
+/**
+ * The reference's losses where the score (or the fall-back after `learnerSteps`) reads them, unless
+ * the prefilter keeps exactly b and no score is computed; the pool's reference losses for a prefilter.
+ */
+function jointNeeds({ score, prefilter, learnerSteps }: JointOptions, settings: SelectorSettings): SelectorNeeds {
+  const scores = prefilter === 1 || prefilterCount(prefilter, settings.superBatchSize, settings.batchSize) > settings.batchSize;
+  return {
+    referenceModel: scores && (modelsForScore(score).reference || learnerSteps !== null),
+    poolReferenceLosses: prefilter < 1,
+  };
 }
 
 export class JointSelector {

@@ -29,5 +29,6 @@ export default defineSelector({
   name: 'learnability',
   summary: 'RHO-LOSS style: the top b candidates by their own learnability (learner loss - reference loss).',
   options: z.strictObject({ resolution: choiceOption(RESOLUTIONS, 'fine') }),
+  needs: { referenceModel: true },
   create: ({ resolution }) => new LearnabilitySelector(resolution),
 });

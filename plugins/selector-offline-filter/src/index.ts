@@ -58,5 +58,6 @@ export default defineSelector({
   options: z.strictObject({
     keep: numberOption('must be the fraction of the pool to keep, a number in (0, 1] (default b / N = 1 - filter ratio)', (keep) => keep > 0 && keep <= 1).optional(),
   }),
+  needs: { poolReferenceLosses: true },
   create: ({ keep }, settings) => new OfflineFilterSelector(keep ?? settings.batchSize / settings.superBatchSize),
 });

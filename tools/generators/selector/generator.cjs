@@ -71,6 +71,8 @@ export default defineSelector({
   summary: 'The b candidates with the most learnable own pair (a new plugin: edit me).',
   // Its selectorOptions, checked before training starts (unknown keys refused); it takes none.
   options: z.strictObject({}),
+  // The reference model's losses: the engine prepares the reference before step 1.
+  needs: { referenceModel: true },
   create: () => ({
     async select(context) {
       // The context computes each model's losses once per step and charges them to scoring. The

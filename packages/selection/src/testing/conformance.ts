@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, isUserInputError, type LossMatrix, type SelectorFactory, type SelectorPlugin, type SelectorSettings, type TaskKind } from '@sieve/core';
+import { Rng, isUserInputError, type LossMatrix, type Selector, type SelectorFactory, type SelectorPlugin, type SelectorSettings, type TaskKind } from '@sieve/core';
 import { fixedScoringContext, randomPairwiseLosses, randomPerExampleLosses, randomUnitEmbeddings } from './scoring-context-fixture';
 import { selectionProblems } from '../selection-contract';
 import { asSelectorFactory } from '../selector-plugin';
@@ -40,7 +40,7 @@ const NOISE_TAG_NAMES = ['clean', 'duplicate', 'mismatched', 'junk'];
  * losses (fine and coarse), reference losses, the pool's reference losses, its reference image
  * embeddings (contrastive task; every third a near-duplicate of the one before) and noise tags.
  */
-function contextFor(factory: SelectorFactory, task: TaskKind, shape: Shape, seed: number, step: number) {
+function contextFor(factory: SelectorFactory, selector: Selector, task: TaskKind, shape: Shape, seed: number, step: number) {
   const rng = new Rng(1000 + shape.superBatchSize);
   const losses = (): LossMatrix => (task === 'contrastive' ? randomPairwiseLosses(rng, shape.superBatchSize) : randomPerExampleLosses(rng, shape.superBatchSize));
   const learner = losses();
@@ -60,6 +60,8 @@ function contextFor(factory: SelectorFactory, task: TaskKind, shape: Shape, seed
     poolReferenceImageEmbeddings: task === 'contrastive' ? randomUnitEmbeddings(rng, shape.superBatchSize, 8, 3) : undefined,
     noiseTags,
     seesNoiseTags: factory.seesNoiseTags === true,
+    needs: selector.needs ?? {},
+    selectorName: factory.name,
   });
 }
 
@@ -71,6 +73,8 @@ function settingsFor(task: TaskKind, shape: Shape, options: Record<string, unkno
  * The selector contract as a vitest suite: call it at the top level of a test file with your
  * plugin (or, for a plugin of the inversify form, its factory). It checks, on random losses, for
  * each task kind and for the edge shapes N = b, b = 1 and n = 1:
+ * - it asks for nothing its `needs` leave out (the reference's losses and embeddings, the pool's
+ *   losses), which the engine would refuse at step 1;
  * - `select()` returns a selection the engine accepts (`selectionProblems`, the engine's own
  *   check): exactly b distinct whole-number indices in [0, N), in an Int32Array; one "fine" or
  *   "coarse" per index in `trainingResolutions`, when given; finite diagnostics;
@@ -94,7 +98,7 @@ export function describeSelectorConformance(selector: SelectorPlugin | SelectorF
           const selector = factory.create(settingsFor(task, shape, options));
           const tensorsBefore = await liveTensorCount();
           for (const step of [1, 2, 3]) {
-            const selection = await selector.select(contextFor(factory, task, shape, 0, step));
+            const selection = await selector.select(contextFor(factory, selector, task, shape, 0, step));
             expect(selectionProblems(selection, shape.superBatchSize, shape.batchSize), `step ${step}`).toEqual([]);
           }
           expect(await liveTensorCount(), 'live tensors after three selections: dispose what select() creates, or wrap it in tf.tidy').toBe(tensorsBefore);
@@ -102,7 +106,10 @@ export function describeSelectorConformance(selector: SelectorPlugin | SelectorF
       }
       it(`${task}: the same seed and step give the same selection, so that a resumed run is exact`, async () => {
         const shape = SHAPES[0];
-        const draw = async () => Array.from((await factory.create(settingsFor(task, shape, options, 5)).select(contextFor(factory, task, shape, 5, 7))).indices);
+        const draw = async () => {
+          const selector = factory.create(settingsFor(task, shape, options, 5));
+          return Array.from((await selector.select(contextFor(factory, selector, task, shape, 5, 7))).indices);
+        };
         expect(await draw(), 'a selector must be a pure function of its settings and its context (use context.rng, not Math.random)').toEqual(await draw());
       });
     }

@@ -66,6 +66,24 @@ describe('fixedScoringContext', () => {
     expect(() => fixedScoringContext({ batchSize: 1, superBatchSize: 3, candidatePoolIndices })).toThrow('2 candidatePoolIndices');
   });
 
+  it("refuses, as the engine does, what the selector's needs leave out", async () => {
+    const reference = randomPairwiseLosses(new Rng(3), 4);
+    const learner = randomPairwiseLosses(new Rng(4), 4);
+    const poolReferenceLosses = Float32Array.from([0.5, 1.5, 2.5, 3.5]);
+    const given = { batchSize: 1, learner, reference, poolReferenceLosses, selectorName: 'mine' };
+    const none = fixedScoringContext({ ...given, needs: {} });
+    await expect(none.losses('reference')).rejects.toThrow(/selector "mine" asked for the reference model's losses .*referenceModel: true/);
+    await expect(none.poolReferenceLosses()).rejects.toThrow(/pool's reference losses .*poolReferenceLosses: true/);
+    expect((await none.losses('learner')).size).toBe(4);
+    const poolOnly = fixedScoringContext({ ...given, needs: { poolReferenceLosses: true } });
+    expect(await poolOnly.poolReferenceLosses()).toBe(poolReferenceLosses);
+    await expect(poolOnly.losses('reference')).rejects.toThrow(/referenceModel: true/);
+    // The reference model serves the pool's losses too.
+    const model = fixedScoringContext({ ...given, needs: { referenceModel: true } });
+    expect(await model.poolReferenceLosses()).toBe(poolReferenceLosses);
+    expect((await model.losses('reference')).values).toEqual(reference.values);
+  });
+
   it('draws random losses inside the asked range', () => {
     const losses = randomPairwiseLosses(new Rng(9), 10, 1, 2);
     expect(losses.values.length).toBe(100);

@@ -1,4 +1,4 @@
-import { Rng, type Embeddings, type LossMatrix, type LossRequest, type ModelRole, type Resolution, type ScoringContext, type TaskKind } from '@sieve/core';
+import { Rng, undeclaredNeed, type Embeddings, type LossMatrix, type LossRequest, type ModelRole, type Resolution, type ScoringContext, type SelectorNeeds, type TaskKind } from '@sieve/core';
 
 /** What `fixedScoringContext` serves: the losses, tags and pool data a selector may ask for. */
 export interface FixedScoringContextInput {
@@ -27,6 +27,14 @@ export interface FixedScoringContextInput {
   candidatePoolIndices?: Int32Array;
   /** Whether `noiseTags()` answers; like the engine, it throws for selectors that may not see tags. */
   seesNoiseTags?: boolean;
+  /**
+   * What the selector declared it needs: like the engine, the context then refuses the reference's
+   * losses and embeddings without `referenceModel`, and the pool's losses without either need.
+   * Unset: everything given is served.
+   */
+  needs?: SelectorNeeds;
+  /** Named in the refusals above. */
+  selectorName?: string;
 }
 
 /** One `losses()` call the fixed context answered, as recorded in `lossRequests`. */
@@ -63,6 +71,10 @@ export function fixedScoringContext(input: FixedScoringContextInput): FixedScori
   const lossRequests: LossRequestRecord[] = [];
   let noiseTagRequests = 0;
   let poolLossRequests = 0;
+  const { needs, selectorName = 'under test' } = input;
+  const refuseUndeclared = (asked: string, need: keyof SelectorNeeds, declared: boolean | undefined) => {
+    if (needs && !declared) throw undeclaredNeed(selectorName, asked, need);
+  };
   return {
     task,
     step,
@@ -83,6 +95,7 @@ export function fixedScoringContext(input: FixedScoringContextInput): FixedScori
       const resolution = model === 'learner' ? (request?.resolution ?? 'fine') : 'fine';
       const candidates = request?.candidates;
       lossRequests.push(candidates ? { model, resolution, candidates: Array.from(candidates) } : { model, resolution });
+      if (model === 'reference') refuseUndeclared("the reference model's losses", 'referenceModel', needs?.referenceModel);
       const matrix =
         model === 'reference' ? input.reference : resolution === 'coarse' ? (input.coarseLearner ?? input.learner) : input.learner;
       if (!matrix) throw new Error(`fixedScoringContext: no ${model} losses were given`);
@@ -90,10 +103,12 @@ export function fixedScoringContext(input: FixedScoringContextInput): FixedScori
     },
     async poolReferenceLosses(): Promise<Float32Array> {
       poolLossRequests++;
+      refuseUndeclared("the pool's reference losses", 'poolReferenceLosses', needs?.referenceModel || needs?.poolReferenceLosses);
       if (!input.poolReferenceLosses) throw new Error('fixedScoringContext: no poolReferenceLosses were given');
       return input.poolReferenceLosses;
     },
     async poolReferenceImageEmbeddings(): Promise<Embeddings> {
+      refuseUndeclared("the reference's image embeddings", 'referenceModel', needs?.referenceModel);
       const embeddings = input.poolReferenceImageEmbeddings;
       if (!embeddings) throw new Error('fixedScoringContext: no poolReferenceImageEmbeddings were given');
       return embeddings;
