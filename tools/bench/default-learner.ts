@@ -6,8 +6,7 @@
  */
 import { Rng, runConfigSchema, type RunConfig } from '@sieve/core';
 import { loadDataset, type ContrastiveDataset } from '@sieve/data';
-import { initBackend, type BackendRequest } from '@sieve/tensor';
-import { createContrastiveModel, type ContrastiveModel, type ModelSpec } from '@sieve/models';
+import { initBackend, type BackendRequest, createContrastiveModel, type ContrastiveModel, type ModelSpec } from '@sieve/models';
 import { modelSpecOf, type SuperBatch } from '@sieve/engine';
 
 export interface DefaultLearner {

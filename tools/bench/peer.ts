@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { BACKEND_NAMES } from '@sieve/core';
-import type { BackendRequest } from '@sieve/tensor';
+import type { BackendRequest } from '@sieve/models';
 import { median, type Timing } from './timing';
 
 /** Medians of a timed part, in milliseconds (CPU: the whole process, every thread). */

@@ -14,7 +14,7 @@
  */
 import { parseArgs } from 'node:util';
 import { Rng, type LossMatrix } from '@sieve/core';
-import { pairwiseSigmoidLoss, readTidy } from '@sieve/tensor';
+import { pairwiseSigmoidLoss, readTidy } from '@sieve/models';
 import { LazyScoringContext, PhaseLedger, type ReferenceScores, type SuperBatch } from '@sieve/engine';
 import { jointSample, scoreMatrixFromLosses } from '@sieve/selection';
 import * as tf from '@tensorflow/tfjs-core';

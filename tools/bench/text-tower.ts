@@ -9,8 +9,7 @@
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { Rng } from '@sieve/core';
-import { initBackend } from '@sieve/tensor';
-import { createContrastiveModel, type ModelSpec } from '@sieve/models';
+import { initBackend, createContrastiveModel, type ModelSpec } from '@sieve/models';
 
 const { values: flags } = parseArgs({
   options: { repeats: { type: 'string', default: '20' }, vocabularies: { type: 'string', default: '100,1024,8194' } },

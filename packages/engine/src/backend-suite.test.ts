@@ -10,8 +10,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKEND_NAMES, RunEvents, Rng, type Resolution, type SelectorFactory } from '@sieve/core';
 import { removeTempDirs, tempDir } from '@sieve/core/testing';
-import { createClassifierModel, createContrastiveModel, type ModelSpec } from '@sieve/models';
-import { Adam, initBackend, pairwiseSigmoidLoss, pairwiseSigmoidLossValues, type BackendName } from '@sieve/tensor';
+import {
+  createClassifierModel,
+  createContrastiveModel,
+  type ModelSpec,
+  Adam,
+  initBackend,
+  pairwiseSigmoidLoss,
+  pairwiseSigmoidLossValues,
+  type BackendName,
+} from '@sieve/models';
 import { train } from './train';
 import { syntheticContrastiveDataset } from './testing/synthetic-dataset';
 import { tinyRunConfig } from './testing/tiny-run-config';

@@ -4,9 +4,8 @@
  * recall, is worked out by hand below.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '@sieve/tensor';
+import { initBackend, type ClassifierModel, type ContrastiveModel } from '@sieve/models';
 import type { ClassificationDataset, ContrastiveDataset } from '@sieve/data';
-import type { ClassifierModel, ContrastiveModel } from '@sieve/models';
 import { evaluateClassifier, evaluateContrastive } from './evaluate';
 
 // The nearest prompt of each image is found with one matrix product on the tensor backend.

@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { RetrievalFigures } from '@sieve/core';
-import { matMul2dTransposed, readTidy } from '@sieve/tensor';
+import { matMul2dTransposed, readTidy, type ClassifierModel, type ContrastiveModel } from '@sieve/models';
 import type { ClassificationDataset, ContrastiveDataset } from '@sieve/data';
-import type { ClassifierModel, ContrastiveModel } from '@sieve/models';
 import { pixelsOfDataset } from './pool-rows';
 import { retrievalRecall } from './retrieval';
 

@@ -21,7 +21,7 @@ import {
   type SelectorFactory,
 } from '@sieve/core';
 import { removeTempDirs, tempDir } from '@sieve/core/testing';
-import { initBackend } from '@sieve/tensor';
+import { initBackend } from '@sieve/models';
 import { train } from './train';
 import { syntheticContrastiveDataset } from './testing/synthetic-dataset';
 import { tinyRunConfig } from './testing/tiny-run-config';

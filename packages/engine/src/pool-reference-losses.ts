@@ -1,4 +1,4 @@
-import { SIGMOID_LOSS_OPS_PER_PAIR, matmulFlops, softplus } from '@sieve/tensor';
+import { SIGMOID_LOSS_OPS_PER_PAIR, matmulFlops, softplus } from '@sieve/models';
 import type { PhaseLedger } from './phase-ledger';
 import type { ReferenceScores } from './reference-model';
 import { checkFinite } from './numerical-guards';

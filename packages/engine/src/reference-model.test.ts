@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunEvents, isUserInputError, runConfigSchema, type RunConfig } from '@sieve/core';
 import { removeTempDirs, tempDir } from '@sieve/core/testing';
-import { initBackend } from '@sieve/tensor';
+import { initBackend } from '@sieve/models';
 import { modelSpecOf } from './model-spec';
 import { PhaseLedger } from './phase-ledger';
 import { embedReferenceShard, prepareReference, referenceCacheDir, referenceCacheKey, trainReferenceModel } from './reference-model';

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Rng, UserInputError, isUserInputError, type Phase, type RunConfig, type RunEvents } from '@sieve/core';
-import { learningRateAt } from '@sieve/tensor';
 import {
+  learningRateAt,
   createClassifierModel,
   createContrastiveModel,
   loadClassifierModel,

@@ -1,8 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng, UserInputError } from '@sieve/core';
-import { initBackend } from '@sieve/tensor';
-import { pairwiseSigmoidLossFromEmbeddings } from '@sieve/tensor/testing';
-import { createContrastiveModel, type ModelSpec } from '@sieve/models';
+import { initBackend, createContrastiveModel, type ModelSpec } from '@sieve/models';
+import { pairwiseSigmoidLossFromEmbeddings } from '@sieve/models/testing';
 import { createEnergyMeter } from '@sieve/energy';
 import { PhaseLedger } from './phase-ledger';
 import { LazyScoringContext, type SuperBatch } from './scoring-context';

@@ -11,8 +11,7 @@ import {
   type TaskKind,
 } from '@sieve/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { pairwiseSigmoidLossValues } from '@sieve/tensor';
-import type { ClassifierModel, ContrastiveModel } from '@sieve/models';
+import { pairwiseSigmoidLossValues, type ClassifierModel, type ContrastiveModel } from '@sieve/models';
 import type { ReferenceScores } from './reference-model';
 import { gatherRows, gatherValues } from './batch';
 import type { PhaseLedger } from './phase-ledger';

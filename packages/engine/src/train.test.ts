@@ -14,7 +14,7 @@ import {
   type SelectorFactory,
 } from '@sieve/core';
 import { removeTempDirs, tempDir } from '@sieve/core/testing';
-import { initBackend } from '@sieve/tensor';
+import { initBackend } from '@sieve/models';
 import { createEnergyMeter } from '@sieve/energy';
 import type { Dataset } from '@sieve/data';
 import { train } from './train';

@@ -24,8 +24,15 @@ import {
   type SelectorNeeds,
 } from '@sieve/core';
 import type { Dataset, SourcePreparation } from '@sieve/data';
-import { learningRateAt } from '@sieve/tensor';
-import { NonFiniteParameterError, pixelsOf, createClassifierModel, createContrastiveModel, type ClassifierModel, type ContrastiveModel } from '@sieve/models';
+import {
+  learningRateAt,
+  NonFiniteParameterError,
+  pixelsOf,
+  createClassifierModel,
+  createContrastiveModel,
+  type ClassifierModel,
+  type ContrastiveModel,
+} from '@sieve/models';
 import { PointWriter, joulesByDeviceOf, pointEnergy } from './point-writer';
 import { gatherValues } from './batch';
 import { readPoolRows } from './pool-rows';

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng, type Resolution } from '@sieve/core';
-import { initBackend, type BackendRequest } from '@sieve/tensor';
+import { initBackend, type BackendRequest } from '../src/index';
 import { createContrastiveModel, type ModelSpec } from '../src/index';
 
 const backend = (process.argv[2] ?? 'wasm') as BackendRequest;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '@sieve/core';
-import { initBackend } from '@sieve/tensor';
+import { initBackend } from './tensor/index';
 import { bilinearResizeMatrix1d, bilinearResizeMatrix2d } from './bilinear-resize';
 import { multiply, matrix } from './matrix';
 

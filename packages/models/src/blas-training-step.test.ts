@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng, type Resolution } from '@sieve/core';
-import { initBackend } from '@sieve/tensor';
+import { initBackend } from './tensor/index';
 import { readCheckpoint } from './checkpoint';
 import { createContrastiveModel, loadContrastiveModel, type ContrastiveModel } from './contrastive-model';
 import type { ModelSpec } from './model-spec';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { sigmoidLossAndGradients, wasmHeapView, wasmMatmulBlas, type Adam, type Blas } from '@sieve/tensor';
+import { sigmoidLossAndGradients, wasmHeapView, wasmMatmulBlas, type Adam, type Blas } from './tensor/index';
 import { pixelsOf, type ModelSpec } from './model-spec';
 import type { Parameters } from './parameters';
 import { bagOfWords, SPARSE_TEXT_VOCABULARY } from './text-tower';

@@ -5,7 +5,7 @@ import { endianness } from 'node:os';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { UserInputError } from '@sieve/core';
-import type { Adam, AdamState } from '@sieve/tensor';
+import type { Adam, AdamState } from './tensor/index';
 import type { ModelSpec } from './model-spec';
 import type { Parameters } from './parameters';
 

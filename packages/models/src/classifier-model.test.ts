@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isUserInputError, Rng, type Resolution } from '@sieve/core';
-import { initBackend } from '@sieve/tensor';
+import { initBackend } from './tensor/index';
 import { createClassifierModel, loadClassifierModel, type ClassifierModel } from './classifier-model';
 import { loadContrastiveModel } from './contrastive-model';
 import type { ModelSpec } from './model-spec';

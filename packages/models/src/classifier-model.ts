@@ -14,7 +14,7 @@ import {
   withGradients,
   type FlopCount,
   type PassFlops,
-} from '@sieve/tensor';
+} from './tensor/index';
 import { checkpointMethods, loadModelFromCheckpoint } from './checkpoint';
 import { createImageTower } from './create-image-tower';
 import type { PreparedImageTower } from './image-tower';

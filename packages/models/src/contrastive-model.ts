@@ -19,7 +19,7 @@ import {
   withGradients,
   type FlopCount,
   type PassFlops,
-} from '@sieve/tensor';
+} from './tensor/index';
 import { createBlasTrainingStep } from './blas-training-step';
 import { checkpointMethods, loadModelFromCheckpoint } from './checkpoint';
 import { createImageTower } from './create-image-tower';

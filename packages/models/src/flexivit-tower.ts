@@ -12,7 +12,7 @@ import {
   softmaxFlops,
   withGradients,
   type PassFlops,
-} from '@sieve/tensor';
+} from './tensor/index';
 import { bilinearResizeMatrix2d } from './bilinear-resize';
 import { constant, glorotUniform, normal } from './initializers';
 import type { ImageTower, PreparedImageTower } from './image-tower';

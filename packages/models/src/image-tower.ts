@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Resolution } from '@sieve/core';
-import type { PassFlops } from '@sieve/tensor';
+import type { PassFlops } from './tensor/index';
 
 /** An image tower's weights made ready for one resolution (e.g. with its kernel resized). */
 export interface PreparedImageTower {

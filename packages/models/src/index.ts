@@ -1,3 +1,6 @@
+// The tensor layer: backends, kernels, the sigmoid loss, Adam, the learning-rate schedule, FLOP counts.
+export * from './tensor/index';
+// The models built on it.
 export * from './model-spec';
 export * from './contrastive-model';
 export * from './classifier-model';

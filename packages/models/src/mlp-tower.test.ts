@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isUserInputError, Rng } from '@sieve/core';
-import { initBackend } from '@sieve/tensor';
+import { initBackend } from './tensor/index';
 import { createMlpTower } from './mlp-tower';
 import { Parameters } from './parameters';
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { UserInputError, type Resolution } from '@sieve/core';
-import { addPasses, denseFlops, matMul2d, matmulFlops, NO_PASS_FLOPS, withGradients, type PassFlops } from '@sieve/tensor';
+import { addPasses, denseFlops, matMul2d, matmulFlops, NO_PASS_FLOPS, withGradients, type PassFlops } from './tensor/index';
 import { constant, heUniform } from './initializers';
 import type { ImageTower, PreparedImageTower } from './image-tower';
 import type { Parameters } from './parameters';

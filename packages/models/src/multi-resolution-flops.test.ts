@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, totalFlops, trainingFlops } from '@sieve/tensor';
+import { initBackend, totalFlops, trainingFlops } from './tensor/index';
 import { createContrastiveModel } from './contrastive-model';
 import { createImageTower } from './create-image-tower';
 import { Parameters } from './parameters';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '@sieve/tensor';
+import { initBackend } from './tensor/index';
 import { profiledMatmulFlops } from './profiled-flops';
 
 beforeAll(async () => {

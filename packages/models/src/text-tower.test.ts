@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '@sieve/core';
-import { initBackend } from '@sieve/tensor';
+import { initBackend } from './tensor/index';
 import { Parameters } from './parameters';
 import { SPARSE_TEXT_VOCABULARY, bagOfWords, createTextTower, sparseMeanEmbedding } from './text-tower';
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { addPasses, denseFlops, matMul2d, matmulFlops, NO_PASS_FLOPS, withGradients, type PassFlops } from '@sieve/tensor';
+import { addPasses, denseFlops, matMul2d, matmulFlops, NO_PASS_FLOPS, withGradients, type PassFlops } from './tensor/index';
 import { constant, glorotUniform, heUniform } from './initializers';
 import type { Parameters } from './parameters';
 import { PAD_TOKEN_ID } from './model-spec';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Adam } from '@sieve/tensor';
+import type { Adam } from './tensor/index';
 
 /**
  * One optimizer step on `loss` (built fresh inside); returns the loss before the update. No tensors

@@ -1,5 +1,5 @@
 import { RunEvents, type RunConfig } from '@sieve/core';
-import { initBackend, type BackendInfo } from '@sieve/tensor';
+import { initBackend, type BackendInfo } from '@sieve/models';
 import { loadDataset, type Dataset } from '@sieve/data';
 import { PhaseLedger, modelSpecOf, referenceCacheKey } from '@sieve/engine';
 import { createEnergyMeter, type SieveEnergyMeter } from '@sieve/energy';

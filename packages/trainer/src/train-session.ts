@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { checkSuperBatchFitsPool, superBatchSizeOf, taskKindOf, type EnergyMeter, type RunConfig, type RunEvents, type RunSummary } from '@sieve/core';
-import { initBackend } from '@sieve/tensor';
+import { initBackend } from '@sieve/models';
 import { loadDataset } from '@sieve/data';
 import { loadSelectorRegistry, train, type LoopActivity } from '@sieve/engine';
 import { createEnergyMeter } from '@sieve/energy';

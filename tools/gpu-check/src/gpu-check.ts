@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
 import { BACKEND_NAMES, RunEvents } from '@sieve/core';
 import { createEnergyMeter } from '@sieve/energy';
-import { initBackend } from '@sieve/tensor';
+import { initBackend } from '@sieve/models';
 import { createPlainLogger } from '@sieve/dashboard';
 import { resolveRunConfig, trainInProcess } from '@sieve/trainer';
 import { PairedMeter, relativeDifference, sourceJoules } from './paired-meter';

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { UserInputError, type RunConfigInput } from '@sieve/core';
-import { initBackend } from '@sieve/tensor';
+import { initBackend } from '@sieve/models';
 import { loadDataset } from '@sieve/data';
 import { modelSpecOf, referenceCacheDir, referenceCacheKey, shardRange } from '@sieve/engine';
 import { resolveRunConfig } from '../run-config';

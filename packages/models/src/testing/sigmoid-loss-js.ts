@@ -1,4 +1,4 @@
-import { softplus } from '../softplus-table';
+import { softplus } from '../tensor/softplus-table';
 
 /**
  * The pairwise sigmoid loss of `pairwiseSigmoidLoss` in plain JavaScript, exactly, one pair at a

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '@sieve/core';
 import { initBackend } from './backend';
 import { batchSigmoidLoss, pairwiseSigmoidLoss, pairwiseSigmoidLossValues } from './sigmoid-loss';
-import { pairwiseSigmoidLossFromEmbeddings } from './testing/sigmoid-loss-js';
+import { pairwiseSigmoidLossFromEmbeddings } from '../testing/sigmoid-loss-js';
 
 beforeAll(async () => {
   await initBackend('wasm');
