@@ -135,6 +135,11 @@ export interface SelectorNeeds {
   poolReferenceLosses?: boolean;
 }
 
+/** Whether a selector with `needs` may read the pool's reference losses: declared, or given with the reference model it declared. */
+export function readsPoolLosses(needs: SelectorNeeds): boolean {
+  return needs.referenceModel === true || needs.poolReferenceLosses === true;
+}
+
 /** The error a context throws when a selector asks for what its plugin's `needs` did not declare. */
 export function undeclaredNeed(selectorName: string, asked: string, need: keyof SelectorNeeds): Error {
   return new Error(

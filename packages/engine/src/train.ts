@@ -10,6 +10,7 @@ import {
   RunFailure,
   isRunFailure,
   checkSuperBatchFitsPool,
+  readsPoolLosses,
   superBatchSizeOf,
   type BenchmarkPoint,
   type EnergyMeter,
@@ -81,7 +82,7 @@ export async function train(inputs: TrainingInputs): Promise<RunSummary> {
   const unsubscribe = inputs.events.subscribe((event) => files.appendEvent(event));
   try {
     const loop = await TrainingLoop.open(inputs, files, runStart);
-    const failure = await loop.run(inputs.control ?? { stopRequested: false });
+    const failure = await loop.run();
     return await loop.finish(failure);
   } finally {
     unsubscribe();
@@ -111,16 +112,18 @@ class TrainingLoop {
   private readonly startedFrom: LoopState;
   private readonly points: BenchmarkPoint[];
   private readonly buffers: StepBuffers;
-  private readonly superBatchSize: number;
   private readonly identity: SelectorIdentity;
   private readonly lossGuard: LossGuard;
   private readonly pointWriter: PointWriter;
+  /** Set `stopRequested` to end the loop after the current step. */
+  private readonly control: { stopRequested: boolean };
   private loopStart = 0;
 
   private constructor(
     private readonly inputs: TrainingInputs,
     private readonly files: RunFiles,
     private readonly runStart: number,
+    private readonly superBatchSize: number,
     private readonly ledger: PhaseLedger,
     private readonly tally: SelectionTally,
     private readonly learner: ContrastiveModel | ClassifierModel,
@@ -132,7 +135,7 @@ class TrainingLoop {
     const { config, dataset, events, meter, selectorFactory } = inputs;
     this.startedFrom = state;
     this.state = { ...state };
-    this.superBatchSize = superBatchSizeOf(config.batchSize, config.filterRatio);
+    this.control = inputs.control ?? { stopRequested: false };
     this.buffers = stepBuffers(dataset, config.batchSize, this.superBatchSize, pixelsOf(learner.spec));
     this.identity = { name: selectorFactory.name, plugin: inputs.selectorPlugin ?? 'unknown' };
     this.lossGuard = new LossGuard(config.guards.divergenceFactor, state.firstLoss ?? null, config.optimizer.learningRate);
@@ -187,8 +190,10 @@ class TrainingLoop {
 
     // The frozen reference, trained on the curated split or read from the cache; a resumed run's
     // ledger already holds its one-off costs.
-    const givenPoolLosses = dataset.kind === 'contrastive' && dataset.pool.scores ? poolLossesFromScores(dataset.pool.scores) : null;
-    const reference = needsReferenceModel(inputs.selector.needs, givenPoolLosses !== null)
+    const needs = inputs.selector.needs ?? {};
+    const givenPoolLosses =
+      readsPoolLosses(needs) && dataset.kind === 'contrastive' && dataset.pool.scores ? poolLossesFromScores(dataset.pool.scores) : null;
+    const reference = needsReferenceModel(needs, givenPoolLosses !== null)
       ? await prepareReference(config, spec, dataset, ledger, events, ledger.flops['reference-training'] > 0)
       : null;
     const poolLosses = givenPoolLosses
@@ -200,12 +205,13 @@ class TrainingLoop {
     // The learner, from the same initialisation for every selector with this seed, or as the checkpoint left it.
     const learner =
       checkpoint?.learner ?? (dataset.kind === 'contrastive' ? createContrastiveModel(spec, config.seed) : createClassifierModel(spec, config.seed));
-    return new TrainingLoop(inputs, files, runStart, ledger, tally, learner, reference, poolLosses, state);
+    return new TrainingLoop(inputs, files, runStart, superBatchSize, ledger, tally, learner, reference, poolLosses, state);
   }
 
   /** Steps until the last (or a stop is asked); a fault ends the loop at its step and is returned, what was written before it kept. */
-  async run(control: { stopRequested: boolean }): Promise<RunFailureInfo | null> {
+  async run(): Promise<RunFailureInfo | null> {
     const { config, events } = this.inputs;
+    const control = this.control;
     this.loopStart = performance.now();
     try {
       while (this.state.step < config.steps && !control.stopRequested) {
@@ -376,7 +382,6 @@ class TrainingLoop {
   /** The summary, written and announced; a failed run then throws its failure. */
   async finish(failure: RunFailureInfo | null): Promise<RunSummary> {
     const { config, events, meter, selectorFactory } = this.inputs;
-    const control = this.inputs.control ?? { stopRequested: false };
     const step = this.state.step;
     // A failed run trained every step before the one that failed.
     const stepsTrained = failure ? failure.step - 1 : step;
@@ -384,7 +389,7 @@ class TrainingLoop {
     const finalPoint = this.points.at(-1) ?? null;
     const summary: RunSummary = {
       runId: this.inputs.runId,
-      status: failure ? 'failed' : control.stopRequested && step < config.steps ? 'stopped' : 'completed',
+      status: failure ? 'failed' : this.control.stopRequested && step < config.steps ? 'stopped' : 'completed',
       failure,
       task: config.task,
       selector: selectorFactory.name,
@@ -434,8 +439,8 @@ class TrainingLoop {
  * Whether the run prepares the reference model before step 1: for a selector that reads its losses
  * or embeddings, or the pool's losses where the data gives no scores of its own.
  */
-function needsReferenceModel(needs: SelectorNeeds | undefined, poolLossesGiven: boolean): boolean {
-  return needs?.referenceModel === true || (needs?.poolReferenceLosses === true && !poolLossesGiven);
+function needsReferenceModel(needs: SelectorNeeds, poolLossesGiven: boolean): boolean {
+  return needs.referenceModel === true || (readsPoolLosses(needs) && !poolLossesGiven);
 }
 
 function stepBuffers(dataset: Dataset, batchSize: number, superBatchSize: number, pixels: number): StepBuffers {

@@ -1,4 +1,4 @@
-import { Rng, undeclaredNeed, type Embeddings, type LossMatrix, type LossRequest, type ModelRole, type Resolution, type ScoringContext, type SelectorNeeds, type TaskKind } from '@sieve/core';
+import { Rng, readsPoolLosses, undeclaredNeed, type Embeddings, type LossMatrix, type LossRequest, type ModelRole, type Resolution, type ScoringContext, type SelectorNeeds, type TaskKind } from '@sieve/core';
 
 /** What `fixedScoringContext` serves: the losses, tags and pool data a selector may ask for. */
 export interface FixedScoringContextInput {
@@ -103,7 +103,7 @@ export function fixedScoringContext(input: FixedScoringContextInput): FixedScori
     },
     async poolReferenceLosses(): Promise<Float32Array> {
       poolLossRequests++;
-      refuseUndeclared("the pool's reference losses", 'poolReferenceLosses', needs?.referenceModel || needs?.poolReferenceLosses);
+      refuseUndeclared("the pool's reference losses", 'poolReferenceLosses', needs && readsPoolLosses(needs));
       if (!input.poolReferenceLosses) throw new Error('fixedScoringContext: no poolReferenceLosses were given');
       return input.poolReferenceLosses;
     },
