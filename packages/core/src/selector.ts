@@ -140,11 +140,17 @@ export function readsPoolLosses(needs: SelectorNeeds): boolean {
   return needs.referenceModel === true || needs.poolReferenceLosses === true;
 }
 
-/** The error a context throws when a selector asks for what its plugin's `needs` did not declare. */
-export function undeclaredNeed(selectorName: string, asked: string, need: keyof SelectorNeeds): Error {
-  return new Error(
+/**
+ * The error a context throws when a selector asks for what its plugin's `needs` did not declare.
+ * Its stack starts at the selector's call of `askedThrough` (the context's method), the line to
+ * look at, rather than inside the context.
+ */
+export function undeclaredNeed(selectorName: string, asked: string, need: keyof SelectorNeeds, askedThrough?: (...args: never[]) => unknown): Error {
+  const error = new Error(
     `selector "${selectorName}" asked for ${asked} but its plugin does not declare it: add \`needs: { ${need}: true }\` to its definition (a function of its options where that depends on them), so that the reference is prepared before step 1`,
   );
+  if (askedThrough) Error.captureStackTrace(error, askedThrough);
+  return error;
 }
 
 /**

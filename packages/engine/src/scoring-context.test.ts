@@ -220,6 +220,16 @@ describe('LazyScoringContext', () => {
     expect((await ctx.losses('learner')).size).toBe(n);
   });
 
+  it("points an undeclared request's stack at the selector's call, not inside the context", async () => {
+    const { ctx } = context(false, 1, new PhaseLedger(null), null, false);
+    for (const asking of [() => ctx.losses('reference'), () => ctx.poolReferenceLosses(), () => ctx.poolReferenceImageEmbeddings()]) {
+      const error = (await asking().catch((caught: unknown) => caught)) as Error;
+      const frames = error.stack!.split('\n').filter((line) => /^\s+at /.test(line));
+      expect(frames[0]).toMatch(/scoring-context\.test\.ts/);
+      expect(error.stack).not.toMatch(/scoring-context\.ts|selector\.ts/);
+    }
+  });
+
   it('shows noise tags only to selectors allowed to see them', () => {
     expect(() => context(false).ctx.noiseTags()).toThrow(UserInputError);
     expect(context(true).ctx.noiseTags()).toEqual(Array.from({ length: n }, (_, i) => (i % 2 ? 'junk' : 'clean')));

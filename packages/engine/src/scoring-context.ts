@@ -92,7 +92,7 @@ export class LazyScoringContext implements ScoringContext {
     const key = lossKey(model, resolution, candidates);
     const requested = this.requested.get(key);
     if (requested) return requested;
-    const reference = model === 'reference' ? this.reference("the reference model's losses") : null;
+    const reference = model === 'reference' ? this.reference("the reference model's losses", this.losses) : null;
     const result = this.computeLosses(model, resolution, candidates, key, reference);
     this.requested.set(key, result);
     return result;
@@ -116,18 +116,18 @@ export class LazyScoringContext implements ScoringContext {
 
   async poolReferenceLosses(): Promise<Float32Array> {
     const { poolReferenceLosses } = this.options;
-    if (!poolReferenceLosses) throw undeclaredNeed(this.options.selectorName, "the pool's reference losses", 'poolReferenceLosses');
+    if (!poolReferenceLosses) throw undeclaredNeed(this.options.selectorName, "the pool's reference losses", 'poolReferenceLosses', this.poolReferenceLosses);
     return poolReferenceLosses();
   }
 
-  /** The prepared reference, or the error that names the `needs` the selector left out. */
-  private reference(asked: string): ReferenceScores {
-    if (!this.options.reference) throw undeclaredNeed(this.options.selectorName, asked, 'referenceModel');
+  /** The prepared reference, or the error that names the `needs` the selector left out (asked for through the method `askedThrough`). */
+  private reference(asked: string, askedThrough: (...args: never[]) => unknown): ReferenceScores {
+    if (!this.options.reference) throw undeclaredNeed(this.options.selectorName, asked, 'referenceModel', askedThrough);
     return this.options.reference;
   }
 
   async poolReferenceImageEmbeddings(): Promise<Embeddings> {
-    const reference = this.reference("the reference's image embeddings");
+    const reference = this.reference("the reference's image embeddings", this.poolReferenceImageEmbeddings);
     if (reference.kind !== 'contrastive') {
       throw new UserInputError(
         '--selector',
